@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** What a topology file says. Resolution into a lab model happens in resolve.ts. */
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
+const asn = z.number().int().min(0).max(4294967295);
+const daemon = z.enum(['frr', 'bird']);
+const speed = z
+  .string()
+  .regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "10G" or "100G" (M or G)');
+const ipv4Prefix = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 prefix such as "203.0.113.0/25"');
+const community = z.string().regex(/^\d{1,5}:\d{1,5}$/, 'must be a community such as "8075:8007"');
+
+export const connectionTypes = ['direct', 'voice', 'ers'] as const;
+export const roles = ['redundant', 'primary', 'backup'] as const;
+export const trafficClasses = ['voice', 'video', 'data', 'mixed', 'infrastructure'] as const;
+
+export const lagSchema = z.strictObject({
+  members: z.number().int().min(1).max(8).default(2),
+  'member-speed': speed.default('10G'),
+  lacp: z.enum(['active', 'passive', 'off']).default('active'),
+});
+
+export const bfdSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    interval: z.number().int().min(10).max(60000).default(300).describe('ms, transmit and receive'),
+    multiplier: z.number().int().min(1).max(255).default(3),
+  }),
+]);
+
+const policySchema = z
+  .strictObject({
+    'local-pref': z.number().int().min(0).optional(),
+    med: z.number().int().min(0).optional(),
+    prepend: z.number().int().min(0).max(10).optional(),
+    weight: z.number().int().min(0).optional(),
+  })
+  .describe('peer-side tuning toward this interconnect; anything set here depreferences it (R-ACTIVE-ACTIVE)');
+
+const interconnectSchema = z.strictObject({
+  'peer-router': name.describe('a key of peer.routers'),
+  'edge-router': name.describe('the Microsoft edge router (created if not listed under microsoft.routers)'),
+  role: z.enum(roles).optional(),
+  'backup-of': z.string().optional().describe('metro/interconnect this backup protects'),
+  lag: lagSchema.partial().optional(),
+  bfd: bfdSchema.optional(),
+  policy: policySchema.optional(),
+  'rate-limit': speed.optional().describe('a policer on the peer interface (breaks R-NO-RATE-LIMIT)'),
+});
+
+const metroSchema = z.strictObject({
+  interconnects: z.record(name, interconnectSchema),
+});
+
+const routerSchema = z.strictObject({
+  daemon: daemon.default('frr'),
+  'stateful-firewall': z.boolean().default(false),
+});
+
+const prefixSchema = z.strictObject({
+  prefix: ipv4Prefix,
+  class: z.enum(trafficClasses).optional(),
+  registered: z.boolean().default(true),
+  communities: z.array(community).optional(),
+  'as-path': z.array(asn).default([]).describe('ASNs behind the peer, the origin last'),
+});
+
+const peerHostSchema = z.strictObject({
+  prefix: ipv4Prefix.describe('one of peer.prefixes; the host gets an address in it'),
+});
+
+export const topologySchema = z.strictObject({
+  name,
+  type: z.enum(connectionTypes),
+  lab: z.boolean().default(true).describe('documentation ASNs and addresses are accepted (and flagged)'),
+  defaults: z
+    .strictObject({
+      lag: lagSchema.partial().optional(),
+      bfd: bfdSchema.optional(),
+      role: z.enum(roles).optional(),
+    })
+    .optional(),
+  peer: z.strictObject({
+    name: z.string().optional(),
+    asn,
+    'max-prefix': z.number().int().min(1).default(500).describe('limit toward AS8075'),
+    'registered-origin-asns': z.array(asn).optional().describe('T-ERS: customer origin ASNs'),
+    core: z.strictObject({ daemon: daemon.optional() }).optional(),
+    routers: z.record(name, routerSchema.nullable().transform((r) => r ?? routerSchema.parse({}))),
+    prefixes: z.array(prefixSchema).min(1),
+    hosts: z.record(name, peerHostSchema).default({}),
+  }),
+  microsoft: z
+    .strictObject({
+      asn: asn.default(8075),
+      daemon: daemon.default('frr'),
+      'service-prefixes': z.number().int().min(1).max(512).default(280),
+      hosts: z.array(name).default([]).describe('service endpoints, one service prefix each'),
+    })
+    .default({ asn: 8075, daemon: 'frr', 'service-prefixes': 280, hosts: [] }),
+  metros: z.record(name, metroSchema),
+  transit: z
+    .strictObject({
+      asn,
+      daemon: daemon.default('frr'),
+    })
+    .optional()
+    .describe('the internet path both sides reach; the fallback when peering fails'),
+});
+
+export type TopologyFile = z.infer<typeof topologySchema>;
+export type InterconnectFile = z.infer<typeof interconnectSchema>;
+export type ConnectionType = (typeof connectionTypes)[number];
+export type Role = (typeof roles)[number];
+export type TrafficClass = (typeof trafficClasses)[number];
+export type Daemon = z.infer<typeof daemon>;

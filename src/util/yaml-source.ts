@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { InputError, type SourcePosition } from '../errors.js';
+
+/** A parsed YAML file that can say where any path in it is written. */
+export interface YamlSource {
+  file: string;
+  data: unknown;
+  positionOf(path: readonly PropertyKey[], key?: string): SourcePosition;
+}
+
+export async function readYamlSource(file: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new InputError(`cannot read file (${(cause as NodeJS.ErrnoException).code ?? cause})`, undefined, undefined, {
+      cause,
+    });
+  }
+  return parseYamlSource(file, text);
+}
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lines.linePos(first.pos[0]);
+    throw new InputError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: at.line, column: at.col });
+  }
+  const positionAt = (offset: number): SourcePosition => {
+    const at = lines.linePos(offset);
+    return { file, line: at.line, column: at.col };
+  };
+  return {
+    file,
+    data: doc.toJS(),
+    positionOf: (path, key) => positionAt(offsetOf(doc, path, key)),
+  };
+}
+
+/** Offset of the deepest node on `path` that exists (or of `key` inside it), so errors point as close as possible. */
+function offsetOf(doc: Document, path: readonly PropertyKey[], key?: string): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const step of [...path, ...(key === undefined ? [] : [key])]) {
+    if (!node || typeof node !== 'object' || !('items' in node)) break;
+    const items = (node as { items: unknown[] }).items;
+    if (isMap(node)) {
+      const pair = items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!isPair(pair)) break;
+      const keyNode = pair.key as Node;
+      offset = keyNode.range?.[0] ?? offset;
+      node = pair.value;
+      if (step === key) break;
+    } else {
+      const item = items[Number(step)] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    }
+  }
+  return offset;
+}
+
+/** Validate `source.data` with a zod schema; the first issue becomes an InputError at its position. */
+export function parseWith<S extends z.ZodType>(schema: S, source: YamlSource): z.output<S> {
+  const result = schema.safeParse(source.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const allowed = allowedKeys(schema, issue.path);
+    return fail(`unknown key "${key}"${allowed ? `; allowed keys: ${allowed}` : ''}`, source.positionOf(issue.path, key), field);
+  }
+  return fail(describeIssue(issue), source.positionOf(issue.path), field);
+}
+
+function fail(message: string, position: SourcePosition, field: string): never {
+  throw new InputError(message, position, field);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  if (issue.code === 'invalid_union') {
+    const inner = issue.errors.flat()[0];
+    if (inner) return describeIssue(inner);
+  }
+  return issue.message;
+}
+
+/** The keys an object schema accepts at `path`, for "allowed keys" hints. */
+function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+  let current: unknown = schema;
+  for (const step of path) {
+    current = unwrap(current);
+    const def = (current as { def?: { type?: string; shape?: Record<string, unknown>; valueType?: unknown; element?: unknown } }).def;
+    if (def?.type === 'object') current = def.shape?.[String(step)];
+    else if (def?.type === 'record') current = def.valueType;
+    else if (def?.type === 'array') current = def.element;
+    else return undefined;
+  }
+  const def = (unwrap(current) as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}).join(', ') : undefined;
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; options?: unknown[] } };
+  for (;;) {
+    const def = current?.def;
+    if (!def) return current;
+    if (def.innerType) current = def.innerType as typeof current;
+    else if (def.type === 'pipe') current = def.in as typeof current;
+    else if (def.type === 'union') {
+      const object = def.options?.find((o) => (o as typeof current).def?.type === 'object');
+      if (!object) return current;
+      current = object as typeof current;
+    } else return current;
+  }
+}
