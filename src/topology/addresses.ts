@@ -48,7 +48,9 @@ export class SubnetPool {
     const size = 1n << BigInt(32 - this.length);
     const start = this.range.startAddress().bigInt() + this.next * size;
     if (start + size - 1n > this.range.endAddress().bigInt()) {
-      throw new InputError(`the lab's ${this.label} range ${networkOf(this.range)} is exhausted (${this.next} /${this.length}s)`);
+      throw new InputError(
+        `the lab's ${this.label} range ${networkOf(this.range)} is exhausted (${this.next} /${this.length}s)`,
+      );
     }
     this.next += 1n;
     return new Address4(`${Address4.fromBigInt(start).address}/${this.length}`);

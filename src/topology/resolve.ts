@@ -1,16 +1,7 @@
 import type { Address4 } from 'ip-address';
 import { InputError, type SourcePosition } from '../errors.js';
 import { addressAt, networkOf, overlaps, parsePrefix, ranges, SubnetPool } from './addresses.js';
-import type {
-  Bfd,
-  BgpSession,
-  Interconnect,
-  LabModel,
-  LabNode,
-  Link,
-  NodeInterface,
-  PeerPrefix,
-} from './model.js';
+import type { Bfd, BgpSession, Interconnect, LabModel, LabNode, Link, NodeInterface, PeerPrefix } from './model.js';
 import type { InterconnectFile, TopologyFile } from './schema.js';
 
 export type Locate = (path: readonly PropertyKey[], key?: string) => SourcePosition | undefined;
@@ -30,7 +21,11 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     const previous = names.get(name);
     if (previous) fail(`duplicate node name "${name}" (already used by ${previous})`, path, key);
     if (`e-${name}`.length > IFNAMSIZ) {
-      fail(`node name "${name}" is too long: interfaces toward it are named "e-${name}" and Linux interface names are at most ${IFNAMSIZ} bytes`, path, key);
+      fail(
+        `node name "${name}" is too long: interfaces toward it are named "e-${name}" and Linux interface names are at most ${IFNAMSIZ} bytes`,
+        path,
+        key,
+      );
     }
     names.set(name, [...path, ...(key ? [key] : [])].join('.'));
   };
@@ -46,16 +41,36 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
 
   const prefixes = resolvePrefixes(file, fail);
 
-  addNode({ name: coreName, role: file.type === 'ers' ? 'route-server' : 'peer-core', side: 'peer', asn: file.peer.asn, daemon: file.peer.core?.daemon ?? (file.type === 'ers' ? 'bird' : 'frr') });
+  addNode({
+    name: coreName,
+    role: file.type === 'ers' ? 'route-server' : 'peer-core',
+    side: 'peer',
+    asn: file.peer.asn,
+    daemon: file.peer.core?.daemon ?? (file.type === 'ers' ? 'bird' : 'frr'),
+  });
   for (const [name, router] of Object.entries(file.peer.routers)) {
     claim(name, ['peer', 'routers'], name);
-    addNode({ name, role: 'peer-router', side: 'peer', asn: file.peer.asn, daemon: router.daemon, statefulFirewall: router['stateful-firewall'] });
+    addNode({
+      name,
+      role: 'peer-router',
+      side: 'peer',
+      asn: file.peer.asn,
+      daemon: router.daemon,
+      statefulFirewall: router['stateful-firewall'],
+    });
   }
-  addNode({ name: 'msft-core', role: 'ms-core', side: 'microsoft', asn: file.microsoft.asn, daemon: file.microsoft.daemon });
+  addNode({
+    name: 'msft-core',
+    role: 'ms-core',
+    side: 'microsoft',
+    asn: file.microsoft.asn,
+    daemon: file.microsoft.daemon,
+  });
 
-  const icPool = file.type === 'ers'
-    ? new SubnetPool('peer-provided interconnect', ranges.peerProvided, 31)
-    : new SubnetPool('Microsoft-provided interconnect', ranges.microsoftProvided, 31);
+  const icPool =
+    file.type === 'ers'
+      ? new SubnetPool('peer-provided interconnect', ranges.peerProvided, 31)
+      : new SubnetPool('Microsoft-provided interconnect', ranges.microsoftProvided, 31);
   const internalPool = new SubnetPool('internal link', ranges.internal, 31);
   const links: Link[] = [];
   const sessions: BgpSession[] = [];
@@ -68,25 +83,41 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     addInterface(b, { name: `e-${a}`, kind: 'p2p', address: addrB });
     links.push({ id: `${a}~${b}`, a: { node: a, interface: `e-${b}` }, b: { node: b, interface: `e-${a}` } });
     if (kind) {
-      const end = (node: string, address: string) => ({ node, asn: nodes.get(node)!.asn!, address: address.split('/')[0]! });
+      const end = (node: string, address: string) => ({
+        node,
+        asn: nodes.get(node)!.asn!,
+        address: address.split('/')[0]!,
+      });
       sessions.push({ id: `${a}~${b}`, kind, a: end(a, addrA), b: end(b, addrB), bfd: null });
     }
   };
 
   if (Object.keys(file.metros).length === 0) fail('at least one metro is required', ['metros']);
   for (const [metro, metroFile] of Object.entries(file.metros)) {
-    if (Object.keys(metroFile.interconnects).length === 0) fail('a metro needs at least one interconnect', ['metros', metro, 'interconnects']);
+    if (Object.keys(metroFile.interconnects).length === 0)
+      fail('a metro needs at least one interconnect', ['metros', metro, 'interconnects']);
     for (const [name, ic] of Object.entries(metroFile.interconnects)) {
       const path = ['metros', metro, 'interconnects', name];
       const peerRouter = nodes.get(ic['peer-router']);
       if (peerRouter?.role !== 'peer-router') {
-        fail(`unknown peer router "${ic['peer-router']}"; peer.routers has: ${Object.keys(file.peer.routers).join(', ')}`, path, 'peer-router');
+        fail(
+          `unknown peer router "${ic['peer-router']}"; peer.routers has: ${Object.keys(file.peer.routers).join(', ')}`,
+          path,
+          'peer-router',
+        );
       }
       peerRouter!.metro ??= metro;
       const edgeName = ic['edge-router'];
       if (!nodes.has(edgeName)) {
         claim(edgeName, path, 'edge-router');
-        addNode({ name: edgeName, role: 'edge-router', side: 'microsoft', asn: file.microsoft.asn, daemon: file.microsoft.daemon, metro });
+        addNode({
+          name: edgeName,
+          role: 'edge-router',
+          side: 'microsoft',
+          asn: file.microsoft.asn,
+          daemon: file.microsoft.daemon,
+          metro,
+        });
       } else if (nodes.get(edgeName)!.role !== 'edge-router') {
         fail(`"${edgeName}" is a ${nodes.get(edgeName)!.role}, not a Microsoft edge router`, path, 'edge-router');
       }
@@ -111,10 +142,12 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     });
   }
 
-  for (const [name, router] of nodes) if (router.role === 'peer-router') {
-    if (!interconnects.some((ic) => ic.peerRouter === name)) fail(`peer router "${name}" has no interconnect`, ['peer', 'routers'], name);
-    p2p(coreName, name, 'ibgp');
-  }
+  for (const [name, router] of nodes)
+    if (router.role === 'peer-router') {
+      if (!interconnects.some((ic) => ic.peerRouter === name))
+        fail(`peer router "${name}" has no interconnect`, ['peer', 'routers'], name);
+      p2p(coreName, name, 'ibgp');
+    }
   for (const [name, router] of nodes) if (router.role === 'edge-router') p2p('msft-core', name, 'ibgp');
 
   let transit: LabModel['transit'];
@@ -126,7 +159,9 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   }
 
   const servicePool = new SubnetPool('Microsoft service', ranges.services, 24);
-  const servicePrefixes = Array.from({ length: file.microsoft['service-prefixes'] }, () => networkOf(servicePool.take()));
+  const servicePrefixes = Array.from({ length: file.microsoft['service-prefixes'] }, () =>
+    networkOf(servicePool.take()),
+  );
   attachHosts(file, prefixes, servicePrefixes, coreName, { claim, addNode, addInterface, links, fail });
 
   const routerIds = new SubnetPool('router ID', ranges.routerIds, 32);
@@ -167,11 +202,17 @@ function resolvePrefixes(file: TopologyFile, fail: Fail): PeerPrefix[] {
     } catch {
       return fail(`"${p.prefix}" is not a valid IPv4 prefix`, path, 'prefix');
     }
-    if (networkOf(parsed) !== p.prefix) fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, path, 'prefix');
+    if (networkOf(parsed) !== p.prefix)
+      fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, path, 'prefix');
     const clash = seen.find((s) => overlaps(s.prefix, parsed));
     if (clash) fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, path, 'prefix');
     const lab = labRanges.find(([, range]) => overlaps(range, parsed));
-    if (lab) fail(`${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`, path, 'prefix');
+    if (lab)
+      fail(
+        `${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`,
+        path,
+        'prefix',
+      );
     seen.push({ prefix: parsed, index });
     const defaultCommunities = p.registered && file.type !== 'ers' ? ['8075:8007'] : [];
     return {
@@ -197,15 +238,25 @@ function resolveInterconnect(
   const path = ['metros', metro, 'interconnects', name];
   const bond = `${metro}-${name}`;
   if (bond.length > IFNAMSIZ - 3) {
-    fail(`LAG interface "${bond}" (metro-interconnect) is ${bond.length} bytes; with member suffix "-m1" it must fit Linux's ${IFNAMSIZ}-byte limit: keep metro and interconnect names to 12 bytes together`, ['metros', metro, 'interconnects'], name);
+    fail(
+      `LAG interface "${bond}" (metro-interconnect) is ${bond.length} bytes; with member suffix "-m1" it must fit Linux's ${IFNAMSIZ}-byte limit: keep metro and interconnect names to 12 bytes together`,
+      ['metros', metro, 'interconnects'],
+      name,
+    );
   }
   const lag = { members: 2, 'member-speed': '10G', lacp: 'active' as const, ...file.defaults?.lag, ...ic.lag };
   const bfdFile = ic.bfd ?? file.defaults?.bfd;
-  const bfd: Bfd | null = bfdFile === false ? null : bfdFile ? { intervalMs: bfdFile.interval, multiplier: bfdFile.multiplier } : defaultBfd;
+  const bfd: Bfd | null =
+    bfdFile === false ? null : bfdFile ? { intervalMs: bfdFile.interval, multiplier: bfdFile.multiplier } : defaultBfd;
   const memberLinks = Array.from({ length: lag.members }, (_, i) => {
     const iface = `${bond}-m${i + 1}`;
     const id = `${metro}/${name}/m${i + 1}`;
-    links.push({ id, a: { node: ic['peer-router'], interface: iface }, b: { node: ic['edge-router'], interface: iface }, interconnect: `${metro}/${name}` });
+    links.push({
+      id,
+      a: { node: ic['peer-router'], interface: iface },
+      b: { node: ic['edge-router'], interface: iface },
+      interconnect: `${metro}/${name}`,
+    });
     return id;
   });
   const memberSpeedMbps = speedMbps(lag['member-speed']);
@@ -220,7 +271,14 @@ function resolveInterconnect(
     edgeRouter: ic['edge-router'],
     role,
     ...(ic['backup-of'] ? { backupOf: ic['backup-of'] } : {}),
-    lag: { interface: bond, members: lag.members, memberSpeedMbps, bandwidthMbps: memberSpeedMbps * lag.members, lacp: lag.lacp, memberLinks },
+    lag: {
+      interface: bond,
+      members: lag.members,
+      memberSpeedMbps,
+      bandwidthMbps: memberSpeedMbps * lag.members,
+      lacp: lag.lacp,
+      memberLinks,
+    },
     bfd,
     policy: {
       ...(policy['local-pref'] !== undefined ? { localPref: policy['local-pref'] } : {}),
@@ -256,21 +314,37 @@ function attachHosts(file: TopologyFile, prefixes: PeerPrefix[], services: strin
     node.interfaces.push({ name: `e-${router}`, kind: 'p2p', address: addressAt(subnet, 2n) });
     node.routes.push({ prefix: '0.0.0.0/0', via: gateway.split('/')[0]! });
     ctx.addInterface(router, { name: `e-${host}`, kind: 'p2p', address: gateway });
-    ctx.links.push({ id: `${router}~${host}`, a: { node: router, interface: `e-${host}` }, b: { node: host, interface: `e-${router}` } });
+    ctx.links.push({
+      id: `${router}~${host}`,
+      a: { node: router, interface: `e-${host}` },
+      b: { node: host, interface: `e-${router}` },
+    });
   };
   const used = new Map<string, string>();
   for (const [host, spec] of Object.entries(file.peer.hosts)) {
     const path = ['peer', 'hosts', host];
     ctx.claim(host, ['peer', 'hosts'], host);
     const prefix = prefixes.find((p) => p.prefix === spec.prefix);
-    if (!prefix) ctx.fail(`"${spec.prefix}" is not one of peer.prefixes (${prefixes.map((p) => p.prefix).join(', ')})`, path, 'prefix');
-    if (used.has(spec.prefix)) ctx.fail(`prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`, path, 'prefix');
-    if (parsePrefix(spec.prefix).subnetMask > 30) ctx.fail(`a host prefix needs room for a gateway and a host (/30 or shorter)`, path, 'prefix');
+    if (!prefix)
+      ctx.fail(
+        `"${spec.prefix}" is not one of peer.prefixes (${prefixes.map((p) => p.prefix).join(', ')})`,
+        path,
+        'prefix',
+      );
+    if (used.has(spec.prefix))
+      ctx.fail(
+        `prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`,
+        path,
+        'prefix',
+      );
+    if (parsePrefix(spec.prefix).subnetMask > 30)
+      ctx.fail(`a host prefix needs room for a gateway and a host (/30 or shorter)`, path, 'prefix');
     used.set(spec.prefix, host);
     attach(host, core, parsePrefix(spec.prefix), 'peer');
   }
   const hosts = file.microsoft.hosts;
-  if (hosts.length > services.length) ctx.fail(`${hosts.length} service hosts need as many service prefixes`, ['microsoft', 'hosts']);
+  if (hosts.length > services.length)
+    ctx.fail(`${hosts.length} service hosts need as many service prefixes`, ['microsoft', 'hosts']);
   hosts.forEach((host, i) => {
     ctx.claim(host, ['microsoft', 'hosts', i]);
     attach(host, 'msft-core', parsePrefix(services[i]!), 'microsoft');

@@ -2,14 +2,10 @@ import { z } from 'zod';
 
 /** What a topology file says. Resolution into a lab model happens in resolve.ts. */
 
-const name = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
 const asn = z.number().int().min(0).max(4294967295);
 const daemon = z.enum(['frr', 'bird']);
-const speed = z
-  .string()
-  .regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "10G" or "100G" (M or G)');
+const speed = z.string().regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "10G" or "100G" (M or G)');
 const ipv4Prefix = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 prefix such as "203.0.113.0/25"');
@@ -91,7 +87,10 @@ export const topologySchema = z.strictObject({
     'max-prefix': z.number().int().min(1).default(500).describe('limit toward AS8075'),
     'registered-origin-asns': z.array(asn).optional().describe('T-ERS: customer origin ASNs'),
     core: z.strictObject({ daemon: daemon.optional() }).optional(),
-    routers: z.record(name, routerSchema.nullable().transform((r) => r ?? routerSchema.parse({}))),
+    routers: z.record(
+      name,
+      routerSchema.nullable().transform((r) => r ?? routerSchema.parse({})),
+    ),
     prefixes: z.array(prefixSchema).min(1),
     hosts: z.record(name, peerHostSchema).default({}),
   }),

@@ -74,7 +74,11 @@ export function parseWith<S extends z.ZodType>(schema: S, source: YamlSource): z
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const allowed = allowedKeys(schema, issue.path);
-    return fail(`unknown key "${key}"${allowed ? `; allowed keys: ${allowed}` : ''}`, source.positionOf(issue.path, key), field);
+    return fail(
+      `unknown key "${key}"${allowed ? `; allowed keys: ${allowed}` : ''}`,
+      source.positionOf(issue.path, key),
+      field,
+    );
   }
   return fail(describeIssue(issue), source.positionOf(issue.path), field);
 }
@@ -100,7 +104,9 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string | 
   let current: unknown = schema;
   for (const step of path) {
     current = unwrap(current);
-    const def = (current as { def?: { type?: string; shape?: Record<string, unknown>; valueType?: unknown; element?: unknown } }).def;
+    const def = (
+      current as { def?: { type?: string; shape?: Record<string, unknown>; valueType?: unknown; element?: unknown } }
+    ).def;
     if (def?.type === 'object') current = def.shape?.[String(step)];
     else if (def?.type === 'record') current = def.valueType;
     else if (def?.type === 'array') current = def.element;

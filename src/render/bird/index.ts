@@ -17,7 +17,9 @@ export function renderBird(intent: RouterIntent, header: string): string {
     '  ipv4 { import none; export filter { if source = RTS_DEVICE then reject; accept; }; };',
     ...(intent.multipath ? ['  merge paths on limit 16;'] : []),
     '}',
-    ...(blackholes.length ? ['protocol static originate {', '  ipv4;', ...blackholes.map((o) => `  route ${o.prefix} blackhole;`), '}'] : []),
+    ...(blackholes.length
+      ? ['protocol static originate {', '  ipv4;', ...blackholes.map((o) => `  route ${o.prefix} blackhole;`), '}']
+      : []),
     ...(intent.neighbors.some((n) => n.bfd) ? ['protocol bfd {}'] : []),
     '',
     ...renderBirdBgp(intent),

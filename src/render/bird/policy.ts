@@ -9,7 +9,9 @@ const originated = 'originated';
 
 /** Prefix sets as constants, and one filter per policy. */
 export function renderBirdPolicies(intent: RouterIntent): string[] {
-  const sets = intent.prefixSets.map((s) => `define ${birdName('ps', s.name)} = [ ${s.entries.map(entry).join(', ')} ];`);
+  const sets = intent.prefixSets.map(
+    (s) => `define ${birdName('ps', s.name)} = [ ${s.entries.map(entry).join(', ')} ];`,
+  );
   const own = intent.originate.map((o) => o.prefix);
   return [
     'define private_asns = [ 64512..65534, 4200000000..4294967294 ];',
@@ -17,7 +19,13 @@ export function renderBirdPolicies(intent: RouterIntent): string[] {
     ...(own.length ? [`define ${originated} = [ ${own.join(', ')} ];`] : []),
     '',
     ...originPathFunction(intent),
-    ...intent.policies.flatMap((p) => renderFilter(p, own.length > 0, intent.originate.some((o) => o.asPath.length))),
+    ...intent.policies.flatMap((p) =>
+      renderFilter(
+        p,
+        own.length > 0,
+        intent.originate.some((o) => o.asPath.length),
+      ),
+    ),
   ];
 }
 
@@ -34,7 +42,7 @@ function originPathFunction(intent: RouterIntent): string[] {
   return [
     'function set_origin_path() {',
     ...withPath.flatMap((o) => [
-      `  if source = RTS_STATIC && net = ${o.prefix} then {`,
+      `  if source != RTS_BGP && net = ${o.prefix} then {`,
       ...[...o.asPath].reverse().map((asn) => `    bgp_path.prepend(${asn});`),
       '  }',
     ]),

@@ -12,7 +12,9 @@ export function renderFrrBgp(intent: RouterIntent): string[] {
     ' bgp log-neighbor-changes',
     ...intent.neighbors.flatMap(neighborLines),
     ' address-family ipv4 unicast',
-    ...intent.originate.map((o) => `  network ${o.prefix}${o.asPath.length ? ` route-map ${originMapName(o.prefix)}` : ''}`),
+    ...intent.originate.map(
+      (o) => `  network ${o.prefix}${o.asPath.length ? ` route-map ${originMapName(o.prefix)}` : ''}`,
+    ),
     ...(intent.multipath ? [`  maximum-paths ${maxPaths}`, `  maximum-paths ibgp ${maxPaths}`] : []),
     ...intent.neighbors.flatMap(neighborFamilyLines),
     ' exit-address-family',
@@ -49,5 +51,9 @@ function originMapName(prefix: string): string {
 function originMaps(intent: RouterIntent): string[] {
   return intent.originate
     .filter((o) => o.asPath.length)
-    .flatMap((o) => [`route-map ${originMapName(o.prefix)} permit 10`, ` set as-path prepend ${o.asPath.join(' ')}`, 'exit']);
+    .flatMap((o) => [
+      `route-map ${originMapName(o.prefix)} permit 10`,
+      ` set as-path prepend ${o.asPath.join(' ')}`,
+      'exit',
+    ]);
 }

@@ -12,7 +12,10 @@ export function renderFrrPolicies(sets: PrefixSet[], policies: Policy[]): string
   }
   const lists = new Map<string, string[]>();
   const asPathList = (name: string, regexes: string[]) => {
-    lists.set(name, regexes.map((r, i) => `bgp as-path access-list ${name} seq ${(i + 1) * 5} permit ${r}`));
+    lists.set(
+      name,
+      regexes.map((r, i) => `bgp as-path access-list ${name} seq ${(i + 1) * 5} permit ${r}`),
+    );
     return name;
   };
   const communityList = (community: string) => {
@@ -41,7 +44,12 @@ function matchLines(match: Match, asPathList: ListMaker, communityList: (c: stri
   }
   if (match.originAsns) {
     if (match.originAsns.length === 0) throw new Error('an origin ASN match needs at least one ASN');
-    asPath.push(asPathList(`ORIGIN-AS-${match.originAsns.join('-')}`, match.originAsns.map((asn) => `_${asn}$`)));
+    asPath.push(
+      asPathList(
+        `ORIGIN-AS-${match.originAsns.join('-')}`,
+        match.originAsns.map((asn) => `_${asn}$`),
+      ),
+    );
   }
   if (asPath.length > 1) throw new Error(`an FRR route-map entry takes one as-path match, got ${asPath.join(', ')}`);
   return [

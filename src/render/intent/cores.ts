@@ -9,8 +9,17 @@ export const transitLocalPref = 50;
  * A side's core: originates that side's prefixes, spreads traffic over every edge (multipath),
  * and uses the transit only as the fallback. `exported` is what it announces to the transit.
  */
-function sideCore(model: LabModel, node: LabNode, base: RouterIntent, exported: PrefixSet, originate: RouterIntent['originate']): RouterIntent {
-  const fromTransit: Policy = { name: 'FROM-TRANSIT', terms: [{ match: {}, action: 'permit', set: { localPref: transitLocalPref } }] };
+function sideCore(
+  model: LabModel,
+  node: LabNode,
+  base: RouterIntent,
+  exported: PrefixSet,
+  originate: RouterIntent['originate'],
+): RouterIntent {
+  const fromTransit: Policy = {
+    name: 'FROM-TRANSIT',
+    terms: [{ match: {}, action: 'permit', set: { localPref: transitLocalPref } }],
+  };
   const toTransit: Policy = { name: 'TO-TRANSIT', terms: [{ match: { prefixSet: exported.name }, action: 'permit' }] };
   return {
     ...base,
@@ -28,13 +37,21 @@ function sideCore(model: LabModel, node: LabNode, base: RouterIntent, exported: 
 
 /** The peer's core (or, for T-ERS, the exchange's route server): origin of the peer's prefixes. */
 export function coreIntent(model: LabModel, node: LabNode, base: RouterIntent): RouterIntent {
-  const originate = model.peer.prefixes.map((p) => ({ prefix: p.prefix, blackhole: !isConnected(node, p.prefix), asPath: p.asPath }));
+  const originate = model.peer.prefixes.map((p) => ({
+    prefix: p.prefix,
+    blackhole: !isConnected(node, p.prefix),
+    asPath: p.asPath,
+  }));
   return sideCore(model, node, base, peerPrefixSet(model), originate);
 }
 
 /** Microsoft's core: origin of the service prefixes; never re-advertises peer prefixes (R-NO-READVERTISE). */
 export function msCoreIntent(model: LabModel, node: LabNode, base: RouterIntent): RouterIntent {
-  const originate = model.microsoft.servicePrefixes.map((prefix) => ({ prefix, blackhole: !isConnected(node, prefix), asPath: [] }));
+  const originate = model.microsoft.servicePrefixes.map((prefix) => ({
+    prefix,
+    blackhole: !isConnected(node, prefix),
+    asPath: [],
+  }));
   return sideCore(model, node, base, servicePrefixSet(), originate);
 }
 
@@ -43,6 +60,8 @@ export function transitIntent(model: LabModel, node: LabNode, base: RouterIntent
   return {
     ...base,
     policies: [allRoutes],
-    neighbors: sessionsOf(model, node.name).map((view) => neighborFor(view, { importPolicy: allRoutes.name, exportPolicy: allRoutes.name })),
+    neighbors: sessionsOf(model, node.name).map((view) =>
+      neighborFor(view, { importPolicy: allRoutes.name, exportPolicy: allRoutes.name }),
+    ),
   };
 }

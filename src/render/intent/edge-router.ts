@@ -32,7 +32,13 @@ function acceptFromPeer(model: LabModel): Policy {
     model.type !== 'ers'
       ? [{ note: 'R-COMMUNITY', match: { prefixSet: 'REGISTERED', community: '8075:8007' }, action: 'permit' }]
       : registered.length > 0
-        ? [{ note: 'R-ORIGIN-ASN-REGISTERED', match: { prefixSet: 'REGISTERED', originAsns: registered }, action: 'permit' }]
+        ? [
+            {
+              note: 'R-ORIGIN-ASN-REGISTERED',
+              match: { prefixSet: 'REGISTERED', originAsns: registered },
+              action: 'permit',
+            },
+          ]
         : []; // nothing registered: nothing is accepted
   return { name: 'FROM-PEER', terms: [...rejects, ...accept] };
 }

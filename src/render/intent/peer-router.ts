@@ -18,7 +18,9 @@ export function peerRouterIntent(model: LabModel, node: LabNode, base: RouterInt
     const ic = model.interconnects.find((i) => i.id === view.session.interconnect)!;
     const [toMsft, fromMsft] = [policyName('TO', ic), policyName('FROM', ic)];
     intent.policies.push(exportPolicy(toMsft, ic, groups, model.peer.asn), importPolicy(fromMsft, ic));
-    intent.neighbors.push(neighborFor(view, { importPolicy: fromMsft, exportPolicy: toMsft, maxPrefix: model.peer.maxPrefix }));
+    intent.neighbors.push(
+      neighborFor(view, { importPolicy: fromMsft, exportPolicy: toMsft, maxPrefix: model.peer.maxPrefix }),
+    );
   }
   return intent;
 }
@@ -30,10 +32,11 @@ function policyName(direction: 'TO' | 'FROM', ic: Interconnect): string {
 /** Prefixes that carry the same communities share a prefix set. */
 function communityGroups(model: LabModel) {
   const byKey = new Map<string, string[]>();
-  for (const p of model.peer.prefixes) if (p.communities.length > 0) {
-    const key = p.communities.join(' ');
-    byKey.set(key, [...(byKey.get(key) ?? []), p.prefix]);
-  }
+  for (const p of model.peer.prefixes)
+    if (p.communities.length > 0) {
+      const key = p.communities.join(' ');
+      byKey.set(key, [...(byKey.get(key) ?? []), p.prefix]);
+    }
   return [...byKey].map(([key, prefixes], i) => ({
     communities: key.split(' '),
     set: { name: `TAGGED-${i + 1}`, entries: prefixes.map((prefix) => ({ prefix })) },

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { PeerlabError } from '../errors.js';
+import { registerCheck } from './check.js';
+import { registerRender } from './render.js';
+import { registerTopology } from './topology.js';
+
+/** Exit codes: 0 ok, 1 a requirement or expectation failed, 2 bad input, 70 internal error (a bug). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('peerlab')
+    .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
+    .exitOverride()
+    .showHelpAfterError();
+  registerCheck(program);
+  registerRender(program);
+  registerTopology(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof PeerlabError) {
+      console.error(`peerlab: ${error.message}`);
+      return error.exitCode;
+    }
+    console.error('peerlab: internal error (please report it):', error);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,124 @@
+import type { Interconnect } from '../topology/model.js';
+import type { Check } from './context.js';
+import { citeLine } from './evidence.js';
+import { fromFindings } from './result.js';
+
+function byMetro(ics: Interconnect[]): Map<string, Interconnect[]> {
+  const metros = new Map<string, Interconnect[]>();
+  for (const ic of ics) metros.set(ic.metro, [...(metros.get(ic.metro) ?? []), ic]);
+  return metros;
+}
+
+export const localRedundancy: Check = ({ model }) =>
+  fromFindings(
+    'R-LOCAL-REDUNDANCY',
+    [...byMetro(model.interconnects)].map(([metro, ics]) => ({
+      status: ics.length >= 2 ? 'pass' : 'fail',
+      text: `metro ${metro}: ${ics.length} interconnect(s) (${ics.map((i) => i.id).join(', ')})`,
+    })),
+  );
+
+export const routerDiversity: Check = ({ model }) => {
+  const findings = [...byMetro(model.interconnects)].map(([metro, ics]) => {
+    const routers = ics.map((i) => i.peerRouter);
+    const shared = routers.filter((r, i) => routers.indexOf(r) !== i);
+    return shared.length
+      ? {
+          status: 'fail' as const,
+          text: `metro ${metro}: ${[...new Set(shared)].join(', ')} terminates ${ics
+            .filter((i) => shared.includes(i.peerRouter))
+            .map((i) => i.id)
+            .join(' and ')}`,
+        }
+      : { status: 'pass' as const, text: `metro ${metro}: ${ics.map((i) => `${i.id} on ${i.peerRouter}`).join(', ')}` };
+  });
+  if (model.type !== 'ers') {
+    const perRouter = new Map<string, string[]>();
+    for (const ic of model.interconnects)
+      perRouter.set(ic.peerRouter, [...(perRouter.get(ic.peerRouter) ?? []), ic.id]);
+    for (const [router, ids] of perRouter)
+      if (ids.length > 1) {
+        findings.push({
+          status: 'fail',
+          text: `${router} carries ${ids.length} circuits (${ids.join(', ')}); T-${model.type.toUpperCase()} wants 1:1 routers to circuits`,
+        });
+      }
+  }
+  return fromFindings('R-ROUTER-DIVERSITY', findings);
+};
+
+/** The documents disagree (MUST in the walkthroughs, recommended in the overviews): report both readings. */
+export const geoRedundancy: Check = ({ model }) => {
+  const metros = [...byMetro(model.interconnects).keys()];
+  const ok = metros.length >= 2;
+  const text = `${metros.length} metro(s): ${metros.join(', ')}`;
+  const mustFails = model.type === 'ers' ? 'warn' : 'fail';
+  return [
+    { rule: 'R-GEO-REDUNDANCY', reading: 'MUST: walkthroughs', status: ok ? 'pass' : mustFails, evidence: [text] },
+    { rule: 'R-GEO-REDUNDANCY', reading: 'recommended: overviews', status: ok ? 'pass' : 'warn', evidence: [text] },
+  ];
+};
+
+function tuning(ic: Interconnect): string {
+  const p = ic.policy;
+  return (
+    [
+      p.localPref !== undefined && `local-pref ${p.localPref}`,
+      p.med !== undefined && `MED ${p.med}`,
+      p.prepend && `prepend x${p.prepend}`,
+      p.weight !== undefined && `weight ${p.weight}`,
+    ]
+      .filter(Boolean)
+      .join(', ') || 'none'
+  );
+}
+
+export const activeActive: Check = ({ model, configs }) => {
+  const findings = [...byMetro(model.interconnects)].map(([metro, ics]) => {
+    const roles = new Set(ics.map((i) => i.role));
+    const tunings = new Set(ics.map(tuning));
+    const detail = ics.map((i) => `${i.id} ${i.role}, tuning: ${tuning(i)}`).join('; ');
+    if (roles.has('primary') && roles.has('backup'))
+      return { status: 'fail' as const, text: `metro ${metro}: primary/backup between local twins (${detail})` };
+    if (tunings.size > 1)
+      return { status: 'fail' as const, text: `metro ${metro}: a local twin is depreferenced (${detail})` };
+    return { status: 'pass' as const, text: `metro ${metro}: equal (${detail})` };
+  });
+  const core = configs.get(model.peer.core);
+  const multipath = core && (citeLine(core, /maximum-paths ibgp|merge paths on/) ?? undefined);
+  findings.push(
+    multipath
+      ? { status: 'pass', text: `multipath on ${multipath}` }
+      : { status: 'fail', text: `no multipath on ${model.peer.core}` },
+  );
+  return fromFindings('R-ACTIVE-ACTIVE', findings);
+};
+
+export const backupOtherMetro: Check = ({ model }) => {
+  const findings = model.interconnects
+    .filter((i) => i.role === 'backup')
+    .map((backup) => {
+      if (backup.backupOf) {
+        const primary = model.interconnects.find((i) => i.id === backup.backupOf);
+        if (!primary)
+          return {
+            status: 'fail' as const,
+            text: `${backup.id} is a backup of ${backup.backupOf}, which does not exist`,
+          };
+        return primary.metro === backup.metro
+          ? { status: 'fail' as const, text: `${backup.id} backs up ${primary.id} in the same metro ${backup.metro}` }
+          : {
+              status: 'pass' as const,
+              text: `${backup.id} (${backup.metro}) backs up ${primary.id} (${primary.metro})`,
+            };
+      }
+      const local = model.interconnects.filter((i) => i.metro === backup.metro && i.role !== 'backup');
+      return local.length
+        ? {
+            status: 'fail' as const,
+            text: `${backup.id} is configured as backup next to local ${local.map((i) => `${i.role} ${i.id}`).join(', ')}; a local twin must be redundant`,
+          }
+        : { status: 'pass' as const, text: `${backup.id}: no primary in metro ${backup.metro}` };
+    });
+  return fromFindings('R-BACKUP-OTHER-METRO', findings, 'no backup connections');
+};
