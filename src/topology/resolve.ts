@@ -11,6 +11,7 @@ const defaultBfd: Bfd = { intervalMs: 300, multiplier: 3 };
 
 /** Turn what a topology file says into the lab model, or fail on the first inconsistency with its position. */
 export function resolveTopology(file: TopologyFile, source: string, locate: Locate = () => undefined): LabModel {
+  /** Points at the value `path` names, or with `key`, at that key (for errors about a name). */
   const fail = (message: string, path: readonly PropertyKey[], key?: string): never => {
     throw new InputError(message, locate(path, key), [...path, ...(key ? [key] : [])].join('.'));
   };
@@ -102,14 +103,13 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
       if (peerRouter?.role !== 'peer-router') {
         fail(
           `unknown peer router "${ic['peer-router']}"; peer.routers has: ${Object.keys(file.peer.routers).join(', ')}`,
-          path,
-          'peer-router',
+          [...path, 'peer-router'],
         );
       }
       peerRouter!.metro ??= metro;
       const edgeName = ic['edge-router'];
       if (!nodes.has(edgeName)) {
-        claim(edgeName, path, 'edge-router');
+        claim(edgeName, [...path, 'edge-router']);
         addNode({
           name: edgeName,
           role: 'edge-router',
@@ -119,7 +119,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
           metro,
         });
       } else if (nodes.get(edgeName)!.role !== 'edge-router') {
-        fail(`"${edgeName}" is a ${nodes.get(edgeName)!.role}, not a Microsoft edge router`, path, 'edge-router');
+        fail(`"${edgeName}" is a ${nodes.get(edgeName)!.role}, not a Microsoft edge router`, [...path, 'edge-router']);
       }
       interconnects.push(resolveInterconnect(file, metro, name, ic, icPool.take(), links, fail));
     }
@@ -200,18 +200,17 @@ function resolvePrefixes(file: TopologyFile, fail: Fail): PeerPrefix[] {
     try {
       parsed = parsePrefix(p.prefix);
     } catch {
-      return fail(`"${p.prefix}" is not a valid IPv4 prefix`, path, 'prefix');
+      return fail(`"${p.prefix}" is not a valid IPv4 prefix`, [...path, 'prefix']);
     }
     if (networkOf(parsed) !== p.prefix)
-      fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, path, 'prefix');
+      fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, [...path, 'prefix']);
     const clash = seen.find((s) => overlaps(s.prefix, parsed));
-    if (clash) fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, path, 'prefix');
+    if (clash) fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, [...path, 'prefix']);
     const lab = labRanges.find(([, range]) => overlaps(range, parsed));
     if (lab)
       fail(
         `${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`,
-        path,
-        'prefix',
+        [...path, 'prefix'],
       );
     seen.push({ prefix: parsed, index });
     const defaultCommunities = p.registered && file.type !== 'ers' ? ['8075:8007'] : [];
@@ -237,9 +236,9 @@ function resolveInterconnect(
 ): Interconnect {
   const path = ['metros', metro, 'interconnects', name];
   const bond = `${metro}-${name}`;
-  if (bond.length > IFNAMSIZ - 3) {
+  if (`${bond}-m1`.length > IFNAMSIZ) {
     fail(
-      `LAG interface "${bond}" (metro-interconnect) is ${bond.length} bytes; with member suffix "-m1" it must fit Linux's ${IFNAMSIZ}-byte limit: keep metro and interconnect names to 12 bytes together`,
+      `LAG members would be named "${bond}-m1", longer than Linux's ${IFNAMSIZ}-byte interface names: keep metro and interconnect names within ${IFNAMSIZ - 4} bytes together`,
       ['metros', metro, 'interconnects'],
       name,
     );
@@ -261,7 +260,7 @@ function resolveInterconnect(
   });
   const memberSpeedMbps = speedMbps(lag['member-speed']);
   const role = ic.role ?? file.defaults?.role ?? 'redundant';
-  if (ic['backup-of'] && role !== 'backup') fail('backup-of is only meaningful with role: backup', path, 'backup-of');
+  if (ic['backup-of'] && role !== 'backup') fail('backup-of is only meaningful with role: backup', [...path, 'backup-of']);
   const policy = ic.policy ?? {};
   return {
     id: `${metro}/${name}`,
@@ -328,17 +327,15 @@ function attachHosts(file: TopologyFile, prefixes: PeerPrefix[], services: strin
     if (!prefix)
       ctx.fail(
         `"${spec.prefix}" is not one of peer.prefixes (${prefixes.map((p) => p.prefix).join(', ')})`,
-        path,
-        'prefix',
+        [...path, 'prefix'],
       );
     if (used.has(spec.prefix))
       ctx.fail(
         `prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`,
-        path,
-        'prefix',
+        [...path, 'prefix'],
       );
     if (parsePrefix(spec.prefix).subnetMask > 30)
-      ctx.fail(`a host prefix needs room for a gateway and a host (/30 or shorter)`, path, 'prefix');
+      ctx.fail(`a host prefix needs room for a gateway and a host (/30 or shorter)`, [...path, 'prefix']);
     used.set(spec.prefix, host);
     attach(host, core, parsePrefix(spec.prefix), 'peer');
   }

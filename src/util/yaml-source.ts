@@ -41,11 +41,15 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   };
 }
 
-/** Offset of the deepest node on `path` that exists (or of `key` inside it), so errors point as close as possible. */
+/**
+ * Offset of what `path` names: its value when the whole path exists, else the deepest part that does;
+ * with `key`, the key itself (for unknown keys). Errors point as close to the mistake as possible.
+ */
 function offsetOf(doc: Document, path: readonly PropertyKey[], key?: string): number {
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
-  for (const step of [...path, ...(key === undefined ? [] : [key])]) {
+  const steps = [...path, ...(key === undefined ? [] : [key])];
+  for (const [index, step] of steps.entries()) {
     if (!node || typeof node !== 'object' || !('items' in node)) break;
     const items = (node as { items: unknown[] }).items;
     if (isMap(node)) {
@@ -54,7 +58,8 @@ function offsetOf(doc: Document, path: readonly PropertyKey[], key?: string): nu
       const keyNode = pair.key as Node;
       offset = keyNode.range?.[0] ?? offset;
       node = pair.value;
-      if (step === key) break;
+      if (key !== undefined && index === steps.length - 1) break;
+      if (index === steps.length - 1) offset = (pair.value as Node | null)?.range?.[0] ?? offset;
     } else {
       const item = items[Number(step)] as Node | undefined;
       if (!item) break;
@@ -67,7 +72,7 @@ function offsetOf(doc: Document, path: readonly PropertyKey[], key?: string): nu
 
 /** Validate `source.data` with a zod schema; the first issue becomes an InputError at its position. */
 export function parseWith<S extends z.ZodType>(schema: S, source: YamlSource): z.output<S> {
-  const result = schema.safeParse(source.data);
+  const result = schema.safeParse(source.data, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || '(top level)';
@@ -91,7 +96,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined
+      ? `is required (${issue.expected})`
+      : `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+  }
   if (issue.code === 'invalid_union') {
     const inner = issue.errors.flat()[0];
     if (inner) return describeIssue(inner);
