@@ -205,13 +205,14 @@ function resolvePrefixes(file: TopologyFile, fail: Fail): PeerPrefix[] {
     if (networkOf(parsed) !== p.prefix)
       fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, [...path, 'prefix']);
     const clash = seen.find((s) => overlaps(s.prefix, parsed));
-    if (clash) fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, [...path, 'prefix']);
+    if (clash)
+      fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, [...path, 'prefix']);
     const lab = labRanges.find(([, range]) => overlaps(range, parsed));
     if (lab)
-      fail(
-        `${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`,
-        [...path, 'prefix'],
-      );
+      fail(`${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`, [
+        ...path,
+        'prefix',
+      ]);
     seen.push({ prefix: parsed, index });
     const defaultCommunities = p.registered && file.type !== 'ers' ? ['8075:8007'] : [];
     return {
@@ -260,7 +261,8 @@ function resolveInterconnect(
   });
   const memberSpeedMbps = speedMbps(lag['member-speed']);
   const role = ic.role ?? file.defaults?.role ?? 'redundant';
-  if (ic['backup-of'] && role !== 'backup') fail('backup-of is only meaningful with role: backup', [...path, 'backup-of']);
+  if (ic['backup-of'] && role !== 'backup')
+    fail('backup-of is only meaningful with role: backup', [...path, 'backup-of']);
   const policy = ic.policy ?? {};
   return {
     id: `${metro}/${name}`,
@@ -325,15 +327,15 @@ function attachHosts(file: TopologyFile, prefixes: PeerPrefix[], services: strin
     ctx.claim(host, ['peer', 'hosts'], host);
     const prefix = prefixes.find((p) => p.prefix === spec.prefix);
     if (!prefix)
-      ctx.fail(
-        `"${spec.prefix}" is not one of peer.prefixes (${prefixes.map((p) => p.prefix).join(', ')})`,
-        [...path, 'prefix'],
-      );
+      ctx.fail(`"${spec.prefix}" is not one of peer.prefixes (${prefixes.map((p) => p.prefix).join(', ')})`, [
+        ...path,
+        'prefix',
+      ]);
     if (used.has(spec.prefix))
-      ctx.fail(
-        `prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`,
-        [...path, 'prefix'],
-      );
+      ctx.fail(`prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`, [
+        ...path,
+        'prefix',
+      ]);
     if (parsePrefix(spec.prefix).subnetMask > 30)
       ctx.fail(`a host prefix needs room for a gateway and a host (/30 or shorter)`, [...path, 'prefix']);
     used.set(spec.prefix, host);

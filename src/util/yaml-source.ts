@@ -15,9 +15,8 @@ export async function readYamlSource(file: string): Promise<YamlSource> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new InputError(`cannot read file (${(cause as NodeJS.ErrnoException).code ?? cause})`, undefined, undefined, {
-      cause,
-    });
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new InputError(`cannot read ${file} (${code})`, undefined, undefined, { cause });
   }
   return parseYamlSource(file, text);
 }

@@ -18,7 +18,12 @@ export function renderBird(intent: RouterIntent, header: string): string {
     ...(intent.multipath ? ['  merge paths on limit 16;'] : []),
     '}',
     ...(blackholes.length
-      ? ['protocol static originate {', '  ipv4;', ...blackholes.map((o) => `  route ${o.prefix} blackhole;`), '}']
+      ? [
+          'protocol static static_originated {',
+          '  ipv4;',
+          ...blackholes.map((o) => `  route ${o.prefix} blackhole;`),
+          '}',
+        ]
       : []),
     ...(intent.neighbors.some((n) => n.bfd) ? ['protocol bfd {}'] : []),
     '',

@@ -1,0 +1,79 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { peerlab } from './helpers/fixtures.js';
+
+test('peerlab check topologies/*.yaml passes (exit 0) with one row per rule', async (t) => {
+  const run = await peerlab(
+    'check',
+    'topologies/maps-direct.yaml',
+    'topologies/maps-ers.yaml',
+    'topologies/maps-voice.yaml',
+  );
+  t.is(run.exitCode, 0, run.stderr);
+  t.regex(run.stdout, /^R-BFD\s+pass\s+/m);
+  t.regex(run.stdout, /^R-GEO-REDUNDANCY \[MUST: walkthroughs\]\s+pass/m);
+  t.is(run.stdout.match(/^result: /gm)?.length, 3);
+});
+
+test('peerlab check exits 1 and names the broken rule', async (t) => {
+  const run = await peerlab('check', 'test/fixtures/requirements/voice-no-bfd.yaml');
+  t.is(run.exitCode, 1);
+  t.regex(run.stdout, /^R-BFD\s+fail\s+/m);
+  t.regex(run.stdout, /^\s+fail: a\/ic2: no BFD on a-pe2 \(required for T-VOICE\)$/m);
+});
+
+test('peerlab check --json is machine-readable', async (t) => {
+  const run = await peerlab('check', '--json', 'test/fixtures/requirements/max-prefix-low.yaml');
+  t.is(run.exitCode, 1);
+  const [report] = JSON.parse(run.stdout);
+  t.is(report.results.find((r: { rule: string }) => r.rule === 'R-MAX-PREFIX').status, 'fail');
+});
+
+test('a malformed topology: exit 2, file:line:col on stderr, no stack trace', async (t) => {
+  const run = await peerlab('check', 'test/fixtures/malformed/unknown-key.yaml');
+  t.is(run.exitCode, 2);
+  t.is(run.stdout, '');
+  t.regex(run.stderr, /^peerlab: test\/fixtures\/malformed\/unknown-key\.yaml:15:56: .*unknown key "bandwith"/);
+  t.notRegex(run.stderr, /\n\s+at /);
+  t.is(run.stderr.trim().split('\n').length, 1);
+});
+
+test('an unknown command or option: exit 2 with help', async (t) => {
+  const run = await peerlab('chek');
+  t.is(run.exitCode, 2);
+  t.regex(run.stderr, /unknown command 'chek'/);
+});
+
+for (const args of [[], ['check'], ['render'], ['topology'], ['topology', 'show']]) {
+  test(`peerlab ${args.join(' ')} --help documents the command`, async (t) => {
+    const run = await peerlab(...args, '--help');
+    t.is(run.exitCode, 0);
+    t.regex(run.stdout, /^Usage: peerlab/m);
+  });
+}
+
+test('peerlab render --validate writes every node config and lab.json, all valid', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'peerlab-render-'));
+  t.teardown(() => rm(out, { recursive: true, force: true }));
+  const run = await peerlab('render', 'topologies/maps-voice.yaml', '--out', out, '--validate');
+  t.is(run.exitCode, 0, run.stdout + run.stderr);
+  t.deepEqual((await readdir(join(out, 'ams-pe1'))).sort(), ['bird.conf']);
+  t.deepEqual((await readdir(join(out, 'ams-msee1'))).sort(), ['frr.conf']);
+  t.true((await readdir(out)).includes('lab.json'));
+  t.is(run.stdout.match(/^valid /gm)?.length, 11);
+});
+
+test('peerlab topology show prints nodes, links and sessions; --json the model', async (t) => {
+  const run = await peerlab('topology', 'show', 'topologies/maps-ers.yaml');
+  t.is(run.exitCode, 0);
+  t.regex(run.stdout, /^ixp-rs\s+route-server\s+bird\s+AS64502/m);
+  t.regex(run.stdout, /^lon\/ic1\/m2\s+lon-pe1:lon-ic1-m2\s+lon-msee1:lon-ic1-m2$/m);
+  t.regex(
+    run.stdout,
+    /^lon\/ic1\s+interconnect\s+lon-pe1 192\.0\.2\.129 AS64502\s+lon-msee1 192\.0\.2\.128 AS8075\s+300ms x3$/m,
+  );
+  const json = await peerlab('topology', 'show', '--json', 'topologies/maps-ers.yaml');
+  t.is(JSON.parse(json.stdout).interconnects.length, 4);
+});

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import test from 'ava';
+import { classifyAsn, type AsnClass } from '../src/requirements/asn.js';
+import { ruleIds, rules } from '../src/requirements/catalog.js';
+import { checkRequirements } from '../src/requirements/check.js';
+import { resolveTopology } from '../src/topology/resolve.js';
+import { loadTopology } from '../src/topology/load.js';
+import { topologySchema } from '../src/topology/schema.js';
+import { fixtures } from './helpers/fixtures.js';
+import { referenceTopologies, root } from './helpers/reference.js';
+
+const failing = (report: ReturnType<typeof checkRequirements>) =>
+  [...new Set(report.results.filter((r) => r.status === 'fail').map((r) => r.rule))].sort();
+
+test('the rule catalogue is exactly the spec: every R-* ID, with its kind', async (t) => {
+  const spec = await readFile(join(root, '..', 'shared', 'spec', 'requirements.md'), 'utf8');
+  const rows = [...spec.matchAll(/^\| (R-[A-Z0-9-]+) \|.*\| ([SDC, ]+) \|$/gm)].map((m) => [
+    m[1]!,
+    m[2]!.replace(/ /g, ''),
+  ]);
+  t.true(rows.length >= 20);
+  t.deepEqual(Object.fromEntries(rows), Object.fromEntries(ruleIds.map((id) => [id, rules[id].kind])));
+});
+
+for (const file of referenceTopologies) {
+  test(`${file}: no requirement fails; every rule is reported`, async (t) => {
+    const report = checkRequirements(await loadTopology(file));
+    t.deepEqual(failing(report), []);
+    t.deepEqual([...new Set(report.results.map((r) => r.rule))], ruleIds);
+  });
+}
+
+for (const { file, expected } of fixtures('requirements', 'expect-fail')) {
+  test(`${file} fails exactly ${expected}`, async (t) => {
+    const report = checkRequirements(await loadTopology(file));
+    t.deepEqual(failing(report), expected.split(' ').sort());
+    t.is(report.status, 'fail');
+  });
+}
+
+const minimal = (type: 'direct' | 'voice' | 'ers', metros: Record<string, string[]>) =>
+  topologySchema.parse({
+    name: 'x',
+    type,
+    peer: {
+      asn: 8283,
+      'registered-origin-asns': [8283],
+      routers: Object.fromEntries(
+        Object.values(metros)
+          .flat()
+          .map((r) => [r, {}]),
+      ),
+      prefixes: [{ prefix: '203.0.113.0/24', class: 'data' }],
+    },
+    metros: Object.fromEntries(
+      Object.entries(metros).map(([m, routers]) => [
+        m,
+        {
+          interconnects: Object.fromEntries(
+            routers.map((r, i) => [`ic${i + 1}`, { 'peer-router': r, 'edge-router': `${r}-ms` }]),
+          ),
+        },
+      ]),
+    ),
+    transit: { asn: 174 },
+  });
+
+test('R-GEO-REDUNDANCY is reported under both readings: fail (MUST) for T-DIRECT, warn for T-ERS', (t) => {
+  const oneMetro = { a: ['a1', 'a2'] };
+  const direct = checkRequirements(resolveTopology(minimal('direct', oneMetro), 'x.yaml'));
+  const ers = checkRequirements(resolveTopology(minimal('ers', oneMetro), 'x.yaml'));
+  const geo = (r: typeof direct) =>
+    r.results.filter((x) => x.rule === 'R-GEO-REDUNDANCY').map((x) => [x.reading, x.status]);
+  t.deepEqual(geo(direct), [
+    ['MUST: walkthroughs', 'fail'],
+    ['recommended: overviews', 'warn'],
+  ]);
+  t.deepEqual(geo(ers), [
+    ['MUST: walkthroughs', 'warn'],
+    ['recommended: overviews', 'warn'],
+  ]);
+});
+
+test('a public ASN and public prefixes outside lab ranges pass R-ASN-PUBLIC without a lab flag', (t) => {
+  const report = checkRequirements(
+    resolveTopology({ ...minimal('direct', { a: ['a1', 'a2'], b: ['b1', 'b2'] }), lab: false }, 'x.yaml'),
+  );
+  t.is(report.results.find((r) => r.rule === 'R-ASN-PUBLIC')?.status, 'pass');
+});
+
+test('documentation ASNs are accepted only in lab mode', (t) => {
+  const file = {
+    ...minimal('direct', { a: ['a1', 'a2'], b: ['b1', 'b2'] }),
+    peer: { ...minimal('direct', {}).peer, asn: 64500 },
+  };
+  file.peer.routers = {
+    a1: { daemon: 'frr', 'stateful-firewall': false },
+    a2: { daemon: 'frr', 'stateful-firewall': false },
+    b1: { daemon: 'frr', 'stateful-firewall': false },
+    b2: { daemon: 'frr', 'stateful-firewall': false },
+  };
+  const status = (lab: boolean) =>
+    checkRequirements(resolveTopology({ ...file, lab }, 'x.yaml')).results.find((r) => r.rule === 'R-ASN-PUBLIC')
+      ?.status;
+  t.is(status(true), 'warn');
+  t.is(status(false), 'fail');
+});
+
+test('ASN classes follow RFC 5398, RFC 6996 and IANA reservations', (t) => {
+  const cases: [number, AsnClass][] = [
+    [8075, 'public'],
+    [0, 'reserved'],
+    [23456, 'reserved'],
+    [64496, 'documentation'],
+    [64511, 'documentation'],
+    [64512, 'private'],
+    [65534, 'private'],
+    [65535, 'reserved'],
+    [65536, 'documentation'],
+    [65551, 'documentation'],
+    [65552, 'reserved'],
+    [131072, 'public'],
+    [4200000000, 'private'],
+    [4294967294, 'private'],
+    [4294967295, 'reserved'],
+  ];
+  for (const [asn, kind] of cases) t.is(classifyAsn(asn), kind, String(asn));
+});
+
+test('evidence cites the rendered peer config lines', async (t) => {
+  const report = checkRequirements(await loadTopology('topologies/maps-voice.yaml'));
+  const community = report.results.find((r) => r.rule === 'R-COMMUNITY')!;
+  t.true(
+    community.evidence.some((e) => /tagging at ams-pe1\/bird\.conf:\d+/.test(e)),
+    community.evidence.join('\n'),
+  );
+  const maxPrefix = report.results.find((r) => r.rule === 'R-MAX-PREFIX')!;
+  t.true(maxPrefix.evidence.some((e) => /configured at fra-pe1\/frr\.conf:\d+/.test(e)));
+});

@@ -1,0 +1,100 @@
+import test from 'ava';
+import { Address4 } from 'ip-address';
+import { InputError } from '../src/errors.js';
+import { loadTopology } from '../src/topology/load.js';
+import { fixtures } from './helpers/fixtures.js';
+import { referenceTopologies } from './helpers/reference.js';
+
+const labRanges = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '198.18.0.0/15'].map((r) => new Address4(r));
+
+for (const file of referenceTopologies) {
+  test(`${file}: two metros, two interconnects each on different routers, 2-member LAGs, BFD, transit, hosts`, async (t) => {
+    const model = await loadTopology(file);
+    const metros = new Set(model.interconnects.map((i) => i.metro));
+    t.is(metros.size, 2);
+    for (const metro of metros) {
+      const local = model.interconnects.filter((i) => i.metro === metro);
+      t.is(local.length, 2);
+      t.not(local[0]!.peerRouter, local[1]!.peerRouter);
+    }
+    t.true(model.interconnects.every((i) => i.lag.members === 2 && i.bfd !== null));
+    t.truthy(model.transit);
+    t.true(model.nodes.some((n) => n.role === 'host' && n.side === 'peer'));
+    t.true(model.nodes.some((n) => n.role === 'host' && n.side === 'microsoft'));
+  });
+
+  test(`${file}: interface names fit 15 bytes, addresses are unique and from documentation ranges`, async (t) => {
+    const model = await loadTopology(file);
+    const addresses = model.nodes.flatMap((n) =>
+      n.interfaces.flatMap((i) => (i.address ? [i.address.split('/')[0]!] : [])),
+    );
+    t.is(new Set(addresses).size, addresses.length);
+    for (const address of addresses)
+      t.true(
+        labRanges.some((r) => new Address4(address).isInSubnet(r)),
+        address,
+      );
+    for (const node of model.nodes) {
+      for (const iface of node.interfaces) t.true(Buffer.byteLength(iface.name) <= 15, `${node.name}:${iface.name}`);
+      t.is(new Set(node.interfaces.map((i) => i.name)).size, node.interfaces.length, node.name);
+    }
+  });
+
+  test(`${file}: resolution is deterministic`, async (t) => {
+    t.deepEqual(await loadTopology(file), await loadTopology(file));
+  });
+}
+
+test('T-VOICE: every interconnect session runs BFD at 300 ms x 3 or faster', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const sessions = model.sessions.filter((s) => s.kind === 'interconnect');
+  t.is(sessions.length, 4);
+  for (const s of sessions) t.true(s.bfd !== null && s.bfd.intervalMs * s.bfd.multiplier <= 900, s.id);
+});
+
+test('T-ERS: session addresses come from the peer-provided range, the route server runs BIRD', async (t) => {
+  const model = await loadTopology('topologies/maps-ers.yaml');
+  for (const ic of model.interconnects)
+    t.true(new Address4(ic.peerAddress).isInSubnet(new Address4('192.0.2.128/26')), ic.id);
+  const rs = model.nodes.find((n) => n.role === 'route-server');
+  t.is(rs?.daemon, 'bird');
+  t.true(model.nodes.some((n) => n.role === 'peer-router' && n.daemon === 'bird'));
+  t.true(model.nodes.some((n) => n.role === 'edge-router' && n.daemon === 'frr'));
+});
+
+test('T-DIRECT/T-VOICE: session addresses come from the Microsoft-provided range, the edge takes the first', async (t) => {
+  const model = await loadTopology('topologies/maps-direct.yaml');
+  for (const ic of model.interconnects) {
+    t.true(new Address4(ic.subnet).isInSubnet(new Address4('198.51.100.0/24')));
+    t.is(ic.edgeAddress, `${ic.subnet.split('/')[0]}/31`);
+  }
+});
+
+test('a LAG is one bond with its member links on both ends', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const ic = model.interconnects.find((i) => i.id === 'ams/ic1')!;
+  t.deepEqual(ic.lag.memberLinks, ['ams/ic1/m1', 'ams/ic1/m2']);
+  for (const node of [ic.peerRouter, ic.edgeRouter]) {
+    const ifaces = model.nodes.find((n) => n.name === node)!.interfaces;
+    t.deepEqual(
+      ifaces.filter((i) => i.bond === 'ams-ic1').map((i) => i.name),
+      ['ams-ic1-m1', 'ams-ic1-m2'],
+    );
+    t.truthy(ifaces.find((i) => i.name === 'ams-ic1' && i.kind === 'bond' && i.address));
+  }
+});
+
+for (const { file, expected } of fixtures('malformed', 'expect-error')) {
+  test(`malformed ${file}: one InputError at ${expected}`, async (t) => {
+    const [position, ...rest] = expected.split(' ');
+    const error = await t.throwsAsync(loadTopology(file), { instanceOf: InputError });
+    t.true(error.message.startsWith(`${file}:${position}: `), error.message);
+    t.true(error.message.includes(rest.join(' ')), error.message);
+    t.is(error.exitCode, 2);
+  });
+}
+
+test('a missing file is an InputError naming it', async (t) => {
+  const error = await t.throwsAsync(loadTopology('topologies/nope.yaml'), { instanceOf: InputError });
+  t.regex(error.message, /nope\.yaml.*ENOENT/);
+});
