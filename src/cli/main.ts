@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PeerlabError } from '../errors.js';
 import { registerCheck } from './check.js';
+import { registerImage } from './image.js';
 import { registerRender } from './render.js';
 import { registerTopology } from './topology.js';
 
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerCheck(program);
+  registerImage(program);
   registerRender(program);
   registerTopology(program);
   try {

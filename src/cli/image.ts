@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { buildImage, imageTag } from '../runtime/image.js';
+
+export function registerImage(program: Command): void {
+  const image = program.command('image').description('the router image (FRR, BIRD, Open vSwitch, iproute2, nftables)');
+  image
+    .command('build')
+    .description('build the router image from Debian packages unless the current recipe is already built')
+    .option('--method <method>', 'auto | dockerfile | debootstrap (offline: debootstrap + docker import)', 'auto')
+    .action(async (options: { method: string }) => {
+      if (!['auto', 'dockerfile', 'debootstrap'].includes(options.method)) {
+        throw new InputError(`--method must be one of auto, dockerfile, debootstrap (got "${options.method}")`);
+      }
+      const start = Date.now();
+      const result = await buildImage({ method: options.method as 'auto', log: (l) => console.log(l) });
+      console.log(
+        `${result.tag} ${result.method === 'cached' ? 'already built' : `built with ${result.method} in ${((Date.now() - start) / 1000).toFixed(0)} s`}`,
+      );
+    });
+  image
+    .command('tag')
+    .description('print the tag of the current recipe')
+    .action(() => console.log(imageTag));
+}

@@ -1,0 +1,20 @@
+import type { Runtime } from '../runtime/types.js';
+import { runCommand, type Runner } from '../util/run.js';
+import { removeLabDir } from './state.js';
+import { vethPrefix } from './wire.js';
+
+/** Remove everything a lab made: its nodes, host-side veths left by an interrupted wiring, its files. */
+export async function tearDownLab(lab: string, runtime: Runtime, run: Runner = runCommand): Promise<void> {
+  await runtime.removeLab(lab);
+  await removeHostVeths(lab, run);
+  await removeLabDir(lab);
+}
+
+async function removeHostVeths(lab: string, run: Runner): Promise<void> {
+  const links = await run(['ip', '-o', 'link', 'show'], { allowFailure: true });
+  const prefix = vethPrefix(lab);
+  const names = [...links.stdout.matchAll(/^\d+: ([^:@]+)[@:]/gm)]
+    .map((m) => m[1]!)
+    .filter((n) => n.startsWith(prefix));
+  for (const name of names) await run(['ip', 'link', 'del', name], { allowFailure: true });
+}

@@ -1,0 +1,98 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, PeerlabError } from '../errors.js';
+import { renderLab } from '../render/render.js';
+import type { Runtime } from '../runtime/types.js';
+import type { LabModel, LabNode } from '../topology/model.js';
+import { runCommand, type Runner } from '../util/run.js';
+import { birdStartCommand, frrApplyCommand, frrStartCommands, hostCommands, vtysh } from './daemons.js';
+import { tearDownLab } from './down.js';
+import { Lab } from './lab.js';
+import { bondsOf, type LagDriver } from './lag/types.js';
+import { labDir, nodeHostDir, writeLabState } from './state.js';
+import { hostWiringBatch, nodeWiringCommands } from './wire.js';
+
+export interface UpOptions {
+  name?: string;
+  runtime: Runtime;
+  lag: LagDriver;
+  /** Called as each phase starts, for progress output. */
+  progress?: (phase: string) => void;
+  signal?: AbortSignal;
+  run?: Runner;
+}
+
+const labName = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** Create every node, wire the links, bond the LAGs and start the daemons. Tears down what it made if any step fails. */
+export async function startLab(model: LabModel, options: UpOptions): Promise<Lab> {
+  const name = options.name ?? model.name;
+  if (!labName.test(name))
+    throw new InputError(`lab name "${name}" must match ${labName} (it prefixes container and namespace names)`);
+  const { runtime } = options;
+  if ((await runtime.listLabs()).includes(name)) {
+    throw new PeerlabError(`lab "${name}" already exists; remove it with: peerlab down ${name}`);
+  }
+  const lab = new Lab(name, model, runtime, options.lag, () => tearDownLab(name, runtime));
+  const step = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    options.signal?.throwIfAborted();
+    options.progress?.(phase);
+    return work();
+  };
+  try {
+    await step('writing configs', () => writeConfigs(lab));
+    await step('creating nodes', () =>
+      Promise.all(model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name)))),
+    );
+    await step('wiring links', () => wire(lab, options.run ?? runCommand));
+    await step('bonding LAGs and starting daemons', () => Promise.all(model.nodes.map((n) => configureNode(lab, n))));
+    return lab;
+  } catch (error) {
+    await lab.down().catch(() => {});
+    throw error;
+  }
+}
+
+async function writeConfigs(lab: Lab): Promise<void> {
+  await writeLabState({
+    name: lab.name,
+    runtime: lab.runtime.kind,
+    lagDriver: lab.lag.kind,
+    createdAt: new Date().toISOString(),
+    model: lab.model,
+  });
+  for (const node of lab.model.nodes) await mkdir(join(nodeHostDir(lab.name, node.name), 'run'), { recursive: true });
+  for (const config of renderLab(lab.model))
+    await writeFile(join(nodeHostDir(lab.name, config.node), config.file), config.text);
+  await writeFile(join(labDir(lab.name), '.keep'), '');
+}
+
+async function wire(lab: Lab, run: Runner): Promise<void> {
+  const targets = new Map<string, string>();
+  for (const node of lab.model.nodes) targets.set(node.name, await lab.runtime.netnsTarget(lab.name, node.name));
+  await run(['ip', '-batch', '-'], { input: `${hostWiringBatch(lab.name, lab.model, targets)}\n` });
+}
+
+async function runAll(lab: Lab, node: string, commands: string[][]): Promise<void> {
+  for (const command of commands) await lab.exec(node, command);
+}
+
+async function configureNode(lab: Lab, node: LabNode): Promise<void> {
+  const dirs = lab.dirs(node.name);
+  await runAll(lab, node.name, nodeWiringCommands(lab.name, lab.model, node.name));
+  if (node.role === 'host') return runAll(lab, node.name, hostCommands(node));
+  await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), dirs.run));
+  if (node.daemon === 'bird') return runAll(lab, node.name, [birdStartCommand(dirs)]);
+  await runAll(lab, node.name, frrStartCommands(dirs));
+  await waitForVtysh(lab, node.name);
+  await lab.exec(node.name, frrApplyCommand(dirs));
+}
+
+async function waitForVtysh(lab: Lab, node: string, attempts = 50): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    const probe = await lab.exec(node, [...vtysh(lab.dirs(node)), '-c', 'show daemons'], { allowFailure: true });
+    if (probe.exitCode === 0 && /bgpd/.test(probe.stdout) && /bfdd/.test(probe.stdout)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new PeerlabError(`${node}: FRR daemons did not answer vtysh within ${attempts * 100} ms`);
+}

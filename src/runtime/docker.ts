@@ -1,0 +1,124 @@
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { CommandError, PeerlabError } from '../errors.js';
+import type { LabNode } from '../topology/model.js';
+import type { RunOptions, RunResult } from '../util/run.js';
+import { imageTag } from './image.js';
+import { labelLab, labelNode, resourceName, type Runtime } from './types.js';
+
+const nodeDir = '/etc/peerlab';
+
+/** One container per node: --network none, the capabilities routing needs, labelled with the lab. */
+export class DockerRuntime implements Runtime {
+  readonly kind = 'docker';
+  private readonly docker: Docker;
+
+  constructor(socketPath = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock') {
+    this.docker = new Docker({ socketPath });
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (cause) {
+      throw new PeerlabError(
+        'no Docker engine answers on /var/run/docker.sock: start one (`bash scripts/setup.sh` installs docker.io and starts dockerd), or use --runtime netns',
+        { cause },
+      );
+    }
+  }
+
+  async createNode(lab: string, node: LabNode, hostDir: string): Promise<void> {
+    const container = await this.docker.createContainer({
+      name: resourceName(lab, node.name),
+      Image: imageTag,
+      Hostname: node.name,
+      Cmd: ['sleep', 'infinity'],
+      Labels: { [labelLab]: lab, [labelNode]: node.name, 'peerlab.role': node.role },
+      NetworkDisabled: false,
+      HostConfig: {
+        NetworkMode: 'none',
+        Init: true,
+        CapDrop: ['ALL'],
+        // Routing daemons, raw/packet sockets (BFD, OVS userspace datapath), privilege drop to frr/bird users.
+        CapAdd: [
+          'NET_ADMIN',
+          'NET_RAW',
+          'NET_BIND_SERVICE',
+          'SYS_ADMIN',
+          'SETUID',
+          'SETGID',
+          'CHOWN',
+          'DAC_OVERRIDE',
+          'FOWNER',
+          'KILL',
+          'IPC_LOCK',
+          'SYS_NICE',
+        ],
+        Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+        Binds: [`${hostDir}:${nodeDir}`],
+        Sysctls: {
+          'net.ipv4.ip_forward': node.role === 'host' ? '0' : '1',
+          'net.ipv4.conf.all.rp_filter': '0',
+          'net.ipv4.conf.default.rp_filter': '0',
+          'net.ipv6.conf.all.disable_ipv6': '1',
+        },
+      },
+    });
+    await container.start();
+  }
+
+  async netnsTarget(lab: string, node: string): Promise<string> {
+    const info = await this.docker.getContainer(resourceName(lab, node)).inspect();
+    if (!info.State.Running) throw new PeerlabError(`${resourceName(lab, node)} is not running`);
+    return String(info.State.Pid);
+  }
+
+  nodeDir(): string {
+    return nodeDir;
+  }
+
+  frrInstance(): undefined {
+    return undefined;
+  }
+
+  async exec(lab: string, node: string, argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const container = this.docker.getContainer(resourceName(lab, node));
+    const exec = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true, AttachStdin: false });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const [out, err] = [new PassThrough(), new PassThrough()];
+    const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+    out.on('data', (c: Buffer) => chunks.out.push(c));
+    err.on('data', (c: Buffer) => chunks.err.push(c));
+    this.docker.modem.demuxStream(stream, out, err);
+    await new Promise<void>((resolve, reject) => {
+      const timer = options.timeoutMs
+        ? setTimeout(
+            () => reject(new CommandError([node, ...argv], undefined, `timed out after ${options.timeoutMs} ms`)),
+            options.timeoutMs,
+          )
+        : undefined;
+      stream.on('end', () => (clearTimeout(timer), resolve()));
+      stream.on('error', (e: Error) => (clearTimeout(timer), reject(e)));
+    });
+    const { ExitCode } = await exec.inspect();
+    const result = {
+      stdout: Buffer.concat(chunks.out).toString().trimEnd(),
+      stderr: Buffer.concat(chunks.err).toString().trimEnd(),
+      exitCode: ExitCode ?? -1,
+    };
+    if (result.exitCode !== 0 && !options.allowFailure)
+      throw new CommandError([`${node}:`, ...argv], result.exitCode, result.stderr || result.stdout);
+    return result;
+  }
+
+  async removeLab(lab: string): Promise<void> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${labelLab}=${lab}`] } });
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true })));
+  }
+
+  async listLabs(): Promise<string[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [labelLab] } });
+    return [...new Set(containers.map((c) => c.Labels[labelLab]!))].sort();
+  }
+}

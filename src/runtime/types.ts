@@ -1,0 +1,29 @@
+import type { LabNode } from '../topology/model.js';
+import type { RunOptions, RunResult } from '../util/run.js';
+
+export type RuntimeKind = 'docker' | 'netns';
+
+/** Where a lab's nodes live. Only node creation, exec and teardown differ between runtimes. */
+export interface Runtime {
+  readonly kind: RuntimeKind;
+  /** Create the node with `hostDir` (its configs, sockets and pid files) visible inside it at `nodeDir()`. */
+  createNode(lab: string, node: LabNode, hostDir: string): Promise<void>;
+  /** What `ip link set dev X netns <target>` takes to move an interface into the node. */
+  netnsTarget(lab: string, node: string): Promise<string>;
+  exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** The node's view of its host directory. */
+  nodeDir(lab: string, node: string, hostDir: string): string;
+  /** FRR pathspace (-N) when nodes share the host's filesystem. */
+  frrInstance(lab: string, node: string): string | undefined;
+  /** Remove every resource of the lab in this runtime. */
+  removeLab(lab: string): Promise<void>;
+  /** Names of labs that have resources in this runtime, including those of crashed runs. */
+  listLabs(): Promise<string[]>;
+}
+
+export const labelLab = 'peerlab.lab';
+export const labelNode = 'peerlab.node';
+
+export function resourceName(lab: string, node: string): string {
+  return `peerlab-${lab}-${node}`;
+}

@@ -1,0 +1,43 @@
+import { execa } from 'execa';
+import { CommandError } from '../errors.js';
+
+export interface RunOptions {
+  /** Standard input for the command. */
+  input?: string;
+  timeoutMs?: number;
+  /** Return a failed result instead of throwing. */
+  allowFailure?: boolean;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs one command from an argument array (never a shell string). Injected where logic is unit-tested. */
+export type Runner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+export const runCommand: Runner = async (argv, options = {}) => {
+  const [command, ...args] = argv;
+  if (!command) throw new Error('empty command');
+  const result = await execa(command, args, {
+    reject: false,
+    stripFinalNewline: true,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+  });
+  const outcome = {
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    exitCode: result.exitCode ?? -1,
+  };
+  if (outcome.exitCode !== 0 && !options.allowFailure) {
+    throw new CommandError(
+      argv,
+      result.exitCode,
+      result.exitCode === undefined ? (result.shortMessage ?? '') : outcome.stderr || outcome.stdout,
+    );
+  }
+  return outcome;
+};
