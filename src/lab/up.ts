@@ -6,10 +6,12 @@ import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { runCommand, type Runner } from '../util/run.js';
 import { birdStartCommand, frrApplyCommand, frrStartCommands, hostCommands, vtysh } from './daemons.js';
+import { lagProblems, waitConverged } from './converge.js';
 import { tearDownLab } from './down.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
 import { labDir, nodeHostDir, writeLabState } from './state.js';
+import { waitUntil } from './readiness.js';
 import { hostWiringBatch, nodeWiringCommands } from './wire.js';
 
 export interface UpOptions {
@@ -19,6 +21,10 @@ export interface UpOptions {
   /** Called as each phase starts, for progress output. */
   progress?: (phase: string) => void;
   signal?: AbortSignal;
+  /** How long to wait for convergence (ms). */
+  timeoutMs?: number;
+  /** Leave a lab that failed to converge running, for inspection. */
+  keep?: boolean;
   run?: Runner;
 }
 
@@ -45,12 +51,33 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
       Promise.all(model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name)))),
     );
     await step('wiring links', () => wire(lab, options.run ?? runCommand));
-    await step('bonding LAGs and starting daemons', () => Promise.all(model.nodes.map((n) => configureNode(lab, n))));
-    return lab;
+    await step('bonding LAGs', () => Promise.all(model.nodes.map((n) => wireAndBond(lab, n))));
+    // Links come up before routing: a BFD session that starts on an unnegotiated LAG fails,
+    // and BIRD then holds BGP down for its error wait time.
+    await step('negotiating LACP', () =>
+      waitUntil(name, () => lagProblems(lab), {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+    await step('starting routing daemons', () => Promise.all(model.nodes.map((n) => startDaemons(lab, n))));
   } catch (error) {
     await lab.down().catch(() => {});
     throw error;
   }
+  try {
+    await step('waiting for LACP, BFD, BGP and reachability', () =>
+      waitConverged(lab, {
+        timeoutMs: options.timeoutMs ?? 180_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!options.keep || options.signal?.aborted) await lab.down().catch(() => {});
+    throw error;
+  }
+  return lab;
 }
 
 async function writeConfigs(lab: Lab): Promise<void> {
@@ -77,11 +104,15 @@ async function runAll(lab: Lab, node: string, commands: string[][]): Promise<voi
   for (const command of commands) await lab.exec(node, command);
 }
 
-async function configureNode(lab: Lab, node: LabNode): Promise<void> {
-  const dirs = lab.dirs(node.name);
+async function wireAndBond(lab: Lab, node: LabNode): Promise<void> {
   await runAll(lab, node.name, nodeWiringCommands(lab.name, lab.model, node.name));
   if (node.role === 'host') return runAll(lab, node.name, hostCommands(node));
-  await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), dirs.run));
+  await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run));
+}
+
+async function startDaemons(lab: Lab, node: LabNode): Promise<void> {
+  if (node.role === 'host') return;
+  const dirs = lab.dirs(node.name);
   if (node.daemon === 'bird') return runAll(lab, node.name, [birdStartCommand(dirs)]);
   await runAll(lab, node.name, frrStartCommands(dirs));
   await waitForVtysh(lab, node.name);

@@ -1,0 +1,70 @@
+import { buildIntent } from '../render/intent/build.js';
+import { evaluatePolicy } from '../render/intent/evaluate.js';
+import type { RouterIntent } from '../render/intent/types.js';
+import type { LabModel } from '../topology/model.js';
+import { bondsOf } from './lag/types.js';
+
+/** What a converged lab looks like from each router. */
+export interface ExpectedNode {
+  node: string;
+  bgp: { peer: string; session: string; received?: number }[];
+  bfd: { peer: string; session: string }[];
+  lags: { name: string; members: string[] }[];
+}
+
+export function expectedState(model: LabModel): ExpectedNode[] {
+  const intents = new Map(model.nodes.filter((n) => n.role !== 'host').map((n) => [n.name, buildIntent(model, n)]));
+  return [...intents.values()].map((intent) => ({
+    node: intent.hostname,
+    bgp: model.sessions.flatMap((s) => {
+      const [local, remote] =
+        s.a.node === intent.hostname ? [s.a, s.b] : s.b.node === intent.hostname ? [s.b, s.a] : [];
+      if (!local || !remote) return [];
+      const received =
+        s.kind === 'interconnect' ? interconnectReceived(model, intents, intent, remote.node) : undefined;
+      return [{ peer: remote.address, session: s.id, ...(received !== undefined ? { received } : {}) }];
+    }),
+    bfd: model.sessions
+      .filter((s) => s.bfd && (s.a.node === intent.hostname || s.b.node === intent.hostname))
+      .map((s) => ({ peer: s.a.node === intent.hostname ? s.b.address : s.a.address, session: s.id })),
+    lags: bondsOf(model.nodes.find((n) => n.name === intent.hostname)!.interfaces).map((b) => ({
+      name: b.name,
+      members: b.members,
+    })),
+  }));
+}
+
+/** Prefixes `receiver` accepts over an interconnect: the sender's export, then the receiver's import, as rendered. */
+function interconnectReceived(
+  model: LabModel,
+  intents: Map<string, RouterIntent>,
+  receiver: RouterIntent,
+  senderName: string,
+): number {
+  const sender = intents.get(senderName)!;
+  const out = sender.neighbors.find((n) => n.address === addressOf(model, receiver.hostname, senderName))!;
+  const inn = receiver.neighbors.find((n) => n.address === addressOf(model, senderName, receiver.hostname))!;
+  const policy = (intent: RouterIntent, name: string) => intent.policies.find((p) => p.name === name)!;
+  const candidates =
+    sender.role === 'edge-router'
+      ? model.microsoft.servicePrefixes.map((prefix) => ({
+          prefix,
+          asPath: [] as number[],
+          communities: [] as string[],
+        }))
+      : model.peer.prefixes.map((p) => ({ prefix: p.prefix, asPath: p.asPath, communities: [] as string[] }));
+  return candidates.filter((route) => {
+    const exported = evaluatePolicy(policy(sender, out.exportPolicy), sender.prefixSets, route);
+    if (!exported) return false;
+    const onWire = { ...exported, asPath: [sender.asn, ...exported.asPath] };
+    return evaluatePolicy(policy(receiver, inn.importPolicy), receiver.prefixSets, onWire) !== undefined;
+  }).length;
+}
+
+/** The session address of `node` as seen by its neighbor `from`. */
+function addressOf(model: LabModel, node: string, from: string): string {
+  const session = model.sessions.find(
+    (s) => (s.a.node === node && s.b.node === from) || (s.b.node === node && s.a.node === from),
+  )!;
+  return session.a.node === node ? session.a.address : session.b.address;
+}

@@ -1,0 +1,91 @@
+import { PeerlabError } from '../errors.js';
+import type { LabModel } from '../topology/model.js';
+import type { NodeSnapshot } from '../observe/types.js';
+import type { ExpectedNode } from './expected.js';
+
+/** What is not (yet) as a converged lab must be, one line each, naming node, session, member and last state. */
+export function readinessProblems(expected: ExpectedNode[], snapshots: Map<string, NodeSnapshot>): string[] {
+  const problems: string[] = [];
+  for (const want of expected) {
+    const have = snapshots.get(want.node);
+    for (const lag of want.lags) {
+      const state = have?.lags.find((l) => l.name === lag.name);
+      if (!state) problems.push(`${want.node}: LAG ${lag.name} not found`);
+      else {
+        if (!state.negotiated) problems.push(`${want.node}: LAG ${lag.name} LACP not negotiated`);
+        for (const member of lag.members) {
+          const m = state.members.find((x) => x.name === member);
+          if (!m?.enabled)
+            problems.push(`${want.node}: LAG ${lag.name} member ${member} ${m ? 'disabled' : 'missing'}`);
+        }
+      }
+    }
+    for (const bfd of want.bfd) {
+      const state = have?.bfd.find((b) => b.peer === bfd.peer)?.state ?? 'absent';
+      if (state !== 'up') problems.push(`${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`);
+    }
+    for (const bgp of want.bgp) {
+      const state = have?.bgp.find((b) => b.peer === bgp.peer);
+      if (state?.state !== 'Established') {
+        problems.push(
+          `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? 'absent'}${state?.info ? ` (${state.info})` : ''}`,
+        );
+      } else if (bgp.received !== undefined && state.received !== bgp.received) {
+        problems.push(
+          `${want.node}: BGP ${bgp.session} to ${bgp.peer} has ${state.received} prefixes, expected ${bgp.received}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every peer-side host must reach every Microsoft-side host. */
+export function reachabilityPairs(model: LabModel): { from: string; to: string; address: string }[] {
+  const hosts = model.nodes.filter((n) => n.role === 'host');
+  return hosts
+    .filter((h) => h.side === 'peer')
+    .flatMap((from) =>
+      hosts
+        .filter((h) => h.side === 'microsoft')
+        .map((to) => ({ from: from.name, to: to.name, address: to.interfaces[0]!.address!.split('/')[0]! })),
+    );
+}
+
+export class ReadinessError extends PeerlabError {
+  override name = 'ReadinessError';
+  constructor(
+    readonly lab: string,
+    readonly problems: string[],
+    waitedMs: number,
+  ) {
+    super(
+      `lab ${lab} did not converge within ${(waitedMs / 1000).toFixed(0)} s; not ready:\n  ${problems.join('\n  ')}`,
+    );
+  }
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/** Poll `problems` until it returns none or `timeoutMs` passes; the last problems are the error's report. */
+export async function waitUntil(
+  lab: string,
+  problems: () => Promise<string[]>,
+  options: { timeoutMs: number; intervalMs?: number; clock?: Clock; signal?: AbortSignal },
+): Promise<number> {
+  const clock = options.clock ?? realClock;
+  const start = clock.now();
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const found = await problems();
+    const waited = clock.now() - start;
+    if (found.length === 0) return waited;
+    if (waited >= options.timeoutMs) throw new ReadinessError(lab, found, waited);
+    await clock.sleep(options.intervalMs ?? 1000);
+  }
+}
