@@ -44,3 +44,9 @@ export class CommandError extends PeerlabError {
     super(`command failed (exit ${commandExitCode ?? 'none'}): ${command.join(' ')}\n${stderr.trim()}`, options);
   }
 }
+
+/** Ctrl-C or SIGTERM stopped the work; what it had made is torn down. Exit code 130. */
+export class InterruptedError extends PeerlabError {
+  override name = 'InterruptedError';
+  override readonly exitCode = 130;
+}

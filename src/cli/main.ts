@@ -2,10 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { PeerlabError } from '../errors.js';
 import { registerCheck } from './check.js';
 import { registerImage } from './image.js';
+import { registerLab } from './lab.js';
 import { registerRender } from './render.js';
 import { registerTopology } from './topology.js';
 
-/** Exit codes: 0 ok, 1 a requirement or expectation failed, 2 bad input, 70 internal error (a bug). */
+/** Exit codes: 0 ok, 1 a requirement or expectation failed, 2 bad input, 70 internal error (a bug), 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('peerlab')
     .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerCheck(program);
   registerImage(program);
+  registerLab(program);
   registerRender(program);
   registerTopology(program);
   try {

@@ -25,5 +25,5 @@ export const labelLab = 'peerlab.lab';
 export const labelNode = 'peerlab.node';
 
 export function resourceName(lab: string, node: string): string {
-  return `peerlab-${lab}-${node}`;
+  return `peerlab-${lab}.${node}`;
 }

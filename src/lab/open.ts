@@ -1,0 +1,45 @@
+import { PeerlabError } from '../errors.js';
+import { createRuntime, runtimeKinds } from '../runtime/select.js';
+import { tearDownLab } from './down.js';
+import { kernelLag } from './lag/kernel.js';
+import { ovsLag } from './lag/ovs.js';
+import { Lab } from './lab.js';
+import { listLabStates, readLabState } from './state.js';
+
+/** A running lab from its state file, for status, exec and down from another process. */
+export async function openLab(name?: string): Promise<Lab> {
+  const labs = await listLabStates();
+  const chosen = name ?? (labs.length === 1 ? labs[0] : undefined);
+  if (!chosen) {
+    throw new PeerlabError(
+      labs.length ? `several labs are running (${labs.join(', ')}); name one with --lab` : 'no lab is running',
+    );
+  }
+  const state = await readLabState(chosen);
+  const runtime = createRuntime(state.runtime);
+  return new Lab(state.name, state.model, runtime, state.lagDriver === 'kernel' ? kernelLag : ovsLag, () =>
+    tearDownLab(state.name, runtime),
+  );
+}
+
+/** Every lab with resources in any runtime or a state folder, crashed runs included. */
+export async function allLabs(): Promise<{ name: string; runtimes: string[] }[]> {
+  const found = new Map<string, Set<string>>();
+  for (const name of await listLabStates()) found.set(name, new Set());
+  for (const kind of runtimeKinds) {
+    const labs = await createRuntime(kind)
+      .listLabs()
+      .catch(() => [] as string[]);
+    for (const lab of labs) found.set(lab, (found.get(lab) ?? new Set()).add(kind));
+  }
+  return [...found].map(([name, runtimes]) => ({ name, runtimes: [...runtimes] }));
+}
+
+/** Remove every peerlab resource of every runtime: the labs of crashed runs too. */
+export async function tearDownAll(): Promise<string[]> {
+  const labs = await allLabs();
+  for (const { name } of labs) {
+    for (const kind of runtimeKinds) await tearDownLab(name, createRuntime(kind)).catch(() => {});
+  }
+  return labs.map((l) => l.name);
+}

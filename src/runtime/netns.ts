@@ -1,0 +1,83 @@
+import { rm } from 'node:fs/promises';
+import type { LabNode } from '../topology/model.js';
+import { runCommand, type Runner, type RunOptions, type RunResult } from '../util/run.js';
+import { resourceName, type Runtime } from './types.js';
+
+const prefix = 'peerlab-';
+
+/** FRR's pathspace (-N) allows no dots: peerlab-<lab>.<node> becomes peerlab_<lab>_<node>. */
+function frrInstanceOf(ns: string): string {
+  return ns.replace(prefix, 'peerlab_').replace('.', '_');
+}
+
+/**
+ * One named network namespace per node on the host; daemons run as host processes inside it,
+ * FRR with its own pathspace (-N), BIRD and Open vSwitch with sockets in the node's folder.
+ */
+export class NetnsRuntime implements Runtime {
+  readonly kind = 'netns';
+
+  constructor(private readonly run: Runner = runCommand) {}
+
+  async createNode(lab: string, node: LabNode): Promise<void> {
+    const ns = resourceName(lab, node.name);
+    await this.run(['ip', 'netns', 'add', ns]);
+    const sysctls = [
+      `net.ipv4.ip_forward=${node.role === 'host' ? 0 : 1}`,
+      'net.ipv4.conf.all.rp_filter=0',
+      'net.ipv4.conf.default.rp_filter=0',
+      'net.ipv6.conf.all.disable_ipv6=1',
+    ];
+    await this.run(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...sysctls]);
+  }
+
+  async netnsTarget(lab: string, node: string): Promise<string> {
+    return resourceName(lab, node);
+  }
+
+  nodeDir(_lab: string, _node: string, hostDir: string): string {
+    return hostDir;
+  }
+
+  frrInstance(lab: string, node: string): string {
+    return frrInstanceOf(resourceName(lab, node));
+  }
+
+  exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+    return this.run(['ip', 'netns', 'exec', resourceName(lab, node), ...argv], options);
+  }
+
+  async removeLab(lab: string): Promise<void> {
+    for (const ns of await this.namespaces()) {
+      if (!ns.startsWith(`${prefix}${lab}.`)) continue;
+      await this.killAll(ns);
+      await this.run(['ip', 'netns', 'del', ns], { allowFailure: true });
+      await rm(`/var/run/frr/${frrInstanceOf(ns)}`, { recursive: true, force: true });
+    }
+  }
+
+  async listLabs(): Promise<string[]> {
+    const labs = (await this.namespaces()).flatMap((ns) => ns.match(/^peerlab-([a-z0-9-]+)\./)?.[1] ?? []);
+    return [...new Set(labs)].sort();
+  }
+
+  /** SIGKILL every process in the namespace and wait until none is left (down returns only when they are gone). */
+  private async killAll(ns: string): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const pids = (await this.run(['ip', 'netns', 'pids', ns], { allowFailure: true })).stdout
+        .split('\n')
+        .filter(Boolean);
+      if (pids.length === 0) return;
+      await this.run(['kill', '-KILL', ...pids], { allowFailure: true });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async namespaces(): Promise<string[]> {
+    const out = await this.run(['ip', 'netns', 'list'], { allowFailure: true });
+    return out.stdout
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((n) => n.startsWith(prefix));
+  }
+}
