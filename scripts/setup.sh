@@ -31,3 +31,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The router image (about 75 s offline the first time; tagged by its recipe, so later runs find it).
+./bin/peerlab.js image build

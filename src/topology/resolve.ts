@@ -55,7 +55,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
       name,
       role: 'peer-router',
       side: 'peer',
-      asn: file.peer.asn,
+      asn: router.asn ?? file.peer.asn,
       daemon: router.daemon,
       statefulFirewall: router['stateful-firewall'],
     });

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import test from 'ava';
+import { parseBirdBfdSessions, parseBirdProtocols } from '../src/observe/bird.js';
+import { parseFrrBfdPeers, parseFrrBgpSummary } from '../src/observe/frr.js';
+import { parseOvsBondShow, parseProcBonding } from '../src/observe/lag.js';
+import { root } from './helpers/reference.js';
+
+// Captured from a maps-voice lab (ams-pe1 BIRD, ams-msee1 FRR, OVS LAGs), healthy and with both ams/ic1 members down.
+const sample = (name: string) => readFile(join(root, 'test', 'fixtures', 'observe', name), 'utf8');
+
+test('FRR BGP summary: sessions with state and accepted prefixes', async (t) => {
+  t.deepEqual(
+    parseFrrBgpSummary(await sample('frr-bgp-up.json')).map((p) => [p.peer, p.state, p.received]),
+    [
+      ['192.0.2.8', 'Established', 281],
+      ['198.51.100.1', 'Established', 2],
+    ],
+  );
+  const down = parseFrrBgpSummary(await sample('frr-bgp-down.json')).find((p) => p.peer === '198.51.100.1')!;
+  t.is(down.state, 'Connect');
+  t.is(down.received, 0);
+});
+
+test('FRR BFD peers: up, then down', async (t) => {
+  t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-up.json')), [{ peer: '198.51.100.1', state: 'up' }]);
+  t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-down.json')), [{ peer: '198.51.100.1', state: 'down' }]);
+});
+
+test('BIRD protocols: BGP sessions only, with imported routes and the error that took one down', async (t) => {
+  t.deepEqual(parseBirdProtocols(await sample('bird-protocols-up.txt')), [
+    { peer: '198.51.100.0', state: 'Established', received: 280 },
+    { peer: '192.0.2.0', state: 'Established', received: 3 },
+  ]);
+  const down = parseBirdProtocols(await sample('bird-protocols-down.txt'));
+  t.deepEqual(down[0], { peer: '198.51.100.0', state: 'Idle', received: 0, info: 'BFD session down' });
+});
+
+test('BIRD BFD sessions', async (t) => {
+  t.deepEqual(parseBirdBfdSessions(await sample('bird-bfd-up.txt')), [{ peer: '198.51.100.0', state: 'up' }]);
+  t.deepEqual(parseBirdBfdSessions(await sample('bird-bfd-down.txt')), [{ peer: '198.51.100.0', state: 'down' }]);
+});
+
+test('OVS bond/show: negotiated with both members, then configured with none', async (t) => {
+  t.deepEqual(parseOvsBondShow(await sample('ovs-bond-up.txt')), [
+    {
+      name: 'ams-ic1',
+      negotiated: true,
+      members: [
+        { name: 'ams-ic1-m1', enabled: true },
+        { name: 'ams-ic1-m2', enabled: true },
+      ],
+    },
+  ]);
+  t.deepEqual(parseOvsBondShow(await sample('ovs-bond-down.txt')), [
+    {
+      name: 'ams-ic1',
+      negotiated: false,
+      members: [
+        { name: 'ams-ic1-m1', enabled: false },
+        { name: 'ams-ic1-m2', enabled: false },
+      ],
+    },
+  ]);
+});
+
+// Written from the kernel's bond_procfs.c format: this CI kernel has no bonding driver to capture from.
+test('/proc/net/bonding: a member down or outside the active aggregator is not carrying traffic', async (t) => {
+  t.deepEqual(parseProcBonding('ams-ic1', await sample('proc-bonding-one-member-down.txt')), {
+    name: 'ams-ic1',
+    negotiated: true,
+    members: [
+      { name: 'ams-ic1-m1', enabled: true },
+      { name: 'ams-ic1-m2', enabled: false },
+    ],
+  });
+  const unpaired = (await sample('proc-bonding-one-member-down.txt')).replace(
+    'Partner Mac Address: 9a:4c:02:55:e1:07',
+    'Partner Mac Address: 00:00:00:00:00:00',
+  );
+  t.false(parseProcBonding('ams-ic1', unpaired).negotiated);
+});

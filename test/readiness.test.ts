@@ -1,0 +1,106 @@
+import test from 'ava';
+import { expectedState } from '../src/lab/expected.js';
+import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil, type Clock } from '../src/lab/readiness.js';
+import type { NodeSnapshot } from '../src/observe/types.js';
+import { loadTopology } from '../src/topology/load.js';
+
+test('expected state: peer routers receive the 280 service prefixes, the edge accepts only what passes its policy', async (t) => {
+  const voice = expectedState(await loadTopology('topologies/maps-voice.yaml'));
+  const count = (e: typeof voice, node: string, session: string) =>
+    e.find((n) => n.node === node)!.bgp.find((b) => b.session === session)!.received;
+  t.is(count(voice, 'ams-pe1', 'ams/ic1'), 280);
+  t.is(count(voice, 'ams-msee1', 'ams/ic1'), 2); // two registered voice prefixes; the unregistered /25 is refused
+  const untagged = expectedState(await loadTopology('test/fixtures/requirements/missing-community.yaml'));
+  t.is(count(untagged, 'a-msee1', 'a/ic1'), 0);
+  const longPath = expectedState(await loadTopology('test/fixtures/requirements/long-path-small-prefix.yaml'));
+  t.is(count(longPath, 'a-msee1', 'a/ic1'), 0);
+  const ers = expectedState(await loadTopology('topologies/maps-ers.yaml'));
+  t.is(count(ers, 'lon-msee1', 'lon/ic1'), 2);
+});
+
+const converged = (): Map<string, NodeSnapshot> =>
+  new Map([
+    [
+      'r1',
+      {
+        node: 'r1',
+        bgp: [{ peer: '192.0.2.1', state: 'Established', received: 5 }],
+        bfd: [{ peer: '192.0.2.1', state: 'up' }],
+        lags: [
+          {
+            name: 'b1',
+            negotiated: true,
+            members: [
+              { name: 'b1-m1', enabled: true },
+              { name: 'b1-m2', enabled: true },
+            ],
+          },
+        ],
+      },
+    ],
+  ]);
+const want = [
+  {
+    node: 'r1',
+    bgp: [{ peer: '192.0.2.1', session: 'x/ic1', received: 5 }],
+    bfd: [{ peer: '192.0.2.1', session: 'x/ic1' }],
+    lags: [{ name: 'b1', members: ['b1-m1', 'b1-m2'] }],
+  },
+];
+
+test('readiness problems name the node, session, member and last state', (t) => {
+  t.deepEqual(readinessProblems(want, converged()), []);
+  const broken = converged();
+  const r1 = broken.get('r1')!;
+  r1.bgp[0] = { peer: '192.0.2.1', state: 'Idle', received: 0, info: 'BFD session down' };
+  r1.bfd[0] = { peer: '192.0.2.1', state: 'init' };
+  r1.lags[0]!.members[1]!.enabled = false;
+  t.deepEqual(readinessProblems(want, broken), [
+    'r1: LAG b1 member b1-m2 disabled',
+    'r1: BFD x/ic1 to 192.0.2.1 is init',
+    'r1: BGP x/ic1 to 192.0.2.1 is Idle (BFD session down)',
+  ]);
+  r1.bgp[0] = { peer: '192.0.2.1', state: 'Established', received: 3 };
+  t.true(readinessProblems(want, broken).includes('r1: BGP x/ic1 to 192.0.2.1 has 3 prefixes, expected 5'));
+  t.deepEqual(readinessProblems(want, new Map()), [
+    'r1: LAG b1 not found',
+    'r1: BFD x/ic1 to 192.0.2.1 is absent',
+    'r1: BGP x/ic1 to 192.0.2.1 is absent',
+  ]);
+});
+
+function fakeClock(): Clock & { slept: number } {
+  let now = 0;
+  const clock = {
+    slept: 0,
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+      clock.slept += ms;
+    },
+  };
+  return clock;
+}
+
+test('waitUntil returns once nothing is wrong, and fails with the last problems at the timeout', async (t) => {
+  const clock = fakeClock();
+  let calls = 0;
+  t.is(
+    await waitUntil('lab', async () => (++calls < 3 ? ['not yet'] : []), { timeoutMs: 10_000, intervalMs: 500, clock }),
+    1000,
+  );
+  const error = await t.throwsAsync(
+    waitUntil('lab', async () => ['r1: BGP x is Active'], { timeoutMs: 3000, intervalMs: 1000, clock: fakeClock() }),
+    { instanceOf: ReadinessError },
+  );
+  t.deepEqual(error.problems, ['r1: BGP x is Active']);
+  t.regex(error.message, /did not converge within 3 s; not ready:\n {2}r1: BGP x is Active/);
+});
+
+test('every peer host must reach every Microsoft host', async (t) => {
+  const pairs = reachabilityPairs(await loadTopology('topologies/maps-voice.yaml'));
+  t.deepEqual(pairs, [
+    { from: 'sbc-ams', to: 'teams-media', address: '198.18.0.2' },
+    { from: 'sbc-fra', to: 'teams-media', address: '198.18.0.2' },
+  ]);
+});
