@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import type { ExecutionContext } from 'ava';
+import { tearDownLab } from '../../src/lab/down.js';
+import type { Lab } from '../../src/lab/lab.js';
+import { selectLagDriver } from '../../src/lab/lag/select.js';
+import { labDir } from '../../src/lab/state.js';
+import { startLab } from '../../src/lab/up.js';
+import { vethPrefix } from '../../src/lab/wire.js';
+import { buildImage } from '../../src/runtime/image.js';
+import { createRuntime } from '../../src/runtime/select.js';
+import type { RuntimeKind } from '../../src/runtime/types.js';
+import { loadTopology } from '../../src/topology/load.js';
+import { runCommand } from '../../src/util/run.js';
+
+/** Bring a topology up as lab `name`; the test tears it down even when it fails. */
+export async function labFor(
+  t: ExecutionContext,
+  file: string,
+  name: string,
+  runtime: RuntimeKind = 'docker',
+  timeoutMs = 180_000,
+): Promise<Lab> {
+  if (runtime === 'docker') await buildImage();
+  t.teardown(() => tearDownLab(name, createRuntime(runtime)));
+  return startLab(await loadTopology(file), {
+    name,
+    runtime: createRuntime(runtime),
+    lag: await selectLagDriver('auto'),
+    timeoutMs,
+  });
+}
+
+/**
+ * Everything peerlab could have made for `lab` that is still there; empty when nothing leaked.
+ * Routing daemons are looked for host-wide (container processes show there too), so pass
+ * `daemons: false` while another lab is still meant to be running.
+ */
+export async function leftovers(lab: string, { daemons = true } = {}): Promise<string[]> {
+  const found: string[] = [];
+  for (const kind of ['docker', 'netns'] as const) {
+    if ((await createRuntime(kind).listLabs()).includes(lab)) found.push(`${kind} resources`);
+  }
+  const links = await runCommand(['ip', '-o', 'link', 'show']);
+  if (links.stdout.includes(`: ${vethPrefix(lab)}`)) found.push('host veths');
+  if (existsSync(labDir(lab))) found.push(`state folder ${labDir(lab)}`);
+  if (daemons) {
+    // Exited daemons waiting for init to reap them (state Z) hold nothing; live ones are leaks.
+    const ps = await runCommand(['ps', '-eo', 'pid=,stat=,comm=']);
+    const live = ps.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(
+        ([, stat, comm]) =>
+          !stat!.startsWith('Z') && /^(zebra|bgpd|bfdd|staticd|bird|ovs-vswitchd|ovsdb-server)$/.test(comm ?? ''),
+      );
+    if (live.length) found.push(`daemons: ${live.map((p) => `${p[2]}(${p[0]})`).join(', ')}`);
+  }
+  return found;
+}
