@@ -1,16 +1,19 @@
 import { snapshotNode } from '../observe/snapshot.js';
 import type { Clock } from './readiness.js';
-import { expectedState } from './expected.js';
+import { expectedState, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
 
-/** Problems of the running lab right now: LAGs, BFD, BGP with prefix counts, then host reachability. */
-export async function currentProblems(lab: Lab): Promise<string[]> {
-  const expected = expectedState(lab.model);
+async function stateProblems(lab: Lab, expected: ExpectedNode[]): Promise<string[]> {
   const snapshots = new Map(
     await Promise.all(expected.map(async (e) => [e.node, await snapshotNode(lab, e.node)] as const)),
   );
-  const control = readinessProblems(expected, snapshots);
+  return readinessProblems(expected, snapshots);
+}
+
+/** Problems of the running lab right now: LAGs, BFD, BGP with prefix counts, then host reachability. */
+export async function currentProblems(lab: Lab, expected = expectedState(lab.model)): Promise<string[]> {
+  const control = await stateProblems(lab, expected);
   if (control.length) return control;
   const reach = await Promise.all(
     reachabilityPairs(lab.model).map(async ({ from, to, address }) => {
@@ -21,20 +24,18 @@ export async function currentProblems(lab: Lab): Promise<string[]> {
   return reach.filter((r): r is string => r !== undefined);
 }
 
-/** Only the LAG part of readiness: every bond negotiated on all members. */
-export async function lagProblems(lab: Lab): Promise<string[]> {
+/** Wait until every bond has negotiated on all members (the LAG part of readiness only). */
+export function waitLagsNegotiated(lab: Lab, options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
   const expected = expectedState(lab.model)
     .filter((e) => e.lags.length)
     .map((e) => ({ ...e, bgp: [], bfd: [] }));
-  const snapshots = new Map(
-    await Promise.all(expected.map(async (e) => [e.node, await snapshotNode(lab, e.node)] as const)),
-  );
-  return readinessProblems(expected, snapshots);
+  return waitUntil(lab.name, () => stateProblems(lab, expected), { ...options, intervalMs: 250 });
 }
 
 export function waitConverged(
   lab: Lab,
   options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
-  return waitUntil(lab.name, () => currentProblems(lab), options);
+  const expected = expectedState(lab.model);
+  return waitUntil(lab.name, () => currentProblems(lab, expected), options);
 }

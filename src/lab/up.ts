@@ -6,12 +6,11 @@ import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { runCommand, type Runner } from '../util/run.js';
 import { birdStartCommand, frrApplyCommand, frrStartCommands, hostCommands, vtysh } from './daemons.js';
-import { lagProblems, waitConverged } from './converge.js';
+import { waitConverged, waitLagsNegotiated } from './converge.js';
 import { tearDownLab } from './down.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
 import { labDir, nodeHostDir, writeLabState } from './state.js';
-import { waitUntil } from './readiness.js';
 import { hostWiringBatch, nodeWiringCommands } from './wire.js';
 
 export interface UpOptions {
@@ -55,11 +54,7 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     // Links come up before routing: a BFD session that starts on an unnegotiated LAG fails,
     // and BIRD then holds BGP down for its error wait time.
     await step('negotiating LACP', () =>
-      waitUntil(name, () => lagProblems(lab), {
-        timeoutMs: 60_000,
-        intervalMs: 250,
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
+      waitLagsNegotiated(lab, { timeoutMs: 60_000, ...(options.signal ? { signal: options.signal } : {}) }),
     );
     await step('starting routing daemons', () => Promise.all(model.nodes.map((n) => startDaemons(lab, n))));
   } catch (error) {

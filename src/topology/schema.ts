@@ -55,7 +55,9 @@ const metroSchema = z.strictObject({
 
 const routerSchema = z.strictObject({
   daemon: daemon.default('frr'),
-  asn: asn.optional().describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),
+  asn: asn
+    .optional()
+    .describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),
   'stateful-firewall': z.boolean().default(false),
 });
 
