@@ -1,0 +1,172 @@
+import { InputError } from '../errors.js';
+import { frrApplyCommand, frrRunDir, birdStartCommand, type NodeDirs } from '../lab/daemons.js';
+import type { Interconnect, LabModel } from '../topology/model.js';
+import { resolveTarget, type FaultTarget } from './targets.js';
+
+export const faultKinds = [
+  'member-down',
+  'lag-down',
+  'member-blackhole',
+  'link-blackhole',
+  'bfd-only-loss',
+  'one-way-loss',
+  'daemon-crash',
+  'site-down',
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+/** Commands run on one node to apply a fault, and the exact commands that revert it. */
+export interface FaultStep {
+  node: string;
+  apply: string[][];
+  revert: string[][];
+}
+
+export interface FaultPlan {
+  id: string;
+  kind: FaultKind;
+  target: string;
+  steps: FaultStep[];
+}
+
+export interface PlanOptions {
+  /** Short unique id; names the nftables table the fault adds. */
+  id: string;
+  dirs: (node: string) => NodeDirs;
+  /** one-way-loss: which direction is lost. */
+  direction?: 'to-microsoft' | 'to-peer';
+}
+
+const wants: Record<FaultKind, FaultTarget['kind'][]> = {
+  'member-down': ['member'],
+  'lag-down': ['interconnect'],
+  'member-blackhole': ['member'],
+  'link-blackhole': ['interconnect'],
+  'bfd-only-loss': ['interconnect'],
+  'one-way-loss': ['interconnect'],
+  'daemon-crash': ['router'],
+  'site-down': ['metro'],
+};
+
+/** Bind a fault to its target and spell out what to run where, to apply it and to revert it. */
+export function planFault(model: LabModel, kind: FaultKind, targetName: string, options: PlanOptions): FaultPlan {
+  const target = resolveTarget(model, targetName);
+  if (!wants[kind].includes(target.kind)) {
+    throw new InputError(
+      `${kind} takes a ${wants[kind].join(' or ')} target (such as ${example(model, wants[kind][0]!)}), not the ${target.kind} "${targetName}"`,
+    );
+  }
+  const table = `peerlab_${options.id}`;
+  const steps = ((): FaultStep[] => {
+    switch (target.kind) {
+      case 'member': {
+        const iface = memberInterface(target.interconnect, target.member);
+        return kind === 'member-down'
+          ? [linkState(target.interconnect.peerRouter, [iface])]
+          : ends(target.interconnect).map((node) => egressDrop(node, table, [iface], []));
+      }
+      case 'interconnect': {
+        const ic = target.interconnect;
+        const members = ic.lag.memberLinks.map((_, i) => memberInterface(ic, i + 1));
+        if (kind === 'lag-down') return [linkState(ic.peerRouter, members)];
+        // Gray failures keep LACP (slow protocols, 0x8809) alive: only BFD can notice them.
+        const match =
+          kind === 'bfd-only-loss'
+            ? ['udp', 'dport', '{', '3784,', '3785', '}']
+            : ['ether', 'type', '{', 'ip,', 'arp', '}'];
+        if (kind !== 'one-way-loss') return ends(ic).map((node) => egressDrop(node, table, members, match));
+        const sender = (options.direction ?? 'to-microsoft') === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter;
+        return [egressDrop(sender, table, members, match)];
+      }
+      case 'router':
+        return [daemonCrash(model, target.node, options.dirs(target.node))];
+      case 'metro':
+        return target.interconnects.map((ic) =>
+          linkState(
+            ic.peerRouter,
+            ic.lag.memberLinks.map((_, i) => memberInterface(ic, i + 1)),
+          ),
+        );
+    }
+  })();
+  return { id: options.id, kind, target: targetName, steps };
+}
+
+function example(model: LabModel, kind: FaultTarget['kind']): string {
+  const ic = model.interconnects[0]!;
+  return { interconnect: ic.id, member: ic.lag.memberLinks[0]!, router: ic.peerRouter, metro: `metro:${ic.metro}` }[
+    kind
+  ];
+}
+
+function memberInterface(ic: Interconnect, member: number): string {
+  return `${ic.lag.interface}-m${member}`;
+}
+
+function ends(ic: Interconnect): string[] {
+  return [ic.peerRouter, ic.edgeRouter];
+}
+
+/** Carrier loss: the peer router's end goes down, so both ends lose carrier. */
+function linkState(node: string, ifaces: string[]): FaultStep {
+  return {
+    node,
+    apply: ifaces.map((i) => ['ip', 'link', 'set', i, 'down']),
+    revert: ifaces.map((i) => ['ip', 'link', 'set', i, 'up']),
+  };
+}
+
+/**
+ * Silent loss at the netdev egress hook: Open vSwitch's userspace datapath reads members with packet
+ * sockets, which see frames before any ingress hook, so only egress drops blackhole an OVS member.
+ */
+function egressDrop(node: string, table: string, ifaces: string[], match: string[]): FaultStep {
+  return {
+    node,
+    apply: [
+      ['nft', 'add', 'table', 'netdev', table],
+      ...ifaces.flatMap((iface, i) => [
+        [
+          'nft',
+          'add',
+          'chain',
+          'netdev',
+          table,
+          `egress${i}`,
+          '{',
+          'type',
+          'filter',
+          'hook',
+          'egress',
+          'device',
+          `"${iface}"`,
+          'priority',
+          '0;',
+          'policy',
+          'accept;',
+          '}',
+        ],
+        ['nft', 'add', 'rule', 'netdev', table, `egress${i}`, ...match, 'drop'],
+      ]),
+    ],
+    revert: [['nft', 'delete', 'table', 'netdev', table]],
+  };
+}
+
+/** SIGKILL the BGP daemon by its pid file (never by name: netns labs share the host's process table). */
+function daemonCrash(model: LabModel, node: string, dirs: NodeDirs): FaultStep {
+  const daemon = model.nodes.find((n) => n.name === node)!.daemon;
+  if (daemon === 'bird') {
+    return { node, apply: [['pkill', '-KILL', '-F', `${dirs.run}/bird.pid`]], revert: [birdStartCommand(dirs)] };
+  }
+  const instance = dirs.frrInstance ? ['-N', dirs.frrInstance] : [];
+  return {
+    node,
+    apply: [['pkill', '-KILL', '-F', `${frrRunDir(dirs)}/bgpd.pid`]],
+    revert: [
+      ['/usr/lib/frr/bgpd', '-d', '-f', '/dev/null', '-A', '127.0.0.1', '-P', '0', ...instance],
+      ['sleep', '1'],
+      frrApplyCommand(dirs),
+    ],
+  };
+}

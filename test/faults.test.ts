@@ -1,0 +1,120 @@
+import test from 'ava';
+import { InputError } from '../src/errors.js';
+import { planFault } from '../src/faults/primitives.js';
+import { resolveTarget } from '../src/faults/targets.js';
+import { loadTopology } from '../src/topology/load.js';
+
+test('fault targets are addressed by topology names: interconnect, member, router, metro', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  t.is(resolveTarget(model, 'ams/ic1').kind, 'interconnect');
+  const member = resolveTarget(model, 'ams/ic1/m2');
+  t.like(member, { kind: 'member', member: 2 });
+  t.like(resolveTarget(model, 'ams-pe1'), { kind: 'router', node: 'ams-pe1' });
+  const site = resolveTarget(model, 'metro:fra');
+  t.is(site.kind === 'metro' && site.interconnects.map((i) => i.id).join(), 'fra/ic1,fra/ic2');
+});
+
+test('an unknown fault target is an InputError naming the valid targets', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const error = t.throws(() => resolveTarget(model, 'ams/ic9'), { instanceOf: InputError });
+  t.regex(
+    error.message,
+    /unknown fault target "ams\/ic9"; valid targets: ams\/ic1, ams\/ic1\/m1, ams\/ic1\/m2, .*ams-pe1.*metro:ams, metro:fra$/,
+  );
+  t.throws(() => resolveTarget(model, 'sbc-ams'), { message: /unknown fault target/ }, 'hosts are not fault targets');
+  t.throws(() => resolveTarget(model, 'metro:lon'), { message: /unknown fault target/ });
+});
+
+const dirs = (node: string) => ({
+  dir: `/etc/peerlab`,
+  run: `/etc/peerlab/run`,
+  ...(node === 'x' ? { frrInstance: 'x' } : {}),
+});
+const plan = async (kind: Parameters<typeof planFault>[1], target: string, direction?: 'to-microsoft' | 'to-peer') =>
+  planFault(await loadTopology('topologies/maps-voice.yaml'), kind, target, {
+    id: 'f1',
+    dirs,
+    ...(direction ? { direction } : {}),
+  });
+
+test('member-down takes the member down on the peer router and brings it back up', async (t) => {
+  t.deepEqual((await plan('member-down', 'ams/ic1/m2')).steps, [
+    {
+      node: 'ams-pe1',
+      apply: [['ip', 'link', 'set', 'ams-ic1-m2', 'down']],
+      revert: [['ip', 'link', 'set', 'ams-ic1-m2', 'up']],
+    },
+  ]);
+});
+
+test('member-blackhole drops everything at the egress of both ends; the revert deletes the table', async (t) => {
+  const { steps } = await plan('member-blackhole', 'ams/ic1/m1');
+  t.deepEqual(
+    steps.map((s) => s.node),
+    ['ams-pe1', 'ams-msee1'],
+  );
+  t.deepEqual(steps[0]!.apply.at(-1), ['nft', 'add', 'rule', 'netdev', 'peerlab_f1', 'egress0', 'drop']);
+  t.true(steps[0]!.apply[1]!.join(' ').includes('hook egress device "ams-ic1-m1"'));
+  t.deepEqual(steps[1]!.revert, [['nft', 'delete', 'table', 'netdev', 'peerlab_f1']]);
+});
+
+test('link-blackhole spares LACP (drops IP and ARP only) so that BFD, not LACP, must notice', async (t) => {
+  const { steps } = await plan('link-blackhole', 'fra/ic2');
+  t.deepEqual(
+    steps.map((s) => s.node),
+    ['fra-pe2', 'fra-msee2'],
+  );
+  const rules = steps[0]!.apply.filter((c) => c[2] === 'rule');
+  t.is(rules.length, 2, 'one rule per member');
+  t.deepEqual(rules[0]!.slice(6), ['ether', 'type', '{', 'ip,', 'arp', '}', 'drop']);
+});
+
+test('bfd-only-loss drops BFD ports; one-way-loss drops on the sending end only', async (t) => {
+  t.deepEqual((await plan('bfd-only-loss', 'ams/ic2')).steps[0]!.apply.at(-1)!.slice(6), [
+    'udp',
+    'dport',
+    '{',
+    '3784,',
+    '3785',
+    '}',
+    'drop',
+  ]);
+  t.deepEqual(
+    (await plan('one-way-loss', 'ams/ic2', 'to-peer')).steps.map((s) => s.node),
+    ['ams-msee2'],
+  );
+  t.deepEqual(
+    (await plan('one-way-loss', 'ams/ic2')).steps.map((s) => s.node),
+    ['ams-pe2'],
+  );
+});
+
+test('daemon-crash kills the BGP daemon by pid file and restarts it with the same config', async (t) => {
+  t.deepEqual((await plan('daemon-crash', 'ams-pe1')).steps[0], {
+    node: 'ams-pe1',
+    apply: [['pkill', '-KILL', '-F', '/etc/peerlab/run/bird.pid']],
+    revert: [
+      ['bird', '-c', '/etc/peerlab/bird.conf', '-s', '/etc/peerlab/run/bird.ctl', '-P', '/etc/peerlab/run/bird.pid'],
+    ],
+  });
+  const frr = (await plan('daemon-crash', 'fra-pe1')).steps[0]!;
+  t.deepEqual(frr.apply, [['pkill', '-KILL', '-F', '/var/run/frr/bgpd.pid']]);
+  t.deepEqual(frr.revert.at(-1), ['vtysh', '-f', '/etc/peerlab/frr.conf']);
+});
+
+test('site-down takes every interconnect of the metro down', async (t) => {
+  const { steps } = await plan('site-down', 'metro:fra');
+  t.deepEqual(
+    steps.map((s) => [s.node, s.apply.length]),
+    [
+      ['fra-pe1', 2],
+      ['fra-pe2', 2],
+    ],
+  );
+});
+
+test('a fault aimed at the wrong kind of target says which kind it takes', async (t) => {
+  await t.throwsAsync(plan('member-down', 'ams/ic1'), {
+    message: /member-down takes a member target \(such as ams\/ic1\/m1\), not the interconnect "ams\/ic1"/,
+  });
+});
