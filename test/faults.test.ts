@@ -1,6 +1,8 @@
 import test from 'ava';
 import { InputError } from '../src/errors.js';
+import { flapFault } from '../src/faults/inject.js';
 import { planFault } from '../src/faults/primitives.js';
+import { ovsLag } from '../src/lab/lag/ovs.js';
 import { resolveTarget } from '../src/faults/targets.js';
 import { loadTopology } from '../src/topology/load.js';
 
@@ -34,6 +36,7 @@ const plan = async (kind: Parameters<typeof planFault>[1], target: string, direc
   planFault(await loadTopology('topologies/maps-voice.yaml'), kind, target, {
     id: 'f1',
     dirs,
+    lag: ovsLag,
     ...(direction ? { direction } : {}),
   });
 
@@ -116,5 +119,57 @@ test('site-down takes every interconnect of the metro down', async (t) => {
 test('a fault aimed at the wrong kind of target says which kind it takes', async (t) => {
   await t.throwsAsync(plan('member-down', 'ams/ic1'), {
     message: /member-down takes a member target \(such as ams\/ic1\/m1\), not the interconnect "ams\/ic1"/,
+  });
+});
+
+test('router-kill kills every daemon by pid file and takes the links down; the revert rebuilds the LAG and restarts', async (t) => {
+  const [step] = (await plan('router-kill', 'ams-pe1')).steps;
+  t.is(step!.node, 'ams-pe1');
+  const apply = step!.apply.map((c) => c.join(' '));
+  t.true(apply.includes('pkill -KILL -F /etc/peerlab/run/ovs/ovs-vswitchd.pid'));
+  t.true(apply.some((c) => /^pkill -KILL -F .*(bird|bgpd)\.pid$/.test(c)));
+  t.true(apply.includes('ip link set ams-ic1-m1 down'));
+  const revert = step!.revert.map((c) => c.join(' '));
+  t.true(revert.indexOf('ip link set ams-ic1-m1 up') < revert.findIndex((c) => c.includes('add-bond')));
+  t.regex(revert.at(-1)!, /^(bird -c|vtysh -f)/);
+});
+
+test('site-down with scope routers kills every peer router of the metro', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const { steps } = planFault(model, 'site-down', 'metro:ams', { id: 'f2', dirs, lag: ovsLag, scope: 'routers' });
+  t.deepEqual(
+    steps.map((s) => s.node),
+    ['ams-pe1', 'ams-pe2'],
+  );
+});
+
+test('flap applies and reverts the fault once per period, and never leaves it applied', async (t) => {
+  const ran: string[] = [];
+  let now = 0;
+  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  const lab = {
+    exec: async (node: string, argv: readonly string[]) => (
+      ran.push(`${node}: ${argv.join(' ')}`),
+      { stdout: '', stderr: '', exitCode: 0 }
+    ),
+  };
+  const fault = await plan('member-down', 'ams/ic1/m2');
+  const cycles: number[][] = [];
+  await flapFault(lab as never, fault, {
+    count: 3,
+    periodMs: 2000,
+    downMs: 500,
+    clock,
+    onCycle: (c) => cycles.push([c.appliedAt, c.revertedAt]),
+  });
+  t.deepEqual(cycles, [
+    [0, 500],
+    [2000, 2500],
+    [4000, 4500],
+  ]);
+  t.is(ran.filter((r) => r.endsWith('down')).length, 3);
+  t.is(ran.at(-1), 'ams-pe1: ip link set ams-ic1-m2 up');
+  await t.throwsAsync(flapFault(lab as never, fault, { count: 1, periodMs: 100, downMs: 100, clock }), {
+    message: /must be shorter than the period/,
   });
 });

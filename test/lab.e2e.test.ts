@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { execa } from 'execa';
-import { injectFault } from '../src/faults/inject.js';
-import { planFault, type FaultKind } from '../src/faults/primitives.js';
+import { injectFault, planLabFault } from '../src/faults/inject.js';
+import type { FaultKind } from '../src/faults/primitives.js';
 import type { Lab } from '../src/lab/lab.js';
 import type { NodeSnapshot } from '../src/observe/types.js';
+import { monotonicMs } from '../src/util/clock.js';
 import { currentProblems } from '../src/lab/converge.js';
 import { ReadinessError, waitUntil } from '../src/lab/readiness.js';
 import { snapshotNode } from '../src/observe/snapshot.js';
@@ -124,8 +125,8 @@ async function timeUntil(
   done: (s: NodeSnapshot) => boolean,
   timeoutMs = 15_000,
 ) {
-  while (performance.now() - since < timeoutMs) {
-    if (done(await snapshotNode(lab, node))) return performance.now() - since;
+  while (monotonicMs() - since < timeoutMs) {
+    if (done(await snapshotNode(lab, node))) return monotonicMs() - since;
     await new Promise((r) => setTimeout(r, 50));
   }
   return undefined;
@@ -140,8 +141,7 @@ test.serial(
   async (t) => {
     t.timeout(480_000);
     const lab = await labFor(t, 'test/fixtures/labs/small.yaml', 'e2e-faults');
-    const plan = (kind: FaultKind, target: string, id: string) =>
-      planFault(lab.model, kind, target, { id, dirs: (n) => lab.dirs(n) });
+    const plan = (kind: FaultKind, target: string, id: string) => planLabFault(lab, kind, target, { id });
 
     // E-LAG-MEMBER, silently: the member stays in the bundle until LACP (fast: 3 x 1 s) expires it.
     {

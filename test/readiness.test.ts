@@ -1,6 +1,7 @@
 import test from 'ava';
 import { expectedState } from '../src/lab/expected.js';
-import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil, type Clock } from '../src/lab/readiness.js';
+import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil } from '../src/lab/readiness.js';
+import type { Clock } from '../src/util/clock.js';
 import type { NodeSnapshot } from '../src/observe/types.js';
 import { loadTopology } from '../src/topology/load.js';
 

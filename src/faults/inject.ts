@@ -1,16 +1,18 @@
+import { InputError } from '../errors.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
-import type { FaultPlan } from './primitives.js';
+import { planFault, type FaultKind, type FaultPlan, type PlanOptions } from './primitives.js';
 
 /** An applied fault; disposing it (or calling revert) runs the exact revert on every node it touched. */
 export interface ActiveFault extends AsyncDisposable {
   plan: FaultPlan;
-  /** Monotonic milliseconds (performance.now) when the apply commands had run. */
+  /** Monotonic milliseconds (the host's CLOCK_MONOTONIC, see util/clock) when the apply commands had run. */
   appliedAt: number;
   revert(): Promise<number>;
 }
 
 /** Apply a fault on all its nodes at once. If any node fails, what was applied is reverted before the error. */
-export async function injectFault(lab: Lab, plan: FaultPlan): Promise<ActiveFault> {
+export async function injectFault(lab: Lab, plan: FaultPlan, clock: Clock = systemClock): Promise<ActiveFault> {
   const applied: FaultPlan['steps'] = [];
   const run = async (node: string, commands: string[][]) => {
     for (const command of commands) await lab.exec(node, command);
@@ -19,7 +21,7 @@ export async function injectFault(lab: Lab, plan: FaultPlan): Promise<ActiveFaul
     const results = await Promise.allSettled(applied.map((s) => run(s.node, s.revert)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    return performance.now();
+    return clock.now();
   };
   const outcomes = await Promise.allSettled(
     plan.steps.map(async (step) => {
@@ -32,8 +34,49 @@ export async function injectFault(lab: Lab, plan: FaultPlan): Promise<ActiveFaul
     await revertAll().catch(() => {});
     throw (failure as PromiseRejectedResult).reason;
   }
-  const appliedAt = performance.now();
+  const appliedAt = clock.now();
   let reverted: Promise<number> | undefined;
   const revert = () => (reverted ??= revertAll());
   return { plan, appliedAt, revert, [Symbol.asyncDispose]: async () => void (await revert()) };
+}
+
+/** Plan a fault on a running lab: its folders and LAG driver come from the lab. */
+export function planLabFault(
+  lab: Lab,
+  kind: FaultKind,
+  target: string,
+  options: Omit<PlanOptions, 'dirs' | 'lag'>,
+): FaultPlan {
+  return planFault(lab.model, kind, target, { ...options, dirs: (n) => lab.dirs(n), lag: lab.lag });
+}
+
+export interface FlapOptions {
+  count: number;
+  /** From one failure to the next, ms. */
+  periodMs: number;
+  /** How long each failure lasts, ms (less than the period). */
+  downMs: number;
+  /** Called with each failure's apply and revert times. */
+  onCycle?: (cycle: { appliedAt: number; revertedAt: number }) => void;
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+/** `flap`: apply and revert the same fault `count` times, one failure per period. Reverted even when interrupted. */
+export async function flapFault(lab: Lab, plan: FaultPlan, options: FlapOptions): Promise<void> {
+  if (options.downMs >= options.periodMs)
+    throw new InputError(`flap: down time ${options.downMs} ms must be shorter than the period ${options.periodMs} ms`);
+  const clock = options.clock ?? systemClock;
+  for (let i = 0; i < options.count; i++) {
+    options.signal?.throwIfAborted();
+    const began = clock.now();
+    const fault = await injectFault(lab, plan, clock);
+    try {
+      await clock.sleep(Math.max(0, options.downMs - (clock.now() - fault.appliedAt)));
+    } finally {
+      const revertedAt = await fault.revert();
+      options.onCycle?.({ appliedAt: fault.appliedAt, revertedAt });
+    }
+    if (i < options.count - 1) await clock.sleep(Math.max(0, options.periodMs - (clock.now() - began)));
+  }
 }

@@ -1,6 +1,14 @@
 import { InputError } from '../errors.js';
-import { frrApplyCommand, frrRunDir, birdStartCommand, type NodeDirs } from '../lab/daemons.js';
-import type { Interconnect, LabModel } from '../topology/model.js';
+import {
+  birdStartCommand,
+  frrApplyCommand,
+  frrDaemons,
+  frrRunDir,
+  frrStartCommands,
+  type NodeDirs,
+} from '../lab/daemons.js';
+import { bondsOf, type LagDriver } from '../lab/lag/types.js';
+import type { Interconnect, LabModel, LabNode } from '../topology/model.js';
 import { resolveTarget, type FaultTarget } from './targets.js';
 
 export const faultKinds = [
@@ -11,6 +19,7 @@ export const faultKinds = [
   'bfd-only-loss',
   'one-way-loss',
   'daemon-crash',
+  'router-kill',
   'site-down',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
@@ -33,8 +42,12 @@ export interface PlanOptions {
   /** Short unique id; names the nftables table the fault adds. */
   id: string;
   dirs: (node: string) => NodeDirs;
+  /** router-kill: how the node's LAGs are rebuilt when it comes back. */
+  lag: LagDriver;
   /** one-way-loss: which direction is lost. */
   direction?: 'to-microsoft' | 'to-peer';
+  /** site-down: lose every interconnect of the metro (carrier loss), or kill every peer router there. */
+  scope?: 'interconnects' | 'routers';
 }
 
 const wants: Record<FaultKind, FaultTarget['kind'][]> = {
@@ -45,6 +58,7 @@ const wants: Record<FaultKind, FaultTarget['kind'][]> = {
   'bfd-only-loss': ['interconnect'],
   'one-way-loss': ['interconnect'],
   'daemon-crash': ['router'],
+  'router-kill': ['router'],
   'site-down': ['metro'],
 };
 
@@ -78,9 +92,23 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
         const sender = (options.direction ?? 'to-microsoft') === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter;
         return [egressDrop(sender, table, members, match)];
       }
-      case 'router':
-        return [daemonCrash(model, target.node, options.dirs(target.node))];
+      case 'router': {
+        const node = model.nodes.find((n) => n.name === target.node)!;
+        return kind === 'router-kill'
+          ? [routerKill(node, options.dirs(node.name), options.lag)]
+          : [daemonCrash(model, target.node, options.dirs(target.node))];
+      }
       case 'metro':
+        if (options.scope === 'routers') {
+          const routers = [...new Set(target.interconnects.map((ic) => ic.peerRouter))];
+          return routers.map((r) =>
+            routerKill(
+              model.nodes.find((n) => n.name === r)!,
+              options.dirs(r),
+              options.lag,
+            ),
+          );
+        }
         return target.interconnects.map((ic) =>
           linkState(
             ic.peerRouter,
@@ -150,6 +178,36 @@ function egressDrop(node: string, table: string, ifaces: string[], match: string
       ]),
     ],
     revert: [['nft', 'delete', 'table', 'netdev', table]],
+  };
+}
+
+/**
+ * A dead router: every daemon of the node (routing and the LAG's userspace switch) is SIGKILLed and
+ * every link loses carrier, as the neighbours of a killed container see it. The node keeps its
+ * namespace, so the revert brings the links up, rebuilds the LAGs and restarts the daemons with the
+ * configs they had.
+ */
+function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
+  const links = node.interfaces.filter((i) => i.kind !== 'bond').map((i) => i.name);
+  const ovs = `${dirs.run}/ovs`;
+  const pidFiles =
+    node.daemon === 'bird' ? [`${dirs.run}/bird.pid`] : frrDaemons.map((d) => `${frrRunDir(dirs)}/${d}.pid`);
+  const lagPids = lag.kind === 'ovs' ? [`${ovs}/ovs-vswitchd.pid`, `${ovs}/ovsdb-server.pid`] : [];
+  const bonds = bondsOf(node.interfaces);
+  return {
+    node: node.name,
+    apply: [
+      ...[...pidFiles, ...lagPids].map((f) => ['pkill', '-KILL', '-F', f]),
+      ...links.map((i) => ['ip', 'link', 'set', i, 'down']),
+    ],
+    revert: [
+      ...links.map((i) => ['ip', 'link', 'set', i, 'up']),
+      ...(lag.kind === 'ovs' && bonds.length ? [['rm', '-rf', ovs]] : []),
+      ...(lag.kind === 'ovs' ? lag.setup(bonds, dirs.run) : []),
+      ...(node.daemon === 'bird'
+        ? [birdStartCommand(dirs)]
+        : [...frrStartCommands(dirs), ['sleep', '1'], frrApplyCommand(dirs)]),
+    ],
   };
 }
 

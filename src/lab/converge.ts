@@ -1,5 +1,5 @@
 import { snapshotNode } from '../observe/snapshot.js';
-import type { Clock } from './readiness.js';
+import type { Clock } from '../util/clock.js';
 import { expectedState, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';

@@ -10,7 +10,7 @@ export interface NodeDirs {
   frrInstance?: string;
 }
 
-const frrDaemons = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
+export const frrDaemons = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
 
 export function vtysh(dirs: NodeDirs): string[] {
   return ['vtysh', ...(dirs.frrInstance ? ['-N', dirs.frrInstance] : [])];

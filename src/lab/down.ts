@@ -1,10 +1,13 @@
 import type { Runtime } from '../runtime/types.js';
 import { runCommand, type Runner } from '../util/run.js';
+import { agentMarker } from '../probe/probe.js';
 import { removeLabDir } from './state.js';
 import { vethPrefix } from './wire.js';
 
 /** Remove everything a lab made: its nodes, host-side veths left by an interrupted wiring, its files. */
 export async function tearDownLab(lab: string, runtime: Runtime, run: Runner = runCommand): Promise<void> {
+  // Probe agents live in the nodes' namespaces but are host processes: they would hold a removed container's namespace.
+  await run(['pkill', '-KILL', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });
   await runtime.removeLab(lab);
   await removeHostVeths(lab, run);
   await removeLabDir(lab);

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../util/clock.js';
 import { PeerlabError } from '../errors.js';
 import type { LabModel } from '../topology/model.js';
 import type { NodeSnapshot } from '../observe/types.js';
@@ -65,20 +66,13 @@ export class ReadinessError extends PeerlabError {
   }
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 /** Poll `problems` until it returns none or `timeoutMs` passes; the last problems are the error's report. */
 export async function waitUntil(
   lab: string,
   problems: () => Promise<string[]>,
   options: { timeoutMs: number; intervalMs?: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const start = clock.now();
   for (;;) {
     options.signal?.throwIfAborted();

@@ -74,6 +74,14 @@ export class DockerRuntime implements Runtime {
     return String(info.State.Pid);
   }
 
+  async netnsPath(lab: string, node: string): Promise<string> {
+    return `/proc/${await this.netnsTarget(lab, node)}/ns/net`;
+  }
+
+  async hostRoot(lab: string, node: string): Promise<string> {
+    return `/proc/${await this.netnsTarget(lab, node)}/root`;
+  }
+
   nodeDir(): string {
     return nodeDir;
   }

@@ -35,6 +35,14 @@ export class NetnsRuntime implements Runtime {
     return resourceName(lab, node);
   }
 
+  async netnsPath(lab: string, node: string): Promise<string> {
+    return `/run/netns/${resourceName(lab, node)}`;
+  }
+
+  async hostRoot(): Promise<string> {
+    return '';
+  }
+
   nodeDir(_lab: string, _node: string, hostDir: string): string {
     return hostDir;
   }

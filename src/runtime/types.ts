@@ -10,6 +10,10 @@ export interface Runtime {
   createNode(lab: string, node: LabNode, hostDir: string): Promise<void>;
   /** What `ip link set dev X netns <target>` takes to move an interface into the node. */
   netnsTarget(lab: string, node: string): Promise<string>;
+  /** The node's network namespace as a path nsenter --net takes (probe agents run there). */
+  netnsPath(lab: string, node: string): Promise<string>;
+  /** Prefix that turns a path inside the node into the same file seen from the host. */
+  hostRoot(lab: string, node: string): Promise<string>;
   exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** The node's view of its host directory. */
   nodeDir(lab: string, node: string, hostDir: string): string;

@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import type { Lab } from '../lab/lab.js';
+import { frrRunDir } from '../lab/daemons.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { snapshotNode, socketReader, type NodeReader } from './snapshot.js';
+import type { NodeSnapshot } from './types.js';
+
+export type EventKind = 'bfd' | 'bgp' | 'routes' | 'lacp' | 'member' | 'fault' | 'probe';
+
+/** One change, first seen at `atMs` and not yet seen at `sinceMs` (the sample before): its time is known to within that. */
+export interface TimelineEvent {
+  atMs: number;
+  sinceMs: number;
+  node: string;
+  kind: EventKind;
+  /** The BGP/BFD peer, the LAG or member, or the fault. */
+  subject: string;
+  from?: string;
+  to: string;
+}
+
+/** Packets through a router interface so far (the path traffic takes shows in how these move). */
+export interface CounterSample {
+  atMs: number;
+  node: string;
+  counters: Record<string, { rx: number; tx: number }>;
+}
+
+export interface Timeline {
+  intervalMs: number;
+  startedAt: number;
+  stoppedAt: number;
+  samples: number;
+  events: TimelineEvent[];
+  counters: CounterSample[];
+}
+
+export interface RunningTimeline {
+  /** Add a fault or probe event at the current time. */
+  mark(event: Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs?: number }): void;
+  stop(): Promise<Timeline>;
+}
+
+const absent = 'absent';
+
+/** The state changes between two snapshots of a node, each a timeline event. */
+export function diffSnapshots(prev: NodeSnapshot, next: NodeSnapshot, sinceMs: number, atMs: number): TimelineEvent[] {
+  const events: TimelineEvent[] = [];
+  const push = (kind: EventKind, subject: string, from: string, to: string) => {
+    if (from !== to) events.push({ atMs, sinceMs, node: next.node, kind, subject, from, to });
+  };
+  const compare = <T>(kind: EventKind, a: T[], b: T[], key: (x: T) => string, value: (x: T) => string) => {
+    const before = new Map(a.map((x) => [key(x), value(x)]));
+    const after = new Map(b.map((x) => [key(x), value(x)]));
+    for (const k of new Set([...before.keys(), ...after.keys()]))
+      push(kind, k, before.get(k) ?? absent, after.get(k) ?? absent);
+  };
+  compare(
+    'bfd',
+    prev.bfd,
+    next.bfd,
+    (b) => b.peer,
+    (b) => b.state,
+  );
+  compare(
+    'bgp',
+    prev.bgp,
+    next.bgp,
+    (b) => b.peer,
+    (b) => b.state,
+  );
+  compare(
+    'routes',
+    prev.bgp,
+    next.bgp,
+    (b) => b.peer,
+    (b) => String(b.received),
+  );
+  compare(
+    'lacp',
+    prev.lags,
+    next.lags,
+    (l) => l.name,
+    (l) => (l.negotiated ? 'negotiated' : 'not negotiated'),
+  );
+  const members = (s: NodeSnapshot) => s.lags.flatMap((l) => l.members);
+  compare(
+    'member',
+    members(prev),
+    members(next),
+    (m) => m.name,
+    (m) => (m.enabled ? 'enabled' : 'disabled'),
+  );
+  return events;
+}
+
+/** `/proc/net/dev`: packets received and sent per interface. */
+export function parseNetDev(text: string): Record<string, { rx: number; tx: number }> {
+  const counters: Record<string, { rx: number; tx: number }> = {};
+  for (const line of text.split('\n').slice(2)) {
+    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    if (m[1] !== 'lo') counters[m[1]!] = { rx: f[1]!, tx: f[9]! };
+  }
+  return counters;
+}
+
+/**
+ * Sample BFD, BGP (with route counts) and LACP on every router every `intervalMs` through the
+ * daemons' control sockets, plus interface counters, and keep each change as an event.
+ */
+export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: Clock } = {}): RunningTimeline {
+  const intervalMs = options.intervalMs ?? 100;
+  const clock = options.clock ?? systemClock;
+  const routers = lab.model.nodes.filter((n) => n.role !== 'host').map((n) => n.name);
+  const startedAt = clock.now();
+  const events: TimelineEvent[] = [];
+  const counters: CounterSample[] = [];
+  const last = new Map<string, { snapshot: NodeSnapshot; at: number }>();
+  let samples = 0;
+  let running = true;
+
+  // Readers resolve container pids once; a node that read as empty (a killed router) resolves again.
+  const readers = new Map<string, Promise<{ reader: NodeReader; netdev: string | undefined }>>();
+  const sampleNode = async (node: string) => {
+    if (!readers.has(node)) readers.set(node, nodeAccess(lab, node));
+    const access = await readers.get(node)!.catch(() => undefined);
+    if (!access) return readers.delete(node);
+    const [snapshot, netdev] = await Promise.all([
+      snapshotNode(lab, node, access.reader),
+      access.netdev ? readFile(access.netdev, 'utf8').catch(() => undefined) : undefined,
+    ]);
+    const at = clock.now();
+    const prev = last.get(node);
+    if (prev) events.push(...diffSnapshots(prev.snapshot, snapshot, prev.at, at));
+    last.set(node, { snapshot, at });
+    if (netdev) counters.push({ atMs: at, node, counters: parseNetDev(netdev) });
+    if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) readers.delete(node);
+  };
+  const loop = (async () => {
+    while (running) {
+      const began = clock.now();
+      await Promise.all(routers.map(sampleNode));
+      samples++;
+      await clock.sleep(Math.max(0, intervalMs - (clock.now() - began)));
+    }
+  })();
+
+  return {
+    mark(event) {
+      const at = event.atMs ?? clock.now();
+      events.push({ ...event, atMs: at, sinceMs: at });
+    },
+    async stop() {
+      running = false;
+      await loop;
+      return {
+        intervalMs,
+        startedAt,
+        stoppedAt: clock.now(),
+        samples,
+        events: events.sort((a, b) => a.atMs - b.atMs),
+        counters,
+      };
+    },
+  };
+}
+
+/** How to read a node from the host: its control sockets, and `/proc/net/dev` through a process inside it. */
+async function nodeAccess(lab: Lab, node: string): Promise<{ reader: NodeReader; netdev: string | undefined }> {
+  const reader = await socketReader(lab, node);
+  if (lab.runtime.kind === 'docker')
+    return { reader, netdev: `/proc/${await lab.runtime.netnsTarget(lab.name, node)}/net/dev` };
+  const dirs = lab.dirs(node);
+  const pidFile = lab.node(node).daemon === 'bird' ? `${dirs.run}/bird.pid` : `${frrRunDir(dirs)}/zebra.pid`;
+  const pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
+  return { reader, netdev: pid ? `/proc/${pid}/net/dev` : undefined };
+}

@@ -1,0 +1,79 @@
+import test from 'ava';
+import { NetnsRuntime } from '../src/runtime/netns.js';
+import { resourceName } from '../src/runtime/types.js';
+import { labDir } from '../src/lab/state.js';
+import { probePort, type FlowPlan } from '../src/probe/flows.js';
+import { analyzeCapture, startProbe } from '../src/probe/probe.js';
+import { runCommand } from '../src/util/run.js';
+import { leftovers } from './helpers/labs.js';
+
+const lab = 'probe-baseline';
+const ns = (node: string) => resourceName(lab, node);
+
+/** Two namespaces joined by one veth: nothing between the agents but the kernel. */
+async function twoHosts() {
+  await runCommand(['ip', 'netns', 'add', ns('a')]);
+  await runCommand(['ip', 'netns', 'add', ns('b')]);
+  await runCommand([
+    'ip',
+    'link',
+    'add',
+    'plbase-a',
+    'netns',
+    ns('a'),
+    'type',
+    'veth',
+    'peer',
+    'plbase-b',
+    'netns',
+    ns('b'),
+  ]);
+  for (const [node, address] of [
+    ['a', '198.19.255.0/31'],
+    ['b', '198.19.255.1/31'],
+  ] as const) {
+    await runCommand(['ip', '-n', ns(node), 'addr', 'add', address, 'dev', `plbase-${node}`]);
+    await runCommand(['ip', '-n', ns(node), 'link', 'set', `plbase-${node}`, 'up']);
+  }
+}
+
+test.serial(
+  'baseline: the probe sustains 10,000 packets/s per flow, both ways, with no self-inflicted loss',
+  async (t) => {
+    t.timeout(120_000);
+    const runtime = new NetnsRuntime();
+    t.teardown(() => runtime.removeLab(lab));
+    await twoHosts();
+    const flow = (id: number, from: 'a' | 'b', srcPort: number): FlowPlan => ({
+      id,
+      from,
+      to: from === 'a' ? 'b' : 'a',
+      srcAddr: from === 'a' ? '198.19.255.0' : '198.19.255.1',
+      srcPort,
+      dstAddr: from === 'a' ? '198.19.255.1' : '198.19.255.0',
+      dstPort: probePort,
+      rate: 10_000,
+    });
+    const flows = [flow(1, 'a', 40001), flow(2, 'a', 40002), flow(3, 'b', 40003), flow(4, 'b', 40004)];
+    const hosts = { name: lab, dir: labDir(lab), netnsPath: async (node: string) => `/run/netns/${ns(node)}` };
+    const probe = await startProbe(hosts, flows);
+    await new Promise((r) => setTimeout(r, 5000));
+    const stats = analyzeCapture(await probe.stop());
+    for (const s of stats) {
+      t.log(
+        `flow ${s.flow} ${s.plan.from}->${s.plan.to}: sent ${s.sent} (${(s.sent / 5) | 0} pps), lost ${s.lost}, ` +
+          `one-way p50/p99 ${s.latency[0]!.oneWayMs?.p50.toFixed(3)}/${s.latency[0]!.oneWayMs?.p99.toFixed(3)} ms, ` +
+          `rtt p50 ${s.latency[0]!.rttMs?.p50.toFixed(3)} ms`,
+      );
+      t.true(s.sent >= 48_000, `flow ${s.flow} kept up with 10,000 pps: ${s.sent} packets in 5 s`);
+      t.is(s.lost, 0, `flow ${s.flow} lost nothing`);
+      t.is(s.duplicated, 0);
+      t.truthy(s.latency[0]!.rttMs, 'echo replies measured round trips');
+    }
+    await runtime.removeLab(lab);
+    await runCommand(['rm', '-rf', labDir(lab)]);
+    t.deepEqual(await leftovers(lab), []);
+    const agents = await runCommand(['pgrep', '-f', `--peerlab-probe=${lab}`], { allowFailure: true });
+    t.is(agents.stdout, '', 'no probe agent outlives its probe');
+  },
+);

@@ -1,0 +1,67 @@
+import test from 'ava';
+import { diffSnapshots, parseNetDev } from '../src/observe/timeline.js';
+import type { NodeSnapshot } from '../src/observe/types.js';
+
+const up: NodeSnapshot = {
+  node: 'ams-pe1',
+  bgp: [{ peer: '198.51.100.0', state: 'Established', received: 280 }],
+  bfd: [{ peer: '198.51.100.0', state: 'up' }],
+  lags: [
+    {
+      name: 'ams-ic1',
+      negotiated: true,
+      members: [
+        { name: 'ams-ic1-m1', enabled: true },
+        { name: 'ams-ic1-m2', enabled: true },
+      ],
+    },
+  ],
+};
+
+test('a gray failure shows as BFD down and BGP leaving Established, with its routes, in one sample', (t) => {
+  const down: NodeSnapshot = {
+    ...up,
+    bgp: [{ peer: '198.51.100.0', state: 'Idle', received: 0 }],
+    bfd: [{ peer: '198.51.100.0', state: 'down' }],
+  };
+  t.deepEqual(
+    diffSnapshots(up, down, 1000, 1100).map(
+      (e) => `${e.kind} ${e.subject} ${e.from}->${e.to} @${e.sinceMs}..${e.atMs}`,
+    ),
+    [
+      'bfd 198.51.100.0 up->down @1000..1100',
+      'bgp 198.51.100.0 Established->Idle @1000..1100',
+      'routes 198.51.100.0 280->0 @1000..1100',
+    ],
+  );
+});
+
+test('a member expired by LACP, and a daemon that stops answering, are events too', (t) => {
+  const expired: NodeSnapshot = {
+    ...up,
+    lags: [{ ...up.lags[0]!, members: [{ name: 'ams-ic1-m1', enabled: false }, up.lags[0]!.members[1]!] }],
+  };
+  t.deepEqual(
+    diffSnapshots(up, expired, 0, 100).map((e) => [e.kind, e.subject, e.to]),
+    [['member', 'ams-ic1-m1', 'disabled']],
+  );
+  const crashed: NodeSnapshot = { ...up, bgp: [], bfd: [] };
+  t.deepEqual(
+    diffSnapshots(up, crashed, 0, 100).map((e) => [e.kind, e.to]),
+    [
+      ['bfd', 'absent'],
+      ['bgp', 'absent'],
+      ['routes', 'absent'],
+    ],
+  );
+  t.deepEqual(diffSnapshots(up, up, 0, 100), []);
+});
+
+test('/proc/net/dev gives packets in and out per interface', (t) => {
+  const text = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
+ams-ic1: 1234567   8910    0    0    0     0          0         0  7654321    1112    0    0    0     0       0          0
+`;
+  t.deepEqual(parseNetDev(text), { 'ams-ic1': { rx: 8910, tx: 1112 } });
+});
