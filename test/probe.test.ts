@@ -136,3 +136,12 @@ test('flows run both ways between every peer host and service host, each from it
   t.true(flows.every((f) => f.rate === 1000));
   t.throws(() => planFlows(model, { hosts: ['nope'] }), { message: /unknown probe host "nope"; hosts: / });
 });
+
+test('warm-up packets are left out: neither sent nor lost', (t) => {
+  const s = analyzeFlow(sent, arrivals((q) => q < 50 || q === 500), none, [], 100);
+  t.like(s, { sent: 900, lost: 1, received: 899 });
+  t.deepEqual(
+    s.outages.map((o) => o.lost),
+    [1],
+  );
+});

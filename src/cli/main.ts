@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PeerlabError } from '../errors.js';
 import { registerCheck } from './check.js';
+import { registerFault } from './fault.js';
 import { registerImage } from './image.js';
 import { registerLab } from './lab.js';
 import { registerRender } from './render.js';
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerCheck(program);
+  registerFault(program);
   registerImage(program);
   registerLab(program);
   registerRender(program);

@@ -12,7 +12,7 @@ export interface ExperimentOptions {
   target: string;
   /** How long the fault stays applied, ms. */
   holdMs: number;
-  /** Probe traffic before the fault and after its revert, ms. */
+  /** Probe traffic before the fault (after a one-second warm-up that is not counted) and after its revert, ms. */
   beforeMs?: number;
   afterMs?: number;
   flows?: FlowOptions;
@@ -26,6 +26,8 @@ export interface ExperimentOptions {
 }
 
 export interface FaultWindow {
+  /** The apply commands started at `applyingAt` and had all run at `appliedAt`. */
+  applyingAt: number;
   appliedAt: number;
   revertedAt: number;
 }
@@ -42,6 +44,9 @@ export interface Experiment {
  * Start the timeline and probe traffic, let it run, apply the fault (or flap it), hold, revert,
  * keep probing, stop everything. The fault is reverted and the agents stopped whatever happens.
  */
+/** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
+const warmupMs = 1000;
+
 export async function runExperiment(lab: Lab, options: ExperimentOptions): Promise<Experiment> {
   const clock = options.clock ?? systemClock;
   const plan = planLabFault(lab, options.kind, options.target, {
@@ -56,7 +61,7 @@ export async function runExperiment(lab: Lab, options: ExperimentOptions): Promi
   try {
     await using probe = await startProbe(labHosts(lab), flows);
     timeline.mark({ node: '-', kind: 'probe', subject: `${flows.length} flows`, to: 'started', atMs: probe.startedAt });
-    await clock.sleep(options.beforeMs ?? 2000);
+    await clock.sleep(warmupMs + (options.beforeMs ?? 2000));
     options.signal?.throwIfAborted();
     const record = (w: FaultWindow) => {
       windows.push(w);
@@ -84,11 +89,11 @@ export async function runExperiment(lab: Lab, options: ExperimentOptions): Promi
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } else {
-      const fault = await injectFault(lab, plan, clock);
+      const fault = await injectFault(lab, plan, { clock });
       try {
         await sleepUnlessAborted(clock, options.holdMs, options.signal);
       } finally {
-        record({ appliedAt: fault.appliedAt, revertedAt: await fault.revert() });
+        record({ applyingAt: fault.applyingAt, appliedAt: fault.appliedAt, revertedAt: await fault.revert() });
       }
     }
     await sleepUnlessAborted(clock, options.afterMs ?? 3000, options.signal);
@@ -104,11 +109,11 @@ export async function runExperiment(lab: Lab, options: ExperimentOptions): Promi
     const first = windows[0]!;
     const last = windows.at(-1)!;
     const phases = [
-      { name: 'before', fromMs: capture.startedAt, toMs: first.appliedAt },
+      { name: 'before', fromMs: capture.startedAt + warmupMs, toMs: first.appliedAt },
       { name: 'during', fromMs: first.appliedAt, toMs: last.revertedAt },
       { name: 'after', fromMs: last.revertedAt, toMs: capture.stoppedAt },
     ];
-    return { plan, windows, flows: analyzeCapture(capture, phases), timeline: result };
+    return { plan, windows, flows: analyzeCapture(capture, phases, warmupMs), timeline: result };
   } finally {
     if (!result) await timeline.stop();
   }

@@ -1,32 +1,48 @@
 import { InputError } from '../errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
-import { planFault, type FaultKind, type FaultPlan, type PlanOptions } from './primitives.js';
+import { runCommand, type Runner } from '../util/run.js';
+import { planFault, type FaultKind, type FaultPlan, type FaultStep, type PlanOptions } from './primitives.js';
 
 /** An applied fault; disposing it (or calling revert) runs the exact revert on every node it touched. */
 export interface ActiveFault extends AsyncDisposable {
   plan: FaultPlan;
-  /** Monotonic milliseconds (the host's CLOCK_MONOTONIC, see util/clock) when the apply commands had run. */
+  /** When the apply commands started, and when they had all run (host CLOCK_MONOTONIC ms, see util/clock). */
+  applyingAt: number;
   appliedAt: number;
   revert(): Promise<number>;
 }
 
 /** Apply a fault on all its nodes at once. If any node fails, what was applied is reverted before the error. */
-export async function injectFault(lab: Lab, plan: FaultPlan, clock: Clock = systemClock): Promise<ActiveFault> {
-  const applied: FaultPlan['steps'] = [];
-  const run = async (node: string, commands: string[][]) => {
-    for (const command of commands) await lab.exec(node, command);
+export interface InjectOptions {
+  clock?: Clock;
+  /** Runs the host-side (nsenter) commands. */
+  run?: Runner;
+}
+
+export async function injectFault(lab: Lab, plan: FaultPlan, options: InjectOptions = {}): Promise<ActiveFault> {
+  const { clock = systemClock, run: runHost = runCommand } = options;
+  const netns = new Map<string, string>();
+  for (const step of plan.steps.filter((s) => s.netOnly))
+    netns.set(step.node, await lab.runtime.netnsPath(lab.name, step.node));
+  const run = async (step: FaultStep, commands: string[][]) => {
+    for (const command of commands) {
+      if (step.netOnly) await runHost(['nsenter', `--net=${netns.get(step.node)}`, '--', ...command]);
+      else await lab.exec(step.node, command);
+    }
   };
+  const applied: FaultStep[] = [];
   const revertAll = async () => {
-    const results = await Promise.allSettled(applied.map((s) => run(s.node, s.revert)));
+    const results = await Promise.allSettled(applied.map((s) => run(s, s.revert)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return clock.now();
   };
+  const applying = clock.now();
   const outcomes = await Promise.allSettled(
     plan.steps.map(async (step) => {
       applied.push(step);
-      await run(step.node, step.apply);
+      await run(step, step.apply);
     }),
   );
   const failure = outcomes.find((o) => o.status === 'rejected');
@@ -37,7 +53,13 @@ export async function injectFault(lab: Lab, plan: FaultPlan, clock: Clock = syst
   const appliedAt = clock.now();
   let reverted: Promise<number> | undefined;
   const revert = () => (reverted ??= revertAll());
-  return { plan, appliedAt, revert, [Symbol.asyncDispose]: async () => void (await revert()) };
+  return {
+    plan,
+    applyingAt: applying,
+    appliedAt,
+    revert,
+    [Symbol.asyncDispose]: async () => void (await revert()),
+  };
 }
 
 /** Plan a fault on a running lab: its folders and LAG driver come from the lab. */
@@ -57,9 +79,10 @@ export interface FlapOptions {
   /** How long each failure lasts, ms (less than the period). */
   downMs: number;
   /** Called with each failure's apply and revert times. */
-  onCycle?: (cycle: { appliedAt: number; revertedAt: number }) => void;
+  onCycle?: (cycle: { applyingAt: number; appliedAt: number; revertedAt: number }) => void;
   signal?: AbortSignal;
   clock?: Clock;
+  run?: Runner;
 }
 
 /** `flap`: apply and revert the same fault `count` times, one failure per period. Reverted even when interrupted. */
@@ -70,12 +93,12 @@ export async function flapFault(lab: Lab, plan: FaultPlan, options: FlapOptions)
   for (let i = 0; i < options.count; i++) {
     options.signal?.throwIfAborted();
     const began = clock.now();
-    const fault = await injectFault(lab, plan, clock);
+    const fault = await injectFault(lab, plan, { clock, ...(options.run ? { run: options.run } : {}) });
     try {
       await clock.sleep(Math.max(0, options.downMs - (clock.now() - fault.appliedAt)));
     } finally {
       const revertedAt = await fault.revert();
-      options.onCycle?.({ appliedAt: fault.appliedAt, revertedAt });
+      options.onCycle?.({ applyingAt: fault.applyingAt, appliedAt: fault.appliedAt, revertedAt });
     }
     if (i < options.count - 1) await clock.sleep(Math.max(0, options.periodMs - (clock.now() - began)));
   }

@@ -8,7 +8,7 @@ import {
   type NodeDirs,
 } from '../lab/daemons.js';
 import { bondsOf, type LagDriver } from '../lab/lag/types.js';
-import type { Interconnect, LabModel, LabNode } from '../topology/model.js';
+import type { Interconnect, LabModel, LabNode, Link } from '../topology/model.js';
 import { resolveTarget, type FaultTarget } from './targets.js';
 
 export const faultKinds = [
@@ -27,6 +27,11 @@ export type FaultKind = (typeof faultKinds)[number];
 /** Commands run on one node to apply a fault, and the exact commands that revert it. */
 export interface FaultStep {
   node: string;
+  /**
+   * Commands that only touch the network namespace (ip, nft) run from the host with nsenter: a few
+   * milliseconds instead of a container exec, so the fault's start and end are timed tightly.
+   */
+  netOnly: boolean;
   apply: string[][];
   revert: string[][];
 }
@@ -84,10 +89,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
         const members = ic.lag.memberLinks.map((_, i) => memberInterface(ic, i + 1));
         if (kind === 'lag-down') return [linkState(ic.peerRouter, members)];
         // Gray failures keep LACP (slow protocols, 0x8809) alive: only BFD can notice them.
-        const match =
-          kind === 'bfd-only-loss'
-            ? ['udp', 'dport', '{', '3784,', '3785', '}']
-            : ['ether', 'type', '{', 'ip,', 'arp', '}'];
+        const match = kind === 'bfd-only-loss' ? ['udp', 'dport', '{ 3784, 3785 }'] : ['ether', 'type', '{ ip, arp }'];
         if (kind !== 'one-way-loss') return ends(ic).map((node) => egressDrop(node, table, members, match));
         const sender = (options.direction ?? 'to-microsoft') === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter;
         return [egressDrop(sender, table, members, match)];
@@ -120,6 +122,20 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
   return { id: options.id, kind, target: targetName, steps };
 }
 
+/**
+ * A blackhole on one plain link (both ends, IP and ARP), such as a host's access link: no routing
+ * protocol watches it, so the outage the probe measures is exactly the one injected (the accuracy benchmark).
+ */
+export function planLinkBlackhole(link: Link, id: string): FaultPlan {
+  const match = ['ether', 'type', '{ ip, arp }'];
+  return {
+    id,
+    kind: 'link-blackhole',
+    target: link.id,
+    steps: [link.a, link.b].map((end) => egressDrop(end.node, `peerlab_${id}`, [end.interface], match)),
+  };
+}
+
 function example(model: LabModel, kind: FaultTarget['kind']): string {
   const ic = model.interconnects[0]!;
   return { interconnect: ic.id, member: ic.lag.memberLinks[0]!, router: ic.peerRouter, metro: `metro:${ic.metro}` }[
@@ -139,6 +155,7 @@ function ends(ic: Interconnect): string[] {
 function linkState(node: string, ifaces: string[]): FaultStep {
   return {
     node,
+    netOnly: true,
     apply: ifaces.map((i) => ['ip', 'link', 'set', i, 'down']),
     revert: ifaces.map((i) => ['ip', 'link', 'set', i, 'up']),
   };
@@ -149,34 +166,18 @@ function linkState(node: string, ifaces: string[]): FaultStep {
  * sockets, which see frames before any ingress hook, so only egress drops blackhole an OVS member.
  */
 function egressDrop(node: string, table: string, ifaces: string[], match: string[]): FaultStep {
+  // One nft invocation is one transaction: every member starts (and stops) dropping at the same instant.
+  const batch = [
+    `add table netdev ${table}`,
+    ...ifaces.flatMap((iface, i) => [
+      `add chain netdev ${table} egress${i} { type filter hook egress device "${iface}" priority 0; policy accept; }`,
+      `add rule netdev ${table} egress${i} ${[...match, 'drop'].join(' ')}`,
+    ]),
+  ].join(' ; ');
   return {
     node,
-    apply: [
-      ['nft', 'add', 'table', 'netdev', table],
-      ...ifaces.flatMap((iface, i) => [
-        [
-          'nft',
-          'add',
-          'chain',
-          'netdev',
-          table,
-          `egress${i}`,
-          '{',
-          'type',
-          'filter',
-          'hook',
-          'egress',
-          'device',
-          `"${iface}"`,
-          'priority',
-          '0;',
-          'policy',
-          'accept;',
-          '}',
-        ],
-        ['nft', 'add', 'rule', 'netdev', table, `egress${i}`, ...match, 'drop'],
-      ]),
-    ],
+    netOnly: true,
+    apply: [['nft', batch]],
     revert: [['nft', 'delete', 'table', 'netdev', table]],
   };
 }
@@ -196,8 +197,11 @@ function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
   const bonds = bondsOf(node.interfaces);
   return {
     node: node.name,
+    netOnly: false,
     apply: [
       ...[...pidFiles, ...lagPids].map((f) => ['pkill', '-KILL', '-F', f]),
+      // OVS's userspace bridge ports are persistent taps that outlive ovs-vswitchd, addresses and all.
+      ...(lag.kind === 'ovs' ? bonds.map((b) => ['ip', 'link', 'del', b.name]) : []),
       ...links.map((i) => ['ip', 'link', 'set', i, 'down']),
     ],
     revert: [
@@ -215,11 +219,17 @@ function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
 function daemonCrash(model: LabModel, node: string, dirs: NodeDirs): FaultStep {
   const daemon = model.nodes.find((n) => n.name === node)!.daemon;
   if (daemon === 'bird') {
-    return { node, apply: [['pkill', '-KILL', '-F', `${dirs.run}/bird.pid`]], revert: [birdStartCommand(dirs)] };
+    return {
+      node,
+      netOnly: false,
+      apply: [['pkill', '-KILL', '-F', `${dirs.run}/bird.pid`]],
+      revert: [birdStartCommand(dirs)],
+    };
   }
   const instance = dirs.frrInstance ? ['-N', dirs.frrInstance] : [];
   return {
     node,
+    netOnly: false,
     apply: [['pkill', '-KILL', '-F', `${frrRunDir(dirs)}/bgpd.pid`]],
     revert: [
       ['/usr/lib/frr/bgpd', '-d', '-f', '/dev/null', '-A', '127.0.0.1', '-P', '0', ...instance],

@@ -20,8 +20,9 @@ export function birdc(dirs: NodeDirs): string[] {
   return ['birdc', '-s', `${dirs.run}/bird.ctl`];
 }
 
+/** /run, not /var/run: the image's /var/run is an absolute symlink, which the host cannot follow into a container. */
 export function frrRunDir(dirs: NodeDirs): string {
-  return dirs.frrInstance ? `/var/run/frr/${dirs.frrInstance}` : '/var/run/frr';
+  return dirs.frrInstance ? `/run/frr/${dirs.frrInstance}` : '/run/frr';
 }
 
 /** Start zebra, bgpd, bfdd and staticd with an empty config; the rendered config is applied through vtysh. */

@@ -28,19 +28,25 @@ function converse(path: string, request: string, complete: (data: Buffer) => num
   });
 }
 
-/** FRR's vtysh protocol: the command NUL-terminated; the answer ends with three NULs and a status byte. */
+/**
+ * FRR's vtysh protocol: each command NUL-terminated; each answer ends with three NULs and a status
+ * byte. A new connection starts in view mode, so `enable` goes first, as vtysh does.
+ */
 export async function frrQuery(path: string, command: string): Promise<string> {
-  let status = 0;
-  const out = await converse(path, `${command}\0`, (d) => {
-    const n = d.length;
-    if (n >= 4 && d[n - 4] === 0 && d[n - 3] === 0 && d[n - 2] === 0) {
-      status = d[n - 1]!;
-      return n - 4;
+  const ends: { at: number; status: number }[] = [];
+  const out = await converse(path, `enable\0${command}\0`, (d) => {
+    for (let i = (ends.at(-1)?.at ?? -1) + 1; i + 3 < d.length; i++) {
+      if (d[i] === 0 && d[i + 1] === 0 && d[i + 2] === 0) {
+        ends.push({ at: i + 3, status: d[i + 3]! });
+        i += 3;
+      }
     }
-    return -1;
+    return ends.length >= 2 ? ends[1]!.at - 3 : -1;
   });
-  if (status !== 0) throw new Error(`${path}: "${command}" failed (status ${status}): ${out.toString().trim()}`);
-  return out.toString();
+  const answer = out.subarray(ends[0]!.at + 1).toString();
+  if (ends[1]!.status !== 0)
+    throw new Error(`${path}: "${command}" failed (status ${ends[1]!.status}): ${answer.trim()}`);
+  return answer;
 }
 
 /**

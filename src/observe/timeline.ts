@@ -17,6 +17,8 @@ export interface TimelineEvent {
   subject: string;
   from?: string;
   to: string;
+  /** Why, when the daemon says (e.g. BGP: "BFD down received"). */
+  detail?: string;
 }
 
 /** Packets through a router interface so far (the path traffic takes shows in how these move). */

@@ -43,7 +43,14 @@ export interface FlowStats {
  * The figures of one flow: `data` is what its receiver got, `echoes` what came back to its sender.
  * Arrival order in `data` is the receive order, so a sequence number below one already seen is a reordering.
  */
-export function analyzeFlow(sent: SentFlow, data: Received, echoes: Received, phases: Phase[] = []): FlowStats {
+export function analyzeFlow(
+  sent: SentFlow,
+  data: Received,
+  echoes: Received,
+  phases: Phase[] = [],
+  /** Packets before this sequence number are warm-up (new flows through Open vSwitch wait for their first upcall). */
+  firstSeq = 0,
+): FlowStats {
   const interval = 1000 / sent.rate;
   const seen = new Uint8Array(sent.sent);
   const sentAt = new Float64Array(sent.sent);
@@ -55,7 +62,7 @@ export function analyzeFlow(sent: SentFlow, data: Received, echoes: Received, ph
   for (let i = 0; i < data.count; i++) {
     if (data.flow[i] !== sent.flow || data.flags[i]! & flags.echoReply) continue;
     const seq = data.seq[i]!;
-    if (seq >= sent.sent) continue;
+    if (seq >= sent.sent || seq < firstSeq) continue;
     if (seen[seq]) {
       duplicated++;
       continue;
@@ -72,12 +79,13 @@ export function analyzeFlow(sent: SentFlow, data: Received, echoes: Received, ph
     if (echoes.flow[i] === sent.flow && echoes.flags[i]! & flags.echoReply)
       rtt.push({ at: echoes.sentMs[i]!, ms: echoes.recvMs[i]! - echoes.sentMs[i]! });
   }
-  const outages = findOutages(seen, sentAt, sent.startMs, interval);
-  const lost = sent.sent - received;
+  const outages = findOutages(seen, sentAt, sent.startMs, interval, firstSeq);
+  const counted = Math.max(0, sent.sent - firstSeq);
+  const lost = counted - received;
   return {
     flow: sent.flow,
     rate: sent.rate,
-    sent: sent.sent,
+    sent: counted,
     received,
     lost,
     duplicated,
@@ -98,15 +106,21 @@ export function analyzeFlow(sent: SentFlow, data: Received, echoes: Received, ph
  * before it was sent, and ends when the first packet after it was sent (send times, not the schedule:
  * a sender that fell behind does not shift the window).
  */
-function findOutages(seen: Uint8Array, sentAt: Float64Array, startMs: number, interval: number): Outage[] {
+function findOutages(
+  seen: Uint8Array,
+  sentAt: Float64Array,
+  startMs: number,
+  interval: number,
+  firstSeq: number,
+): Outage[] {
   const outages: Outage[] = [];
   let first = -1;
   const close = (end: number) => {
-    const startAt = first === 0 ? startMs : sentAt[first - 1]! + interval;
+    const startAt = first === firstSeq ? startMs + first * interval : sentAt[first - 1]! + interval;
     const endAt = end < seen.length ? sentAt[end]! : startMs + end * interval;
     outages.push({ startMs: startAt, endMs: endAt, durationMs: Math.max(0, endAt - startAt), lost: end - first });
   };
-  for (let seq = 0; seq < seen.length; seq++) {
+  for (let seq = firstSeq; seq < seen.length; seq++) {
     if (!seen[seq]) {
       if (first < 0) first = seq;
     } else if (first >= 0) {

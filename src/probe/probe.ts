@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { PeerlabError } from '../errors.js';
+import { systemPath } from '../util/run.js';
 import type { Lab } from '../lab/lab.js';
 import { labDir } from '../lab/state.js';
 import { monotonicMs } from '../util/clock.js';
@@ -128,7 +129,7 @@ async function spawnAgent(hosts: ProbeHosts, config: AgentConfig): Promise<Agent
       JSON.stringify(config),
       agentMarker(hosts.name),
     ],
-    { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false },
+    { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, env: { PATH: systemPath } },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return { node: config.node, out: config.out, process: child, lines };
@@ -154,8 +155,12 @@ async function expectLine(agent: Agent, line: string, timeoutMs = 15_000): Promi
   }
 }
 
-/** Figures for every flow of a capture, latency split by `phases`. */
-export function analyzeCapture(capture: ProbeCapture, phases: Phase[] = []): (FlowStats & { plan: FlowPlan })[] {
+/** Figures for every flow of a capture, latency split by `phases`, the first `warmupMs` of each flow left out. */
+export function analyzeCapture(
+  capture: ProbeCapture,
+  phases: Phase[] = [],
+  warmupMs = 0,
+): (FlowStats & { plan: FlowPlan })[] {
   const byNode = new Map(capture.results.map((r) => [r.node, r]));
   const empty: Received = {
     count: 0,
@@ -173,7 +178,13 @@ export function analyzeCapture(capture: ProbeCapture, phases: Phase[] = []): (Fl
       startMs: capture.startedAt,
       rate: plan.rate,
     };
-    const stats = analyzeFlow(sent, byNode.get(plan.to)?.received ?? empty, sender?.received ?? empty, phases);
+    const stats = analyzeFlow(
+      sent,
+      byNode.get(plan.to)?.received ?? empty,
+      sender?.received ?? empty,
+      phases,
+      Math.floor((warmupMs * sent.rate) / 1000),
+    );
     return { ...stats, plan };
   });
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { systemPath } from '../util/run.js';
 import type { RenderedConfig } from './render.js';
 
 export interface ValidationResult {
@@ -19,7 +20,7 @@ export async function validateConfig(config: RenderedConfig): Promise<Validation
     await writeFile(file, config.text);
     const [command, args] =
       config.daemon === 'frr' ? ['vtysh', ['--dryrun', '-f', file]] : ['bird', ['-p', '-c', file]];
-    const result = await execa(command, args, { reject: false, all: true, stdin: 'ignore' });
+    const result = await execa(command, args, { reject: false, all: true, stdin: 'ignore', env: { PATH: systemPath } });
     if (result.failed && result.exitCode === undefined) {
       throw new Error(
         `cannot run ${command} (${result.code ?? result.shortMessage}); run scripts/setup.sh to install frr and bird2`,

@@ -60,6 +60,8 @@ export class DockerRuntime implements Runtime {
         Sysctls: {
           'net.ipv4.ip_forward': node.role === 'host' ? '0' : '1',
           'net.ipv4.conf.all.rp_filter': '0',
+          // ECMP hashes on ports too, so that probe flows of one host pair spread over the paths.
+          'net.ipv4.fib_multipath_hash_policy': '1',
           'net.ipv4.conf.default.rp_filter': '0',
           'net.ipv6.conf.all.disable_ipv6': '1',
         },

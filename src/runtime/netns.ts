@@ -25,6 +25,7 @@ export class NetnsRuntime implements Runtime {
     const sysctls = [
       `net.ipv4.ip_forward=${node.role === 'host' ? 0 : 1}`,
       'net.ipv4.conf.all.rp_filter=0',
+      'net.ipv4.fib_multipath_hash_policy=1',
       'net.ipv4.conf.default.rp_filter=0',
       'net.ipv6.conf.all.disable_ipv6=1',
     ];
@@ -60,7 +61,7 @@ export class NetnsRuntime implements Runtime {
       if (!ns.startsWith(`${prefix}${lab}.`)) continue;
       await this.killAll(ns);
       await this.run(['ip', 'netns', 'del', ns], { allowFailure: true });
-      await rm(`/var/run/frr/${frrInstanceOf(ns)}`, { recursive: true, force: true });
+      await rm(`/run/frr/${frrInstanceOf(ns)}`, { recursive: true, force: true });
     }
   }
 

@@ -15,6 +15,15 @@ export interface RunResult {
   exitCode: number;
 }
 
+/**
+ * PATH without node_modules/.bin (npm and npx prepend it): system tools must not be shadowed by
+ * packages' binaries of the same name (@vercel/nft ships an `nft`).
+ */
+export const systemPath = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
+  .split(':')
+  .filter((dir) => dir && !dir.includes('node_modules'))
+  .join(':');
+
 /** Runs one command from an argument array (never a shell string). Injected where logic is unit-tested. */
 export type Runner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -24,6 +33,7 @@ export const runCommand: Runner = async (argv, options = {}) => {
   const result = await execa(command, args, {
     reject: false,
     stripFinalNewline: true,
+    env: { PATH: systemPath },
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
   });

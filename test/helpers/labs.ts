@@ -12,16 +12,16 @@ import type { RuntimeKind } from '../../src/runtime/types.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { runCommand } from '../../src/util/run.js';
 
-/** Bring a topology up as lab `name`; the test tears it down even when it fails. */
+/** Bring a topology up as lab `name`; the test (when given; hooks tear down themselves) tears it down even when it fails. */
 export async function labFor(
-  t: ExecutionContext,
+  t: ExecutionContext | undefined,
   file: string,
   name: string,
   runtime: RuntimeKind = 'docker',
   timeoutMs = 180_000,
 ): Promise<Lab> {
   if (runtime === 'docker') await buildImage();
-  t.teardown(() => tearDownLab(name, createRuntime(runtime)));
+  t?.teardown(() => tearDownLab(name, createRuntime(runtime)));
   return startLab(await loadTopology(file), {
     name,
     runtime: createRuntime(runtime),

@@ -1,0 +1,152 @@
+import test from 'ava';
+import { runExperiment, type Experiment, type ExperimentOptions } from '../src/faults/experiment.js';
+import { waitConverged } from '../src/lab/converge.js';
+import type { Lab } from '../src/lab/lab.js';
+import { packetsThrough } from '../src/observe/counters.js';
+import type { TimelineEvent } from '../src/observe/timeline.js';
+import { tearDownLab } from '../src/lab/down.js';
+import { createRuntime } from '../src/runtime/select.js';
+import { labFor, leftovers } from './helpers/labs.js';
+
+// E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
+const name = 'e2e-measure';
+let lab: Lab;
+
+test.before(async () => {
+  lab = await labFor(undefined, 'topologies/maps-voice.yaml', name);
+});
+
+test.after.always(() => tearDownLab(name, createRuntime('docker')));
+
+async function experiment(t: { log: (...a: string[]) => void }, options: ExperimentOptions): Promise<Experiment> {
+  const x = await runExperiment(lab, { beforeMs: 2000, afterMs: 3000, ...options });
+  const start = x.windows[0]!.applyingAt;
+  for (const f of x.flows)
+    t.log(
+      `${f.plan.from}->${f.plan.to}:${f.plan.srcPort} lost ${f.lost}/${f.sent} (${f.lossDerivedMs.toFixed(0)} ms), ` +
+        `outages ${f.outages.map((o) => `${(o.startMs - start).toFixed(0)}+${o.durationMs.toFixed(0)}`).join(' ')}`,
+    );
+  for (const e of x.timeline.events.filter((e) => e.kind !== 'routes'))
+    t.log(`${(e.atMs - start).toFixed(0).padStart(6)} ms ${e.node} ${e.kind} ${e.subject} ${e.from ?? ''} -> ${e.to}`);
+  // Every fault is reverted by its experiment; the lab must be whole again before the next one.
+  await waitConverged(lab, { timeoutMs: 150_000 });
+  return x;
+}
+
+const after = (x: Experiment, ms: number) => x.windows[0]!.applyingAt + ms;
+const firstEvent = (x: Experiment, match: (e: TimelineEvent) => boolean) =>
+  x.timeline.events.find((e) => e.atMs >= x.windows[0]!.applyingAt && match(e));
+const leftEstablished = (e: TimelineEvent) => e.kind === 'bgp' && e.from === 'Established';
+
+test.serial('member-down (E-LAG-MEMBER): loss under 1 s on every flow, BGP and BFD stay up', async (t) => {
+  t.timeout(300_000);
+  const x = await experiment(t, { kind: 'member-down', target: 'fra/ic1/m2', holdMs: 3000 });
+  for (const f of x.flows) t.true(f.lossDerivedMs < 1000, `flow ${f.plan.srcPort} lost ${f.lossDerivedMs} ms`);
+  t.is(
+    firstEvent(x, (e) => e.kind === 'bgp' || e.kind === 'bfd'),
+    undefined,
+    'no session changed state',
+  );
+  t.truthy(
+    firstEvent(x, (e) => e.kind === 'member' && e.subject === 'fra-ic1-m2'),
+    'the LAG dropped the member',
+  );
+});
+
+test.serial(
+  'link-blackhole (E-SILENT): BFD 300 ms x 3 detects, BGP withdraws, traffic converges under 2 s',
+  async (t) => {
+    t.timeout(300_000);
+    const x = await experiment(t, { kind: 'link-blackhole', target: 'fra/ic1', holdMs: 4000 });
+    const bfd = firstEvent(x, (e) => e.kind === 'bfd' && e.from === 'up' && e.node === 'fra-pe1');
+    const bgp = firstEvent(x, (e) => leftEstablished(e) && e.node === 'fra-pe1');
+    t.truthy(bfd, 'BFD went down on fra-pe1');
+    t.truthy(bgp, 'BGP left Established on fra-pe1');
+    t.true(bfd!.atMs <= bgp!.atMs, 'BFD down was seen no later than BGP down');
+    // Detection is 900 ms; the timeline samples every 100 ms.
+    t.true(
+      bfd!.sinceMs - x.windows[0]!.applyingAt < 1100,
+      `BFD down within detection time (${bfd!.sinceMs - x.windows[0]!.applyingAt} ms)`,
+    );
+    t.false(
+      x.timeline.events.some((e) => e.kind === 'lacp' && e.atMs > x.windows[0]!.applyingAt),
+      'LACP never noticed the gray failure',
+    );
+    for (const f of x.flows)
+      t.true(f.lossDerivedMs < 2000, `flow ${f.plan.srcPort} converged in ${f.lossDerivedMs} ms`);
+    const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
+    t.true(packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to) < 50, 'nothing rides the failed interconnect');
+    t.true(packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to) > 500, 'its local twin carries traffic');
+  },
+);
+
+test.serial(
+  'member-blackhole (E-LAG-MEMBER, silent): LACP drops the member after its timeout, not before',
+  async (t) => {
+    t.timeout(300_000);
+    const x = await experiment(t, { kind: 'member-blackhole', target: 'fra/ic2/m1', holdMs: 6000 });
+    const expired = firstEvent(x, (e) => e.kind === 'member' && e.subject === 'fra-ic2-m1' && e.to === 'disabled');
+    t.truthy(expired, 'the member was disabled');
+    const ms = expired!.atMs - x.windows[0]!.applyingAt;
+    t.true(ms >= 2000 && ms <= 5000, `expired ${ms.toFixed(0)} ms after the fault (LACP fast: 3 x 1 s)`);
+  },
+);
+
+for (const [kind, node] of [
+  ['daemon-crash', 'ams-pe1'],
+  ['router-kill', 'ams-pe2'],
+] as const) {
+  test.serial(
+    `${kind} (E-ROUTER) on ${node}: traffic moves to the local twin, then returns after revert`,
+    async (t) => {
+      t.timeout(300_000);
+      const x = await experiment(t, { kind, target: node, holdMs: 5000 });
+      t.truthy(
+        firstEvent(x, (e) => leftEstablished(e) && e.node.startsWith('ams-msee')),
+        'the edge saw the session drop',
+      );
+      const ic = node === 'ams-pe1' ? 'ams-ic1' : 'ams-ic2';
+      const twin = node === 'ams-pe1' ? ['ams-pe2', 'ams-ic2'] : ['ams-pe1', 'ams-ic1'];
+      const [from, to] = [after(x, 2500), x.windows[0]!.revertedAt];
+      t.true(packetsThrough(x.timeline, node, ic, from, to) < 50, `nothing rides ${node}`);
+      t.true(packetsThrough(x.timeline, twin[0]!, twin[1]!, from, to) > 500, `${twin[0]} carries traffic`);
+      for (const f of x.flows)
+        t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
+      // Restored: a fresh probe finds traffic on the router again.
+      const back = await runExperiment(lab, {
+        kind: 'member-down',
+        target: 'fra/ic1/m2',
+        holdMs: 1,
+        beforeMs: 3000,
+        afterMs: 500,
+      });
+      t.true(
+        packetsThrough(back.timeline, node, ic, back.timeline.startedAt, after(back, 0)) > 200,
+        `traffic returned to ${node}`,
+      );
+      await waitConverged(lab, { timeoutMs: 150_000 });
+    },
+  );
+}
+
+test.serial('site-down (E-GEO) of fra: traffic moves to ams', async (t) => {
+  t.timeout(300_000);
+  const x = await experiment(t, { kind: 'site-down', target: 'metro:fra', holdMs: 5000 });
+  const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
+  const fra =
+    packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to) +
+    packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to);
+  const ams =
+    packetsThrough(x.timeline, 'ams-pe1', 'ams-ic1', from, to) +
+    packetsThrough(x.timeline, 'ams-pe2', 'ams-ic2', from, to);
+  t.is(fra, 0, 'nothing rides fra');
+  t.true(ams > 1000, `ams carries traffic (${ams} packets)`);
+  for (const f of x.flows)
+    t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
+});
+
+test.serial('every fault reverted, the lab is torn down and nothing is left behind', async (t) => {
+  t.timeout(300_000);
+  await lab?.down();
+  t.deepEqual(await leftovers(name), []);
+});
