@@ -138,7 +138,13 @@ test('flows run both ways between every peer host and service host, each from it
 });
 
 test('warm-up packets are left out: neither sent nor lost', (t) => {
-  const s = analyzeFlow(sent, arrivals((q) => q < 50 || q === 500), none, [], 100);
+  const s = analyzeFlow(
+    sent,
+    arrivals((q) => q < 50 || q === 500),
+    none,
+    [],
+    100,
+  );
   t.like(s, { sent: 900, lost: 1, received: 899 });
   t.deepEqual(
     s.outages.map((o) => o.lost),

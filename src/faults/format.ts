@@ -47,6 +47,11 @@ export function formatExperiment(x: Experiment): string {
     .join('; ');
   return [
     `${x.plan.kind} ${x.plan.target}: ${windows}`,
+    ...(x.overloaded
+      ? [
+          'warning: probe packets were lost or queued (RTT p50 > 50 ms) before the fault; lower --rate or --flows-per-pair',
+        ]
+      : []),
     '',
     flows,
     '',
