@@ -1,7 +1,7 @@
 import test from 'ava';
 import { InputError } from '../src/errors.js';
-import { flapFault } from '../src/faults/inject.js';
-import { planFault } from '../src/faults/primitives.js';
+import { flapFault, injectFault } from '../src/faults/inject.js';
+import { planFault, type FaultStep } from '../src/faults/primitives.js';
 import { ovsLag } from '../src/lab/lag/ovs.js';
 import { resolveTarget } from '../src/faults/targets.js';
 import { loadTopology } from '../src/topology/load.js';
@@ -51,22 +51,27 @@ test('member-down takes the member down on the peer router and brings it back up
   ]);
 });
 
-test('member-blackhole drops everything at the egress of both ends; the revert deletes the table', async (t) => {
+test('member-blackhole drops everything at the egress of both ends, toggled by one set update', async (t) => {
   const { steps } = await plan('member-blackhole', 'ams/ic1/m1');
   t.deepEqual(
     steps.map((s) => s.node),
     ['ams-pe1', 'ams-msee1'],
   );
-  t.deepEqual(steps[0]!.apply, [
+  t.deepEqual(steps[0]!.prepare, [
     [
       'nft',
       'add table netdev peerlab_f1 ; ' +
+        'add set netdev peerlab_f1 down { type ifname; } ; ' +
         'add chain netdev peerlab_f1 egress0 { type filter hook egress device "ams-ic1-m1" priority 0; policy accept; } ; ' +
-        'add rule netdev peerlab_f1 egress0 drop',
+        'add rule netdev peerlab_f1 egress0 oifname @down drop',
     ],
   ]);
-  t.deepEqual(steps[1]!.revert, [['nft', 'delete', 'table', 'netdev', 'peerlab_f1']]);
+  t.deepEqual(steps[0]!.apply, [['nft', 'add element netdev peerlab_f1 down { "ams-ic1-m1" }']]);
+  t.deepEqual(steps[1]!.revert, [['nft', 'delete element netdev peerlab_f1 down { "ams-ic1-m1" }']]);
+  t.deepEqual(steps[1]!.cleanup, [['nft', 'delete table netdev peerlab_f1']]);
 });
+
+const rulesOf = (step: FaultStep) => step.prepare![0]![1]!.split(' ; ').filter((c) => c.startsWith('add rule'));
 
 test('link-blackhole spares LACP (drops IP and ARP only) so that BFD, not LACP, must notice', async (t) => {
   const { steps } = await plan('link-blackhole', 'fra/ic2');
@@ -74,16 +79,18 @@ test('link-blackhole spares LACP (drops IP and ARP only) so that BFD, not LACP, 
     steps.map((s) => s.node),
     ['fra-pe2', 'fra-msee2'],
   );
-  const rules = steps[0]!.apply[0]![1]!.split(' ; ').filter((c) => c.startsWith('add rule'));
-  t.deepEqual(rules, [
-    'add rule netdev peerlab_f1 egress0 ether type { ip, arp } drop',
-    'add rule netdev peerlab_f1 egress1 ether type { ip, arp } drop',
+  t.deepEqual(rulesOf(steps[0]!), [
+    'add rule netdev peerlab_f1 egress0 oifname @down ether type { ip, arp } drop',
+    'add rule netdev peerlab_f1 egress1 oifname @down ether type { ip, arp } drop',
   ]);
+  t.deepEqual(steps[0]!.apply, [['nft', 'add element netdev peerlab_f1 down { "fra-ic2-m1", "fra-ic2-m2" }']]);
 });
 
 test('bfd-only-loss drops BFD ports; one-way-loss drops on the sending end only', async (t) => {
   t.true(
-    (await plan('bfd-only-loss', 'ams/ic2')).steps[0]!.apply[0]![1]!.endsWith('egress1 udp dport { 3784, 3785 } drop'),
+    rulesOf((await plan('bfd-only-loss', 'ams/ic2')).steps[0]!)[1]!.endsWith(
+      'egress1 oifname @down udp dport { 3784, 3785 } drop',
+    ),
   );
   t.deepEqual(
     (await plan('one-way-loss', 'ams/ic2', 'to-peer')).steps.map((s) => s.node),
@@ -147,21 +154,19 @@ test('site-down with scope routers kills every peer router of the metro', async 
   );
 });
 
+const fakeLab = { name: 'l', runtime: { netnsPath: async (_lab: string, node: string) => `/run/netns/${node}` } };
+
 test('flap applies and reverts the fault once per period, and never leaves it applied', async (t) => {
   const ran: string[] = [];
   let now = 0;
   const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-  const lab = {
-    name: 'l',
-    runtime: { netnsPath: async (_lab: string, node: string) => `/run/netns/${node}` },
-  };
   const run = async (argv: readonly string[]) => {
     ran.push(argv.join(' '));
     return { stdout: '', stderr: '', exitCode: 0 };
   };
   const fault = await plan('member-down', 'ams/ic1/m2');
   const cycles: number[][] = [];
-  await flapFault(lab as never, fault, {
+  await flapFault(fakeLab as never, fault, {
     count: 3,
     periodMs: 2000,
     downMs: 500,
@@ -176,7 +181,56 @@ test('flap applies and reverts the fault once per period, and never leaves it ap
   ]);
   t.is(ran.filter((r) => r.endsWith('down')).length, 3);
   t.is(ran.at(-1), 'nsenter --net=/run/netns/ams-pe1 -- ip link set ams-ic1-m2 up');
-  await t.throwsAsync(flapFault(lab as never, fault, { count: 1, periodMs: 100, downMs: 100, clock, run }), {
+  await t.throwsAsync(flapFault(fakeLab as never, fault, { count: 1, periodMs: 100, downMs: 100, clock, run }), {
     message: /must be shorter than the period/,
   });
+});
+
+/** A fake nft per namespace that records scripts; `fail` makes a matching script throw. */
+function fakeNft(fail?: RegExp) {
+  const log: string[] = [];
+  const openNft = async (netns: string, ack: string) => {
+    const node = netns.split('/').at(-1);
+    log.push(`${node} open ${ack}`);
+    return {
+      apply: async (script: string) => {
+        log.push(`${node} ${script.split(' ; ')[0]}`);
+        if (fail?.test(script)) throw new Error(`nft failed: ${script}`);
+      },
+      close: async () => void log.push(`${node} close`),
+    };
+  };
+  return { log, openNft };
+}
+
+test('a blackhole is prepared untimed, applied and reverted as set updates, then its table and sessions are removed', async (t) => {
+  const { log, openNft } = fakeNft();
+  let now = 0;
+  const clock = { now: () => (now += 10), sleep: async () => {} };
+  const fault = await injectFault(fakeLab as never, await plan('member-blackhole', 'ams/ic1/m1'), { openNft, clock });
+  t.true(log.filter((l) => l.includes('add table')).length === 2, 'both ends were prepared before the fault');
+  t.deepEqual(log.slice(-2), [
+    'ams-pe1 add element netdev peerlab_f1 down { "ams-ic1-m1" }',
+    'ams-msee1 add element netdev peerlab_f1 down { "ams-ic1-m1" }',
+  ]);
+  t.is(fault.appliedAt - fault.applyingAt, 10);
+  log.length = 0;
+  await fault.revert();
+  t.deepEqual(log.sort(), [
+    'ams-msee1 close',
+    'ams-msee1 delete element netdev peerlab_f1 down { "ams-ic1-m1" }',
+    'ams-msee1 delete table netdev peerlab_f1',
+    'ams-pe1 close',
+    'ams-pe1 delete element netdev peerlab_f1 down { "ams-ic1-m1" }',
+    'ams-pe1 delete table netdev peerlab_f1',
+  ]);
+});
+
+test('a fault that fails on one end is reverted and cleaned up on both before the error', async (t) => {
+  const { log, openNft } = fakeNft(/^add element.*/);
+  await t.throwsAsync(injectFault(fakeLab as never, await plan('member-blackhole', 'ams/ic1/m1'), { openNft }), {
+    message: /nft failed: add element/,
+  });
+  t.is(log.filter((l) => l.endsWith('delete table netdev peerlab_f1')).length, 2);
+  t.is(log.filter((l) => l.endsWith('close')).length, 2);
 });

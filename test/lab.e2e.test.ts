@@ -166,7 +166,7 @@ test.serial(
       t.log(`BGP on a-pe1 after the silent member failure: ${pe.bgp.find((b) => b.peer === '198.51.100.0')?.state}`);
       t.true(await reaches(lab));
     }
-    await waitUntil(lab.name, () => currentProblems(lab), { timeoutMs: 60_000 });
+    await waitUntil(lab.name, () => currentProblems(lab), { timeoutMs: 120_000 });
 
     // E-SILENT: LACP stays up, BFD (300 ms x 3) detects, BGP withdraws, the twin carries traffic.
     {

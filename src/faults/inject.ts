@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
 import { runCommand, type Runner } from '../util/run.js';
+import { NftSession } from './nft-session.js';
 import { planFault, type FaultKind, type FaultPlan, type FaultStep, type PlanOptions } from './primitives.js';
 
 /** An applied fault; disposing it (or calling revert) runs the exact revert on every node it touched. */
@@ -13,31 +14,71 @@ export interface ActiveFault extends AsyncDisposable {
   revert(): Promise<number>;
 }
 
-/** Apply a fault on all its nodes at once. If any node fails, what was applied is reverted before the error. */
 export interface InjectOptions {
   clock?: Clock;
   /** Runs the host-side (nsenter) commands. */
   run?: Runner;
+  /** Opens the nft session a node's nft scripts go through (default: `nft -i` in its namespace). */
+  openNft?: (netns: string, ackTable: string) => Promise<NftApplier>;
 }
 
+export type NftApplier = Pick<NftSession, 'apply' | 'close'>;
+
+/**
+ * Apply a fault on all its nodes at once. Each step's `prepare` runs first and untimed; the apply
+ * commands are the fault. If any node fails, what was applied is reverted before the error.
+ */
 export async function injectFault(lab: Lab, plan: FaultPlan, options: InjectOptions = {}): Promise<ActiveFault> {
   const { clock = systemClock, run: runHost = runCommand } = options;
+  const openNft = options.openNft ?? ((netns: string, ack: string) => NftSession.open(netns, ack));
   const netns = new Map<string, string>();
   for (const step of plan.steps.filter((s) => s.netOnly))
     netns.set(step.node, await lab.runtime.netnsPath(lab.name, step.node));
-  const run = async (step: FaultStep, commands: string[][]) => {
+  const sessions = new Map<string, Promise<NftApplier>>();
+  const nftOf = (node: string) => {
+    if (!sessions.has(node)) sessions.set(node, openNft(netns.get(node)!, `peerlab_ack_${plan.id}`));
+    return sessions.get(node)!;
+  };
+  const run = async (step: FaultStep, commands: string[][] = []) => {
     for (const command of commands) {
-      if (step.netOnly) await runHost(['nsenter', `--net=${netns.get(step.node)}`, '--', ...command]);
+      if (step.netOnly && command[0] === 'nft' && command.length === 2)
+        await (await nftOf(step.node)).apply(command[1]!);
+      else if (step.netOnly) await runHost(['nsenter', `--net=${netns.get(step.node)}`, '--', ...command]);
       else await lab.exec(step.node, command);
     }
   };
-  const applied: FaultStep[] = [];
-  const revertAll = async () => {
-    const results = await Promise.allSettled(applied.map((s) => run(s, s.revert)));
+  const closeSessions = async () => {
+    await Promise.allSettled([...sessions.values()].map(async (s) => (await s).close()));
+    sessions.clear();
+  };
+  const each = async (steps: FaultStep[], commands: (s: FaultStep) => string[][] | undefined) => {
+    const results = await Promise.allSettled(steps.map((s) => run(s, commands(s))));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    return clock.now();
   };
+  const cleanUp = async () => {
+    try {
+      await each(plan.steps, (s) => s.cleanup);
+    } finally {
+      await closeSessions();
+    }
+  };
+
+  const applied: FaultStep[] = [];
+  const revertAll = async () => {
+    try {
+      await each(applied, (s) => s.revert);
+      return clock.now();
+    } finally {
+      await cleanUp();
+    }
+  };
+  try {
+    await each(plan.steps, (s) => s.prepare);
+  } catch (error) {
+    await cleanUp().catch(() => {});
+    throw error;
+  }
   const applying = clock.now();
   const outcomes = await Promise.allSettled(
     plan.steps.map(async (step) => {
@@ -83,6 +124,7 @@ export interface FlapOptions {
   signal?: AbortSignal;
   clock?: Clock;
   run?: Runner;
+  openNft?: InjectOptions['openNft'];
 }
 
 /** `flap`: apply and revert the same fault `count` times, one failure per period. Reverted even when interrupted. */
@@ -93,7 +135,11 @@ export async function flapFault(lab: Lab, plan: FaultPlan, options: FlapOptions)
   for (let i = 0; i < options.count; i++) {
     options.signal?.throwIfAborted();
     const began = clock.now();
-    const fault = await injectFault(lab, plan, { clock, ...(options.run ? { run: options.run } : {}) });
+    const fault = await injectFault(lab, plan, {
+      clock,
+      ...(options.run ? { run: options.run } : {}),
+      ...(options.openNft ? { openNft: options.openNft } : {}),
+    });
     try {
       await clock.sleep(Math.max(0, options.downMs - (clock.now() - fault.appliedAt)));
     } finally {

@@ -32,8 +32,12 @@ export interface FaultStep {
    * milliseconds instead of a container exec, so the fault's start and end are timed tightly.
    */
   netOnly: boolean;
+  /** Run before the fault, untimed: installs what lets `apply` be one quick change (nft hooks). */
+  prepare?: string[][];
   apply: string[][];
   revert: string[][];
+  /** Run after the revert, untimed: removes what `prepare` installed. */
+  cleanup?: string[][];
 }
 
 export interface FaultPlan {
@@ -164,21 +168,27 @@ function linkState(node: string, ifaces: string[]): FaultStep {
 /**
  * Silent loss at the netdev egress hook: Open vSwitch's userspace datapath reads members with packet
  * sockets, which see frames before any ingress hook, so only egress drops blackhole an OVS member.
+ * The hooks are installed beforehand and match a set of interface names; the fault itself is one set
+ * update, so every member starts (and stops) dropping in the same sub-millisecond transaction, while
+ * registering or removing a hook takes the kernel tens of milliseconds.
  */
 function egressDrop(node: string, table: string, ifaces: string[], match: string[]): FaultStep {
-  // One nft invocation is one transaction: every member starts (and stops) dropping at the same instant.
-  const batch = [
+  const prepare = [
     `add table netdev ${table}`,
+    `add set netdev ${table} down { type ifname; }`,
     ...ifaces.flatMap((iface, i) => [
       `add chain netdev ${table} egress${i} { type filter hook egress device "${iface}" priority 0; policy accept; }`,
-      `add rule netdev ${table} egress${i} ${[...match, 'drop'].join(' ')}`,
+      `add rule netdev ${table} egress${i} ${['oifname', '@down', ...match, 'drop'].join(' ')}`,
     ]),
   ].join(' ; ');
+  const elements = `{ ${ifaces.map((i) => `"${i}"`).join(', ')} }`;
   return {
     node,
     netOnly: true,
-    apply: [['nft', batch]],
-    revert: [['nft', 'delete', 'table', 'netdev', table]],
+    prepare: [['nft', prepare]],
+    apply: [['nft', `add element netdev ${table} down ${elements}`]],
+    revert: [['nft', `delete element netdev ${table} down ${elements}`]],
+    cleanup: [['nft', `delete table netdev ${table}`]],
   };
 }
 

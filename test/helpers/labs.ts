@@ -21,6 +21,8 @@ export async function labFor(
   timeoutMs = 180_000,
 ): Promise<Lab> {
   if (runtime === 'docker') await buildImage();
+  // Test lab names are the tests' own: what a killed earlier run left under one is stale.
+  if ((await leftovers(name, { daemons: false })).length) await tearDownLab(name, createRuntime(runtime));
   t?.teardown(() => tearDownLab(name, createRuntime(runtime)));
   return startLab(await loadTopology(file), {
     name,

@@ -16,6 +16,9 @@ function neighbor(intent: RouterIntent, n: Neighbor): string[] {
     // Internal sessions also run over a directly connected /31; BIRD assumes multihop for iBGP.
     ...(internal ? ['  direct;'] : []),
     '  connect retry time 5;',
+    // BIRD waits 60-300 s after an error (a BFD down is one) before it reconnects; FRR retries at
+    // once. Recovery after a restored link should measure the network, not that backoff.
+    '  error wait time 5, 30;',
     ...(n.bfd ? [`  bfd { interval ${n.bfd.intervalMs} ms; multiplier ${n.bfd.multiplier}; };`] : []),
     '  ipv4 {',
     `    import filter ${birdName('pl', n.importPolicy)};`,
