@@ -14,6 +14,9 @@ export interface ActiveFault extends AsyncDisposable {
   revert(): Promise<number>;
 }
 
+/** What injecting needs of a lab: where its nodes' namespaces are, and a way to run commands in them. */
+export type FaultLab = Pick<Lab, 'name' | 'exec'> & { runtime: Pick<Lab['runtime'], 'netnsPath'> };
+
 export interface InjectOptions {
   clock?: Clock;
   /** Runs the host-side (nsenter) commands. */
@@ -28,7 +31,7 @@ export type NftApplier = Pick<NftSession, 'apply' | 'close'>;
  * Apply a fault on all its nodes at once. Each step's `prepare` runs first and untimed; the apply
  * commands are the fault. If any node fails, what was applied is reverted before the error.
  */
-export async function injectFault(lab: Lab, plan: FaultPlan, options: InjectOptions = {}): Promise<ActiveFault> {
+export async function injectFault(lab: FaultLab, plan: FaultPlan, options: InjectOptions = {}): Promise<ActiveFault> {
   const { clock = systemClock, run: runHost = runCommand } = options;
   const openNft = options.openNft ?? ((netns: string, ack: string) => NftSession.open(netns, ack));
   const netns = new Map<string, string>();
@@ -128,7 +131,7 @@ export interface FlapOptions {
 }
 
 /** `flap`: apply and revert the same fault `count` times, one failure per period. Reverted even when interrupted. */
-export async function flapFault(lab: Lab, plan: FaultPlan, options: FlapOptions): Promise<void> {
+export async function flapFault(lab: FaultLab, plan: FaultPlan, options: FlapOptions): Promise<void> {
   if (options.downMs >= options.periodMs)
     throw new InputError(`flap: down time ${options.downMs} ms must be shorter than the period ${options.periodMs} ms`);
   const clock = options.clock ?? systemClock;

@@ -130,7 +130,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
  * A blackhole on one plain link (both ends, IP and ARP), such as a host's access link: no routing
  * protocol watches it, so the outage the probe measures is exactly the one injected (the accuracy benchmark).
  */
-export function planLinkBlackhole(link: Link, id: string): FaultPlan {
+export function planLinkBlackhole(link: Pick<Link, 'id' | 'a' | 'b'>, id: string): FaultPlan {
   const match = ['ether', 'type', '{ ip, arp }'];
   return {
     id,
