@@ -146,6 +146,56 @@ test.serial('site-down (E-GEO) of fra: traffic moves to ams', async (t) => {
     t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
 });
 
+test.serial('bfd-only-loss (E-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
+  t.timeout(300_000);
+  const x = await experiment(t, { kind: 'bfd-only-loss', target: 'ams/ic2', holdMs: 3000 });
+  const bfd = firstEvent(x, (e) => e.kind === 'bfd' && e.node === 'ams-pe2' && e.to !== 'up');
+  const bgp = firstEvent(x, (e) => e.node === 'ams-pe2' && leftEstablished(e));
+  t.truthy(bfd, 'BFD went down on ams-pe2');
+  t.truthy(bgp, 'BGP followed BFD down');
+  t.true(
+    bfd!.atMs - x.windows[0]!.appliedAt < 2000,
+    `BFD down ${(bfd!.atMs - x.windows[0]!.appliedAt).toFixed(0)} ms after the drop`,
+  );
+  t.is(
+    firstEvent(x, (e) => e.kind === 'member' || e.kind === 'lacp'),
+    undefined,
+    'no LAG member changed',
+  );
+});
+
+test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the other end follows', async (t) => {
+  t.timeout(300_000);
+  const x = await experiment(t, { kind: 'one-way-loss', target: 'ams/ic1', direction: 'to-peer', holdMs: 3000 });
+  for (const node of ['ams-pe1', 'ams-msee1'])
+    t.truthy(
+      firstEvent(x, (e) => e.kind === 'bfd' && e.node === node && e.to !== 'up'),
+      `BFD went down on ${node}`,
+    );
+  for (const f of x.flows)
+    t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
+});
+
+test.serial('flap: three member-down cycles are three failures and three recoveries, sessions untouched', async (t) => {
+  t.timeout(300_000);
+  const x = await experiment(t, {
+    kind: 'member-down',
+    target: 'fra/ic1/m2',
+    holdMs: 1000,
+    flap: { count: 3, periodMs: 3000 },
+  });
+  t.is(x.windows.length, 3);
+  const member = x.timeline.events.filter(
+    (e) => e.kind === 'member' && e.node === 'fra-pe1' && e.subject === 'fra-ic1-m2',
+  );
+  t.is(member.filter((e) => e.to === 'disabled').length, 3, member.map((e) => e.to).join());
+  t.is(
+    firstEvent(x, (e) => e.kind === 'bgp' || e.kind === 'bfd'),
+    undefined,
+    'no session changed state',
+  );
+});
+
 test.serial('every fault reverted, the lab is torn down and nothing is left behind', async (t) => {
   t.timeout(300_000);
   await lab?.down();

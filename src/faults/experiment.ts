@@ -43,10 +43,6 @@ export interface Experiment {
 }
 
 /**
- * Start the timeline and probe traffic, let it run, apply the fault (or flap it), hold, revert,
- * keep probing, stop everything. The fault is reverted and the agents stopped whatever happens.
- */
-/**
  * Packets per second per flow when the caller does not say: 1,000 (the RFC 7747 1 ms resolution), but
  * 500 on Open vSwitch userspace LAGs, whose datapath saturates two cores near 5,000 pps across a
  * reference lab (8 flows at 1,000 pps queued seconds of delay before any fault; at 500 pps, RTT 3-6 ms).
@@ -58,6 +54,10 @@ export function defaultRate(lab: Lab): number {
 /** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
 const warmupMs = 1000;
 
+/**
+ * Start the timeline and probe traffic, let it run, apply the fault (or flap it), hold, revert,
+ * keep probing, stop everything. The fault is reverted and the agents stopped whatever happens.
+ */
 export async function runExperiment(lab: Lab, options: ExperimentOptions): Promise<Experiment> {
   const clock = options.clock ?? systemClock;
   const plan = planLabFault(lab, options.kind, options.target, {
