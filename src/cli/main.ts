@@ -5,6 +5,8 @@ import { registerFault } from './fault.js';
 import { registerImage } from './image.js';
 import { registerLab } from './lab.js';
 import { registerRender } from './render.js';
+import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 import { registerTopology } from './topology.js';
 
 /** Exit codes: 0 ok, 1 a requirement or expectation failed, 2 bad input, 70 internal error (a bug), 130 interrupted. */
@@ -18,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   registerImage(program);
   registerLab(program);
   registerRender(program);
+  registerReport(program);
+  registerRun(program);
   registerTopology(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -71,14 +71,20 @@ const wants: Record<FaultKind, FaultTarget['kind'][]> = {
   'site-down': ['metro'],
 };
 
-/** Bind a fault to its target and spell out what to run where, to apply it and to revert it. */
-export function planFault(model: LabModel, kind: FaultKind, targetName: string, options: PlanOptions): FaultPlan {
+/** The target a fault of `kind` is aimed at; an InputError when it names nothing or the wrong kind of thing. */
+export function faultTarget(model: LabModel, kind: FaultKind, targetName: string): FaultTarget {
   const target = resolveTarget(model, targetName);
   if (!wants[kind].includes(target.kind)) {
     throw new InputError(
       `${kind} takes a ${wants[kind].join(' or ')} target (such as ${example(model, wants[kind][0]!)}), not the ${target.kind} "${targetName}"`,
     );
   }
+  return target;
+}
+
+/** Bind a fault to its target and spell out what to run where, to apply it and to revert it. */
+export function planFault(model: LabModel, kind: FaultKind, targetName: string, options: PlanOptions): FaultPlan {
+  const target = faultTarget(model, kind, targetName);
   const table = `peerlab_${options.id}`;
   const steps = ((): FaultStep[] => {
     switch (target.kind) {

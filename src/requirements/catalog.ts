@@ -26,3 +26,20 @@ export const rules = {
 
 export type RuleId = keyof typeof rules;
 export const ruleIds = Object.keys(rules) as RuleId[];
+
+/** The failure behaviours the spec asks to verify (E-*), which scenarios cover. */
+export const expectations = {
+  'E-LAG-MEMBER': 'one LAG member fails: the LAG, BFD and BGP stay up',
+  'E-ACTIVE-ACTIVE': 'one interconnect of a metro fails: traffic continues over its local twin',
+  'E-SILENT': 'a gray failure: BFD detects it, BGP withdraws, traffic moves',
+  'E-ROUTER': 'a peer router or its BGP daemon dies: traffic moves to the local twin',
+  'E-GEO': 'a whole metro fails: traffic moves to the other metro',
+  'E-INTERNET': 'every Peering Service interconnect fails: traffic falls back to the internet',
+  'E-RESTORE': 'the failure is repaired: sessions and the optimized path come back, no second outage',
+  'E-POLICY': 'a prefix that breaks the rules is not accepted by the Microsoft edge',
+} as const;
+
+export const connectionTypeIds = ['T-DIRECT', 'T-VOICE', 'T-ERS'] as const;
+
+/** Every ID of the spec: rules, expectations, connection types. */
+export const specIds: string[] = [...ruleIds, ...Object.keys(expectations), ...connectionTypeIds];

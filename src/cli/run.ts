@@ -1,0 +1,94 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError, InterruptedError } from '../errors.js';
+import { selectLagDriver } from '../lab/lag/select.js';
+import type { LagDriverKind } from '../lab/lag/types.js';
+import { writeReports } from '../report/write.js';
+import { buildImage } from '../runtime/image.js';
+import { DockerRuntime } from '../runtime/docker.js';
+import { createRuntime, runtimeKinds } from '../runtime/select.js';
+import type { RuntimeKind } from '../runtime/types.js';
+import { loadScenario } from '../scenario/load.js';
+import { runSuite } from '../scenario/suite.js';
+import { progressPrinter } from './progress.js';
+
+/** Scenario files named on the command line: files as given, folders as their *.yaml, sorted. */
+export async function scenarioFiles(args: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const arg of args) {
+    const info = await stat(arg).catch(() => undefined);
+    if (!info) throw new InputError(`no such scenario file or folder: ${arg}`);
+    if (info.isDirectory())
+      files.push(
+        ...(await readdir(arg))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(arg, f)),
+      );
+    else files.push(arg);
+  }
+  if (!files.length) throw new InputError(`no scenario files in ${args.join(', ')}`);
+  return files;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run scenarios on real labs (each topology brought up once) and write reports; exit 1 if an expectation fails',
+    )
+    .argument('<scenarios...>', 'scenario files or folders of them')
+    .option('--runtime <runtime>', 'docker | netns', 'docker')
+    .option('--lag-driver <driver>', 'auto | kernel | ovs', 'auto')
+    .option('--repeat <n>', 'run each scenario n times; reports give min/median/p95/max', '1')
+    .option('--report-dir <dir>', 'where to write the reports (default: reports/<time>)')
+    .option('--keep-lab', 'leave the labs running afterwards')
+    .action(
+      async (
+        args: string[],
+        options: { runtime: string; lagDriver: string; repeat: string; reportDir?: string; keepLab?: boolean },
+      ) => {
+        if (!runtimeKinds.includes(options.runtime as RuntimeKind))
+          throw new InputError(`--runtime must be one of ${runtimeKinds.join(', ')} (got "${options.runtime}")`);
+        if (!['auto', 'kernel', 'ovs'].includes(options.lagDriver))
+          throw new InputError(`--lag-driver must be one of auto, kernel, ovs (got "${options.lagDriver}")`);
+        const repeat = Number(options.repeat);
+        if (!Number.isInteger(repeat) || repeat < 1)
+          throw new InputError(`--repeat must be a whole number >= 1 (got "${options.repeat}")`);
+        const loaded = [];
+        for (const file of await scenarioFiles(args)) loaded.push(await loadScenario(file));
+        const progress = progressPrinter();
+        const runtime = createRuntime(options.runtime as RuntimeKind);
+        if (runtime instanceof DockerRuntime) {
+          await runtime.ping();
+          await buildImage({ log: progress });
+        }
+        const lag = await selectLagDriver(options.lagDriver as LagDriverKind | 'auto');
+        const abort = new AbortController();
+        const onSignal = () => abort.abort(new InterruptedError('interrupted; the labs were torn down'));
+        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+        try {
+          const report = await runSuite(loaded, {
+            runtime,
+            lag,
+            repeat,
+            signal: abort.signal,
+            progress,
+            ...(options.keepLab ? { keepLab: true } : {}),
+          });
+          const dir =
+            options.reportDir ?? join('reports', report.startedAt.replace(/[:.]/g, '').replace(/\d{3}Z$/, 'Z'));
+          const files = await writeReports(report, dir);
+          progress('done');
+          for (const s of report.scenarios) console.log(`${s.passed ? 'pass' : 'FAIL'}  ${s.name}`);
+          console.log(`reports: ${files.join(', ')}`);
+          if (report.interrupted) throw abort.signal.reason as Error;
+          if (report.error) console.error(`the run stopped: ${report.error}`);
+          if (!report.passed) process.exitCode = 1;
+        } finally {
+          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        }
+      },
+    );
+}

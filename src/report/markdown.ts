@@ -1,0 +1,69 @@
+import { expectations, ruleIds } from '../requirements/catalog.js';
+import type { RunReport, ScenarioReport } from './model.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const figure = (s: ScenarioReport, name: string) => {
+  const f = s.figures.find((x) => x.name === name);
+  if (!f) return '-';
+  return f.samples > 1 ? `${Math.round(f.median)} ms (max ${Math.round(f.max)})` : `${Math.round(f.max)} ms`;
+};
+
+/** The summary a person reads in a CI log or a pull request. */
+export function renderMarkdown(report: RunReport): string {
+  const status = report.passed ? 'PASSED' : report.interrupted ? 'INTERRUPTED' : 'FAILED';
+  const lines = [
+    `# peerlab run ${report.startedAt}: ${status}`,
+    '',
+    `Runtime ${report.runtime}, ${report.lag} LAGs. ` +
+      report.labs.map((l) => `Lab ${l.name} (${l.topology}) converged in ${(l.upMs / 1000).toFixed(1)} s.`).join(' '),
+    ...(report.error ? ['', `**The run stopped:** ${report.error}`] : []),
+    ...(report.interrupted ? ['', '**Interrupted**: the figures below are what was measured until then.'] : []),
+    '',
+    '| scenario | result | covers | worst loss-derived | longest outage | restore |',
+    '|---|---|---|---|---|---|',
+    ...report.scenarios.map(
+      (s) =>
+        `| ${s.name} | ${s.passed ? 'pass' : '**FAIL**'} | ${s.covers.join(' ')} | ${figure(s, 'worst loss-derived convergence')} | ${figure(s, 'longest outage')} | ${figure(s, 'restore')} |`,
+    ),
+    '',
+  ];
+  const covered = new Set(
+    report.scenarios
+      .filter((s) => s.passed)
+      .flatMap((s) => [...s.covers, ...s.attempts.flatMap((a) => a.results.flatMap((r) => r.covers))]),
+  );
+  const wanted = [...Object.keys(expectations), ...ruleIds.filter((r) => covered.has(r))];
+  lines.push(
+    `Verified by passing scenarios: ${[...covered].sort().join(', ') || 'nothing'}.`,
+    `Failure behaviours not verified by this run: ${wanted.filter((id) => id.startsWith('E-') && !covered.has(id)).join(', ') || 'none'}.`,
+    '',
+  );
+  for (const s of report.scenarios) {
+    lines.push(`## ${s.name}: ${s.passed ? 'pass' : 'FAIL'}`, '');
+    lines.push(
+      `${s.file} on ${s.topology}; covers ${s.covers.join(', ')}.${s.description ? ` ${s.description}` : ''}`,
+      '',
+    );
+    if (s.attempts.length > 1) {
+      lines.push('| figure | min | median | p95 | max | runs |', '|---|---|---|---|---|---|');
+      for (const f of s.figures)
+        lines.push(
+          `| ${f.name} | ${Math.round(f.min)} | ${Math.round(f.median)} | ${Math.round(f.p95)} | ${Math.round(f.max)} | ${f.samples} |`,
+        );
+      lines.push('');
+    }
+    s.attempts.forEach((a, i) => {
+      if (s.attempts.length > 1) lines.push(`Run ${i + 1}: ${a.passed ? 'pass' : 'FAIL'}`, '');
+      if (a.error) lines.push(`**Stopped early:** ${a.error}`, '');
+      lines.push('| expectation | covers | result | expected | measured |', '|---|---|---|---|---|');
+      for (const r of a.results)
+        lines.push(
+          `| ${r.id} | ${r.covers.join(' ')} | ${r.pass ? 'pass' : '**FAIL**'} | ${cell(r.expected)} | ${cell(r.measured)} |`,
+        );
+      const failed = a.results.filter((r) => !r.pass && r.details.length);
+      for (const r of failed) lines.push('', `${r.id}:`, '', ...r.details.map((d) => `    ${d}`));
+      lines.push('');
+    });
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,239 @@
+import test from 'ava';
+import type { FlowStats } from '../src/probe/analyze.js';
+import type { FlowPlan } from '../src/probe/flows.js';
+import { toAttempt, runSchema, summarizeFigures, type RunReport } from '../src/report/model.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderJunit } from '../src/report/junit.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { judgeScenario } from '../src/scenario/expect.js';
+import type { Expectation, ExpectationBody } from '../src/scenario/model.js';
+import type { ScenarioRecord } from '../src/scenario/run.js';
+import { loadTopology } from '../src/topology/load.js';
+
+const flow = (
+  srcPort: number,
+  outages: { startMs: number; durationMs: number; lost: number }[],
+): FlowStats & { plan: FlowPlan } => ({
+  plan: {
+    id: srcPort,
+    from: 'sbc-ams',
+    to: 'teams-media',
+    srcAddr: '203.0.113.2',
+    srcPort,
+    dstAddr: '198.18.0.2',
+    dstPort: 7474,
+    rate: 1000,
+  },
+  flow: srcPort,
+  rate: 1000,
+  sent: 10_000,
+  received: 10_000 - outages.reduce((s, o) => s + o.lost, 0),
+  lost: outages.reduce((s, o) => s + o.lost, 0),
+  duplicated: 0,
+  reordered: 0,
+  lossDerivedMs: outages.reduce((s, o) => s + o.lost, 0),
+  outages: outages.map((o) => ({ ...o, endMs: o.startMs + o.durationMs })),
+  longestOutageMs: Math.max(0, ...outages.map((o) => o.durationMs)),
+  latency: [{ phase: 'before', oneWayMs: undefined, rttMs: { samples: 10, p50: 0.4, p90: 0.6, p99: 0.9, max: 1 } }],
+});
+
+/** A fault on ams/ic1 from 3 s to 6 s: one flow loses 900 ms, BFD and BGP drop, traffic shifts to ams/ic2. */
+function record(): ScenarioRecord {
+  const counters = [0, 3000, 6000, 10_000].map((atMs, i) => ({
+    atMs: 1000 + atMs,
+    node: 'ams-pe1',
+    counters: { 'ams-ic1': { rx: [0, 3000, 3010, 5000][i]!, tx: [0, 3000, 3010, 5000][i]! } },
+  }));
+  const counters2 = [0, 3000, 6000, 10_000].map((atMs, i) => ({
+    atMs: 1000 + atMs,
+    node: 'ams-pe2',
+    counters: { 'ams-ic2': { rx: [0, 3000, 9000, 11_000][i]!, tx: [0, 3000, 9000, 11_000][i]! } },
+  }));
+  return {
+    scenario: 'synthetic',
+    startedAt: 1000,
+    stoppedAt: 11_000,
+    rate: 1000,
+    flows: [flow(40000, [{ startMs: 4000, durationMs: 900, lost: 900 }]), flow(40001, [])],
+    faults: [
+      {
+        name: 'link-blackhole ams/ic1',
+        kind: 'link-blackhole',
+        target: 'ams/ic1',
+        applyingAt: 3999,
+        appliedAt: 4000,
+        revertedAt: 7000,
+      },
+    ],
+    waits: [{ until: 'restored', startedAt: 7000, doneAt: 9500 }],
+    marks: [
+      {
+        name: 'during',
+        atMs: 6000,
+        snapshots: {
+          'ams-pe1': {
+            node: 'ams-pe1',
+            bgp: [{ peer: '198.51.100.0', state: 'Idle', received: 0 }],
+            bfd: [{ peer: '198.51.100.0', state: 'down' }],
+            lags: [
+              {
+                name: 'ams-ic1',
+                negotiated: true,
+                members: [
+                  { name: 'ams-ic1-m1', enabled: true },
+                  { name: 'ams-ic1-m2', enabled: true },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    ],
+    phases: {
+      before: { fromMs: 2000, toMs: 3999 },
+      during: { fromMs: 3999, toMs: 7000 },
+      after: { fromMs: 7000, toMs: 11_000 },
+    },
+    timeline: {
+      intervalMs: 100,
+      startedAt: 1000,
+      stoppedAt: 11_000,
+      samples: 100,
+      events: [
+        { atMs: 4800, sinceMs: 4700, node: 'ams-pe1', kind: 'bfd', subject: '198.51.100.0', from: 'up', to: 'down' },
+        {
+          atMs: 4800,
+          sinceMs: 4700,
+          node: 'ams-pe1',
+          kind: 'bgp',
+          subject: '198.51.100.0',
+          from: 'Established',
+          to: 'Idle',
+        },
+        {
+          atMs: 8000,
+          sinceMs: 7900,
+          node: 'ams-pe1',
+          kind: 'bgp',
+          subject: '198.51.100.0',
+          from: 'Idle',
+          to: 'Established',
+        },
+      ],
+      counters: [...counters, ...counters2],
+    },
+    restoreMs: 2500,
+  };
+}
+
+let n = 0;
+const expectation = (body: ExpectationBody, covers: string[] = []): Expectation => ({
+  id: `e${++n}`,
+  covers,
+  position: { file: 'x.yaml', line: 1, column: 1 },
+  ...body,
+});
+const ic = (id: string, node: string, iface: string) => ({ label: id, ports: [{ node, iface }] });
+
+test('loss bounds are judged per flow, in the phase asked, with the worst flow as the measurement', (t) => {
+  const [ok, tight, zero, before] = judgeScenario(
+    [
+      expectation({ kind: 'loss', flows: {}, phase: 'all', maxLossMs: 1000, maxOutageMs: 1000 }),
+      expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 }),
+      expectation({ kind: 'loss', flows: {}, phase: 'all', zero: true }),
+      expectation({ kind: 'loss', flows: {}, phase: 'before', zero: true }),
+    ],
+    record(),
+  );
+  t.true(ok!.pass);
+  t.false(tight!.pass);
+  t.is(tight!.measured, 'worst sbc-ams->teams-media:40000: 900 lost, loss-derived 900 ms, longest outage 900 ms');
+  t.regex(tight!.details[0]!, /^FAIL sbc-ams->teams-media:40000/);
+  t.false(zero!.pass);
+  t.true(before!.pass, 'nothing was lost before the fault');
+});
+
+test('state, path, restore and count expectations read the marks, counters and timeline', (t) => {
+  const results = judgeScenario(
+    [
+      expectation({
+        kind: 'state',
+        at: 'during',
+        node: 'ams-pe1',
+        session: { address: '198.51.100.0', label: 'ams/ic1' },
+        bgp: 'down',
+        bfd: 'down',
+      }),
+      expectation({
+        kind: 'state',
+        at: 'during',
+        node: 'ams-pe1',
+        lag: { iface: 'ams-ic1', label: 'ams/ic1' },
+        membersActive: 1,
+      }),
+      expectation({
+        kind: 'path',
+        phase: 'during',
+        via: ic('ams/ic2', 'ams-pe2', 'ams-ic2'),
+        notVia: ic('ams/ic1', 'ams-pe1', 'ams-ic1'),
+      }),
+      expectation({ kind: 'path', phase: 'during', via: ic('ams/ic1', 'ams-pe1', 'ams-ic1') }),
+      expectation({ kind: 'restore', withinMs: 3000, maxSecondOutageMs: 100 }),
+      expectation({ kind: 'restore', withinMs: 1000 }),
+      expectation({ kind: 'count', event: 'bgp-drop', max: 0 }),
+    ],
+    record(),
+  );
+  t.deepEqual(
+    results.map((r) => r.pass),
+    [true, false, true, false, true, false, false],
+    results.map((r) => `${r.id}: ${r.expected} / ${r.measured}`).join('\n'),
+  );
+  t.is(results[1]!.measured, 'LAG ams/ic1 members active 2');
+  t.is(results[6]!.details[0], 'ams-pe1 bgp 198.51.100.0 Established -> Idle');
+});
+
+test('reports: markdown rows, junit failures with measured against expected, a self-contained html timeline', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const rec = record();
+  const results = judgeScenario(
+    [expectation({ kind: 'loss', flows: {}, phase: 'all', zero: true }, ['E-SILENT'])],
+    rec,
+  );
+  const attempt = toAttempt(rec, results, model);
+  t.is(attempt.faults[0]!.appliedMs, 3000);
+  const ams1 = attempt.interconnects.find((i) => i.id === 'ams/ic1')!;
+  t.is(ams1.flaps, 1);
+  t.true(ams1.availability > 0.6 && ams1.availability < 0.7, `availability ${ams1.availability}`);
+  const report: RunReport = {
+    schema: runSchema,
+    startedAt: '2026-11-23T09:00:00.000Z',
+    finishedAt: '2026-11-23T09:01:00.000Z',
+    runtime: 'docker',
+    lag: 'ovs',
+    interrupted: false,
+    labs: [{ topology: 'topologies/maps-voice.yaml', name: 'run-maps-voice', upMs: 70_000 }],
+    scenarios: [
+      {
+        name: 'synthetic',
+        file: 'scenarios/synthetic.yaml',
+        topology: 'topologies/maps-voice.yaml',
+        covers: ['E-SILENT'],
+        passed: false,
+        attempts: [attempt],
+        figures: summarizeFigures([attempt]),
+      },
+    ],
+    passed: false,
+  };
+  const md = renderMarkdown(report);
+  t.regex(md, /\| synthetic \| \*\*FAIL\*\* \| E-SILENT \| 900 ms \| 900 ms \| 2500 ms \|/);
+  const junit = renderJunit(report);
+  t.regex(
+    junit,
+    /<testcase classname="synthetic" name="e\d+ \[E-SILENT\]"><failure message="expected no packet lost \(whole run, 2 flows\); measured worst sbc-ams-&gt;teams-media:40000: 900 lost/,
+  );
+  const html = renderHtml(report);
+  t.notRegex(html, /<script|https?:\/\//, 'no scripts, nothing fetched');
+  t.regex(html, /<rect [^>]*fill="#d32f2f"><title>sbc-ams-&gt;teams-media:40000: outage of 900 ms at 3000 ms<\/title>/);
+});

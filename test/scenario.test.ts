@@ -1,0 +1,83 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import test from 'ava';
+import { InputError } from '../src/errors.js';
+import { scenarioFiles } from '../src/cli/run.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { root } from './helpers/reference.js';
+
+test('every reference scenario loads and binds to its topology', async (t) => {
+  const files = await scenarioFiles([join(root, 'scenarios')]);
+  t.true(files.length >= 8);
+  const covered = new Set<string>();
+  for (const file of files) {
+    const { scenario } = await loadScenario(file);
+    t.true(scenario.expect.length > 0, file);
+    scenario.covers.forEach((c) => covered.add(c));
+  }
+  for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
+    t.true(covered.has(id), `${id} is covered`);
+});
+
+async function scenarioError(body: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'peerlab-scenario-'));
+  const file = join(dir, 'bad.yaml');
+  const topology = relative(dir, join(root, 'topologies/maps-voice.yaml'));
+  await writeFile(file, `topology: ${topology}\ncovers: [E-GEO]\n${body}`);
+  const error = await loadScenario(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof InputError)) throw new Error(`expected an InputError, got ${String(error)}`);
+  return error.message.replace(file, 'bad.yaml');
+}
+
+const oneStep = (step: string, expect = '  - loss: { max-loss: 1s }') => `steps:\n${step}\nexpect:\n${expect}\n`;
+
+test('a scenario with an unknown key names it, where it is and the allowed keys', async (t) => {
+  t.regex(
+    await scenarioError(oneStep('  - wait: converged\n    timout: 3s')),
+    /^bad\.yaml:5:5: steps\.0: unknown key "timout"; allowed keys: wait, timeout, fault, as, revert/,
+  );
+});
+
+test('a fault aimed at nothing lists the valid targets at the fault', async (t) => {
+  t.regex(
+    await scenarioError(oneStep('  - fault: link-blackhole ams/ic9')),
+    /^bad\.yaml:4:\d+: steps\.0\.fault: unknown fault target "ams\/ic9"; valid targets: ams\/ic1, /,
+  );
+  t.regex(
+    await scenarioError(oneStep('  - fault: link-down ams/ic1')),
+    /unknown fault kind "link-down"; one of member-down, /,
+  );
+  t.regex(await scenarioError(oneStep('  - fault: member-down ams/ic1')), /member-down takes a member target/);
+});
+
+test('steps and expectations that do not fit together are refused', async (t) => {
+  t.regex(await scenarioError(oneStep('  - revert: flaky')), /steps\.0\.revert: no fault named "flaky"/);
+  t.regex(
+    await scenarioError(oneStep('  - hold: 3s\n    mark: x')),
+    /a step has exactly one of wait, fault, revert, hold, flap, mark \(found hold, mark\)/,
+  );
+  t.regex(
+    await scenarioError(
+      oneStep('  - hold: 3s', '  - state: { at: during, node: ams-pe1, session: ams/ic1, bgp: down }'),
+    ),
+    /expect\.0\.state\.at: no mark step named "during"; marks: \(none\)/,
+  );
+  t.regex(
+    await scenarioError(oneStep('  - mark: m', '  - state: { at: m, node: ams-pe1, session: fra/ic1, bgp: down }')),
+    /interconnect fra\/ic1 joins fra-pe1 and fra-msee1, not ams-pe1/,
+  );
+  t.regex(
+    await scenarioError(oneStep('  - hold: 1', '  - path: { phase: during, via: metro:lon }')),
+    /unknown path "metro:lon"/,
+  );
+  t.regex(await scenarioError(oneStep('  - hold: 1', '  - restore: { within: 10s }')), /"wait: restored" step/);
+  t.regex(
+    await scenarioError(oneStep('  - hold: 1', '  - covers: [E-NOPE]\n    loss: { zero: true }')),
+    /"E-NOPE" is not an ID of the spec/,
+  );
+  t.regex(await scenarioError(oneStep('  - hold: soon')), /steps\.0\.hold: must be a duration/);
+});
