@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
+import { scenarioJsonSchema } from '../src/scenario/json-schema.js';
 import { topologyJsonSchema } from '../src/topology/json-schema.js';
 import { fixtures } from './helpers/fixtures.js';
 import { referenceTopologies, root } from './helpers/reference.js';
@@ -23,4 +24,15 @@ test('editors validate with it: reference topologies pass, an unknown key and a 
   for (const bad of ['unknown-key', 'bad-enum', 'wrong-type']) {
     t.false(validate(parse(await readFile(join(root, 'test/fixtures/malformed', `${bad}.yaml`), 'utf8'))), bad);
   }
+});
+
+test('the published scenario JSON Schema is current, and validates the reference scenarios', async (t) => {
+  const file = join(root, 'schema', 'scenario.schema.json');
+  t.is(await readFile(file, 'utf8'), scenarioJsonSchema());
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(file, 'utf8')));
+  for (const name of await readdir(join(root, 'scenarios'))) {
+    const data = parse(await readFile(join(root, 'scenarios', name), 'utf8'));
+    t.true(validate(data), `${name}: ${JSON.stringify(validate.errors)}`);
+  }
+  t.false(validate({ topology: 'x.yaml', covers: ['E-GEO'], steps: [{ hold: '1s', sleep: 1 }], expect: [] }));
 });
