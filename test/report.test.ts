@@ -70,6 +70,7 @@ function record(): ScenarioRecord {
       {
         name: 'during',
         atMs: 6000,
+        prefixes: { 'ams-msee1': ['198.18.0.0/24', '203.0.113.0/26', '203.0.113.64/26'] },
         snapshots: {
           'ams-pe1': {
             node: 'ams-pe1',
@@ -181,16 +182,31 @@ test('state, path, restore and count expectations read the marks, counters and t
       expectation({ kind: 'restore', withinMs: 3000, maxSecondOutageMs: 100 }),
       expectation({ kind: 'restore', withinMs: 1000 }),
       expectation({ kind: 'count', event: 'bgp-drop', max: 0 }),
+      expectation({
+        kind: 'state',
+        at: 'during',
+        node: 'ams-msee1',
+        accepted: ['203.0.113.0/26'],
+        rejected: [{ prefix: '203.0.113.128/25', rules: ['not registered'] }],
+      }),
+      expectation({
+        kind: 'state',
+        at: 'during',
+        node: 'ams-msee1',
+        rejected: [{ prefix: '203.0.113.64/26', rules: ['R-COMMUNITY'] }],
+      }),
     ],
     record(),
   );
   t.deepEqual(
     results.map((r) => r.pass),
-    [true, false, true, false, true, false, false],
+    [true, false, true, false, true, false, false, true, false],
     results.map((r) => `${r.id}: ${r.expected} / ${r.measured}`).join('\n'),
   );
   t.is(results[1]!.measured, 'LAG ams/ic1 members active 2');
   t.is(results[6]!.details[0], 'ams-pe1 bgp 198.51.100.0 Established -> Idle');
+  t.is(results[8]!.expected, 'ams-msee1 at during: 203.0.113.64/26 rejected (breaks R-COMMUNITY)');
+  t.is(results[8]!.measured, '203.0.113.64/26 ACCEPTED');
 });
 
 test('reports: markdown rows, junit failures with measured against expected, a self-contained html timeline', async (t) => {

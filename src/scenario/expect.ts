@@ -103,9 +103,10 @@ function judgeState(e: Extract<ExpectationBody, { kind: 'state' }>, r: ScenarioR
     got.push(`${what} ${measured}`);
     pass &&= ok;
   };
-  const snap = r.marks.find((m) => m.name === e.at)?.snapshots[e.node];
+  const reached = r.marks.find((m) => m.name === e.at);
+  const snap = reached?.snapshots[e.node] ?? { node: e.node, bgp: [], bfd: [], lags: [] };
   const where = `${e.node} at ${e.at}`;
-  if (!snap)
+  if (!reached)
     return {
       pass: false,
       expected: where,
@@ -144,6 +145,16 @@ function judgeState(e: Extract<ExpectationBody, { kind: 'state' }>, r: ScenarioR
     if (e.membersActive !== undefined)
       check(`LAG ${e.lag.label} members active`, String(e.membersActive), String(active), active === e.membersActive);
   }
+  const table = new Set(reached.prefixes[e.node] ?? []);
+  for (const prefix of e.accepted ?? [])
+    check(prefix, 'accepted', table.has(prefix) ? 'accepted' : 'absent', table.has(prefix));
+  for (const { prefix, rules } of e.rejected ?? [])
+    check(
+      prefix,
+      `rejected (breaks ${rules.join(', ') || 'no rule'})`,
+      table.has(prefix) ? 'ACCEPTED' : 'absent',
+      !table.has(prefix),
+    );
   return { pass, expected: `${where}: ${want.join(', ')}`, measured: got.join(', '), details: [] };
 }
 

@@ -1,6 +1,7 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
 import { faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
+import { isPrivateAsn } from '../requirements/asn.js';
 import { specIds } from '../requirements/catalog.js';
 import { loadTopology } from '../topology/load.js';
 import type { LabModel } from '../topology/model.js';
@@ -220,6 +221,16 @@ class Binder {
     if ((s.bgp || s.bfd || s.routes) && !s.session)
       this.fail('bgp, bfd and routes are about a session: name it with "session"', path);
     if (s['members-active'] !== undefined && !s.lag) this.fail('members-active needs "lag"', path);
+    if ((s.accepted || s.rejected) && this.model.nodes.find((n) => n.name === s.node)?.daemon !== 'frr')
+      this.fail('accepted and rejected are read from the BGP table of an FRR router', [...path, 'node']);
+    for (const key of ['accepted', 'rejected'] as const)
+      s[key]?.forEach((prefix, j) => {
+        if (!this.model.peer.prefixes.some((p) => p.prefix === prefix))
+          this.fail(
+            `"${prefix}" is not a prefix of the peer; its prefixes: ${this.model.peer.prefixes.map((p) => p.prefix).join(', ')}`,
+            [...path, key, j],
+          );
+      });
     return {
       kind: 'state',
       at: s.at,
@@ -230,7 +241,21 @@ class Binder {
       ...(s.routes ? { routes: s.routes } : {}),
       ...(s.lag ? { lag: this.lag(s.node, s.lag, [...path, 'lag']) } : {}),
       ...(s['members-active'] !== undefined ? { membersActive: s['members-active'] } : {}),
+      ...(s.accepted ? { accepted: s.accepted } : {}),
+      ...(s.rejected ? { rejected: s.rejected.map((prefix) => ({ prefix, rules: this.rulesBroken(prefix) })) } : {}),
     };
+  }
+
+  /** The spec rules a peer prefix breaks, as the Microsoft edge enforces them. */
+  private rulesBroken(prefix: string): string[] {
+    const p = this.model.peer.prefixes.find((x) => x.prefix === prefix)!;
+    const length = Number(prefix.split('/')[1]);
+    return [
+      ...(!p.registered ? ['not registered'] : []),
+      ...(this.model.type !== 'ers' && !p.communities.includes('8075:8007') ? ['R-COMMUNITY'] : []),
+      ...(p.asPath.some(isPrivateAsn) ? ['R-NO-PRIVATE-ASN-IN-PATH'] : []),
+      ...(length > 24 && p.asPath.length + 1 >= 4 ? ['R-ASPATH-SMALL-PREFIX'] : []),
+    ];
   }
 
   /** The neighbor address `node` has for a session named by interconnect id or by address. */

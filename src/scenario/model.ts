@@ -65,6 +65,9 @@ export type ExpectationBody =
       routes?: Bound;
       lag?: { iface: string; label: string };
       membersActive?: number;
+      accepted?: string[];
+      /** With the rules each prefix breaks, so a report can name them. */
+      rejected?: { prefix: string; rules: string[] }[];
     }
   | {
       kind: 'path';

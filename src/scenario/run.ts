@@ -34,6 +34,8 @@ export interface MarkRecord {
   name: string;
   atMs: number;
   snapshots: Record<string, NodeSnapshot>;
+  /** The prefixes in each FRR router's BGP table. */
+  prefixes: Record<string, string[]>;
 }
 
 export type PhaseWindows = Record<'before' | 'during' | 'after', { fromMs: number; toMs: number } | undefined>;
@@ -109,10 +111,20 @@ export async function runScenario(
       case 'mark': {
         const atMs = clock.now();
         const routers = lab.model.nodes.filter((n) => n.role !== 'host').map((n) => n.name);
-        const snaps = await Promise.all(
-          routers.map(async (n) => [n, await snapshotNode(lab, n, await socketReader(lab, n))] as const),
+        const read = await Promise.all(
+          routers.map(async (n) => {
+            const reader = await socketReader(lab, n);
+            const table =
+              lab.node(n).daemon === 'frr' ? await reader.frr('bgpd', 'show bgp ipv4 unicast json') : undefined;
+            return { n, snapshot: await snapshotNode(lab, n, reader), prefixes: table ? bgpTablePrefixes(table) : [] };
+          }),
         );
-        marks.push({ name: step.name, atMs, snapshots: Object.fromEntries(snaps) });
+        marks.push({
+          name: step.name,
+          atMs,
+          snapshots: Object.fromEntries(read.map((r) => [r.n, r.snapshot])),
+          prefixes: Object.fromEntries(read.map((r) => [r.n, r.prefixes])),
+        });
         return;
       }
       case 'fault': {
@@ -221,6 +233,15 @@ export async function runScenario(
     };
   } finally {
     if (!timelineResult) await timeline.stop();
+  }
+}
+
+/** The prefixes of FRR's `show bgp ipv4 unicast json`. */
+export function bgpTablePrefixes(json: string): string[] {
+  try {
+    return Object.keys((JSON.parse(json) as { routes?: Record<string, unknown> }).routes ?? {});
+  } catch {
+    return [];
   }
 }
 

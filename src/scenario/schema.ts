@@ -86,6 +86,8 @@ const stateSchema = z.strictObject({
   routes: bound.optional().describe('prefixes received on the session'),
   lag: z.string().optional().describe('an interconnect ("ams/ic1")'),
   'members-active': z.number().int().min(0).optional(),
+  accepted: z.array(z.string()).optional().describe("peer prefixes that must be in the node's BGP table (E-POLICY)"),
+  rejected: z.array(z.string()).optional().describe("peer prefixes that must not be in the node's BGP table"),
 });
 
 const pathSchema = z.strictObject({
