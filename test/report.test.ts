@@ -71,6 +71,7 @@ function record(): ScenarioRecord {
         name: 'during',
         atMs: 6000,
         prefixes: { 'ams-msee1': ['198.18.0.0/24', '203.0.113.0/26', '203.0.113.64/26'] },
+        received: { 'ams-msee1': ['203.0.113.0/26', '203.0.113.64/26', '203.0.113.128/25'] },
         snapshots: {
           'ams-pe1': {
             node: 'ams-pe1',

@@ -66,8 +66,12 @@ export function registerRun(program: Command): void {
         }
         const lag = await selectLagDriver(options.lagDriver as LagDriverKind | 'auto');
         const abort = new AbortController();
-        const onSignal = () => abort.abort(new InterruptedError('interrupted; the labs were torn down'));
-        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+        // `on`, not `once`: a second Ctrl-C while the labs are torn down must not kill the process half-way.
+        const onSignal = () => {
+          if (!abort.signal.aborted) progress('interrupted: reverting faults and tearing the labs down');
+          abort.abort(new InterruptedError('interrupted; the labs were torn down'));
+        };
+        process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
         try {
           const report = await runSuite(loaded, {
             runtime,

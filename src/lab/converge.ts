@@ -1,12 +1,18 @@
-import { snapshotNode } from '../observe/snapshot.js';
+import { snapshotNode, socketReader, type NodeReader } from '../observe/snapshot.js';
 import type { Clock } from '../util/clock.js';
 import { expectedState, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
 
-async function stateProblems(lab: Lab, expected: ExpectedNode[]): Promise<string[]> {
+async function stateProblems(
+  lab: Lab,
+  expected: ExpectedNode[],
+  reader?: (node: string) => Promise<NodeReader>,
+): Promise<string[]> {
   const snapshots = new Map(
-    await Promise.all(expected.map(async (e) => [e.node, await snapshotNode(lab, e.node)] as const)),
+    await Promise.all(
+      expected.map(async (e) => [e.node, await snapshotNode(lab, e.node, reader && (await reader(e.node)))] as const),
+    ),
   );
   return readinessProblems(expected, snapshots);
 }
@@ -38,4 +44,22 @@ export function waitConverged(
 ): Promise<number> {
   const expected = expectedState(lab.model);
   return waitUntil(lab.name, () => currentProblems(lab, expected), options);
+}
+
+/**
+ * Wait until LAGs, BFD and BGP (with prefix counts) are as expected, reading the daemons' sockets from
+ * the host: no process per poll, so it can run under probe traffic without loading the machine it
+ * measures (reachability is what the probe itself shows).
+ */
+export function waitControlPlane(
+  lab: Lab,
+  options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
+): Promise<number> {
+  const expected = expectedState(lab.model);
+  const readers = new Map<string, Promise<NodeReader>>();
+  const reader = (node: string) => {
+    if (!readers.has(node)) readers.set(node, socketReader(lab, node));
+    return readers.get(node)!;
+  };
+  return waitUntil(lab.name, () => stateProblems(lab, expected, reader), { intervalMs: 250, ...options });
 }

@@ -148,13 +148,21 @@ function judgeState(e: Extract<ExpectationBody, { kind: 'state' }>, r: ScenarioR
   const table = new Set(reached.prefixes[e.node] ?? []);
   for (const prefix of e.accepted ?? [])
     check(prefix, 'accepted', table.has(prefix) ? 'accepted' : 'absent', table.has(prefix));
-  for (const { prefix, rules } of e.rejected ?? [])
+  // Rejected means it arrived and was not accepted: a prefix the peer never sent proves nothing.
+  const received = new Set(reached.received[e.node] ?? []);
+  for (const { prefix, rules } of e.rejected ?? []) {
+    const measured = table.has(prefix)
+      ? 'ACCEPTED'
+      : received.has(prefix)
+        ? 'received, not accepted'
+        : 'never received';
     check(
       prefix,
       `rejected (breaks ${rules.join(', ') || 'no rule'})`,
-      table.has(prefix) ? 'ACCEPTED' : 'absent',
-      !table.has(prefix),
+      measured,
+      measured === 'received, not accepted',
     );
+  }
   return { pass, expected: `${where}: ${want.join(', ')}`, measured: got.join(', '), details: [] };
 }
 

@@ -1,15 +1,14 @@
 import { defaultRate } from '../faults/experiment.js';
 import { flapFault, injectFault, planLabFault, type ActiveFault } from '../faults/inject.js';
-import { waitConverged } from '../lab/converge.js';
+import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
 import { ReadinessError } from '../lab/readiness.js';
-import { snapshotNode, socketReader } from '../observe/snapshot.js';
 import { startTimeline, type Timeline } from '../observe/timeline.js';
-import type { NodeSnapshot } from '../observe/types.js';
 import type { FlowStats } from '../probe/analyze.js';
 import { planFlows, type FlowPlan } from '../probe/flows.js';
 import { analyzeCapture, labHosts, startProbe } from '../probe/probe.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { readMark, type MarkRecord } from './mark.js';
 import type { FaultSpec, Scenario, Step } from './model.js';
 
 /** A fault as it ran: when it was applied and reverted (host monotonic ms). */
@@ -22,20 +21,13 @@ export interface FaultRecord {
   revertedAt?: number;
 }
 
+
 export interface WaitRecord {
   until: 'converged' | 'restored';
   startedAt: number;
   doneAt: number;
   /** What was still wrong when the wait gave up. */
   problems?: string[];
-}
-
-export interface MarkRecord {
-  name: string;
-  atMs: number;
-  snapshots: Record<string, NodeSnapshot>;
-  /** The prefixes in each FRR router's BGP table. */
-  prefixes: Record<string, string[]>;
 }
 
 export type PhaseWindows = Record<'before' | 'during' | 'after', { fromMs: number; toMs: number } | undefined>;
@@ -108,25 +100,9 @@ export async function runScenario(
     switch (step.kind) {
       case 'hold':
         return clock.sleep(step.ms);
-      case 'mark': {
-        const atMs = clock.now();
-        const routers = lab.model.nodes.filter((n) => n.role !== 'host').map((n) => n.name);
-        const read = await Promise.all(
-          routers.map(async (n) => {
-            const reader = await socketReader(lab, n);
-            const table =
-              lab.node(n).daemon === 'frr' ? await reader.frr('bgpd', 'show bgp ipv4 unicast json') : undefined;
-            return { n, snapshot: await snapshotNode(lab, n, reader), prefixes: table ? bgpTablePrefixes(table) : [] };
-          }),
-        );
-        marks.push({
-          name: step.name,
-          atMs,
-          snapshots: Object.fromEntries(read.map((r) => [r.n, r.snapshot])),
-          prefixes: Object.fromEntries(read.map((r) => [r.n, r.prefixes])),
-        });
+      case 'mark':
+        marks.push(await readMark(lab, step.name, clock.now()));
         return;
-      }
       case 'fault': {
         const fault = await injectFault(lab, plan(step.fault), { clock });
         const record: FaultRecord = {
@@ -166,7 +142,7 @@ export async function runScenario(
       case 'wait': {
         const startedAt = clock.now();
         try {
-          await waitConverged(lab, {
+          await waitControlPlane(lab, {
             timeoutMs: step.timeoutMs,
             clock,
             ...(options.signal ? { signal: options.signal } : {}),
@@ -233,15 +209,6 @@ export async function runScenario(
     };
   } finally {
     if (!timelineResult) await timeline.stop();
-  }
-}
-
-/** The prefixes of FRR's `show bgp ipv4 unicast json`. */
-export function bgpTablePrefixes(json: string): string[] {
-  try {
-    return Object.keys((JSON.parse(json) as { routes?: Record<string, unknown> }).routes ?? {});
-  } catch {
-    return [];
   }
 }
 
