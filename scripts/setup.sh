@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Router daemons and tools: their parsers validate rendered configs, and the netns runtime runs them on the host.
-# Docker and debootstrap: the container runtime and its offline image build.
+# Docker and debootstrap: the container runtime and its offline image build. Chromium: tests open report.html headless.
 need=()
 for pair in vtysh:frr bird:bird2 ovs-vswitchd:openvswitch-switch ip:iproute2 nft:nftables ping:iputils-ping \
-  pgrep:procps dockerd:docker.io debootstrap:debootstrap; do
+  pgrep:procps dockerd:docker.io debootstrap:debootstrap chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -95,6 +95,7 @@ function record(): ScenarioRecord {
       before: { fromMs: 2000, toMs: 3999 },
       during: { fromMs: 3999, toMs: 7000 },
       after: { fromMs: 7000, toMs: 11_000 },
+      restored: { fromMs: 9500, toMs: 11_000 },
     },
     timeline: {
       intervalMs: 100,
@@ -175,11 +176,11 @@ test('state, path, restore and count expectations read the marks, counters and t
       }),
       expectation({
         kind: 'path',
-        phase: 'during',
+        window: { phase: 'during' },
         via: ic('ams/ic2', 'ams-pe2', 'ams-ic2'),
         notVia: ic('ams/ic1', 'ams-pe1', 'ams-ic1'),
       }),
-      expectation({ kind: 'path', phase: 'during', via: ic('ams/ic1', 'ams-pe1', 'ams-ic1') }),
+      expectation({ kind: 'path', window: { mark: 'during', ms: 1000 }, via: ic('ams/ic1', 'ams-pe1', 'ams-ic1') }),
       expectation({ kind: 'restore', withinMs: 3000, maxSecondOutageMs: 100 }),
       expectation({ kind: 'restore', withinMs: 1000 }),
       expectation({ kind: 'count', event: 'bgp-drop', max: 0 }),

@@ -121,7 +121,9 @@ function interconnectFigures(
     if (!last || s.atMs - last.atMs < 1000) continue;
     const [a, b] = [last.counters[ic.lag.interface]!, s.counters[ic.lag.interface]!];
     const seconds = (s.atMs - last.atMs) / 1000;
-    rates.push([rel(s.atMs), Math.round((b.rx - a.rx) / seconds), Math.round((b.tx - a.tx) / seconds)]);
+    // A counter that went down was reset (the interface was recreated): count from zero.
+    const delta = (x: number, y: number) => (y < x ? y : y - x);
+    rates.push([rel(s.atMs), Math.round(delta(a.rx, b.rx) / seconds), Math.round(delta(a.tx, b.tx) / seconds)]);
     last = s;
   }
   const [edge, peer] = [ic.edgeAddress, ic.peerAddress].map((a) => a.split('/')[0]);

@@ -167,9 +167,17 @@ function judgeState(e: Extract<ExpectationBody, { kind: 'state' }>, r: ScenarioR
 }
 
 function judgePath(e: Extract<ExpectationBody, { kind: 'path' }>, r: ScenarioRecord): Verdict {
-  const window = r.phases[e.phase];
+  const mark = 'mark' in e.window ? r.marks.find((m) => m.name === (e.window as { mark: string }).mark) : undefined;
+  const when = 'mark' in e.window ? `${e.window.ms} ms before mark ${e.window.mark}` : e.window.phase;
+  const window =
+    'mark' in e.window ? mark && { fromMs: mark.atMs - e.window.ms, toMs: mark.atMs } : r.phases[e.window.phase];
   if (!window)
-    return { pass: false, expected: `path in ${e.phase}`, measured: `the run has no ${e.phase} phase`, details: [] };
+    return {
+      pass: false,
+      expected: `path ${when}`,
+      measured: `the run never reached it${r.error ? `: ${r.error}` : ''}`,
+      details: [],
+    };
   const seconds = (window.toMs - window.fromMs) / 1000;
   const sent = r.flows.length * r.rate * seconds;
   const through = (p: PathTarget) =>
@@ -199,7 +207,7 @@ function judgePath(e: Extract<ExpectationBody, { kind: 'path' }>, r: ScenarioRec
     got.push(each.map((x) => `${x.label}: ${x.n} packets`).join(', '));
     pass &&= total >= viaShare * sent && each.every((x) => x.n >= 0.2 * total);
   }
-  return { pass, expected: `${e.phase}: ${want.join('; ')}`, measured: got.join('; '), details: [] };
+  return { pass, expected: `${when}: ${want.join('; ')}`, measured: got.join('; '), details: [] };
 }
 
 function judgeRestore(e: Extract<ExpectationBody, { kind: 'restore' }>, r: ScenarioRecord): Verdict {

@@ -170,6 +170,10 @@ class Binder {
       const p = e.path;
       if (!p.via && !p['not-via'] && !p['active-active'])
         this.fail('a path expectation needs via, not-via or active-active', path);
+      if ((p.phase === undefined) === (p.at === undefined))
+        this.fail('a path expectation needs phase or at, not both', path);
+      if (p.at) this.markNamed(p.at, steps, [...path, 'at']);
+      if (p.window !== undefined && !p.at) this.fail('window goes with at', [...path, 'window']);
       const metro = p['active-active'];
       const interconnects = this.model.interconnects.filter((ic) => ic.metro === metro);
       if (metro && interconnects.length < 2)
@@ -179,7 +183,7 @@ class Binder {
         ]);
       return {
         kind: 'path',
-        phase: p.phase,
+        window: p.at ? { mark: p.at, ms: durationMs(p.window ?? 1) } : { phase: p.phase! },
         ...(p.via ? { via: this.pathTarget(p.via, [...path, 'via']) } : {}),
         ...(p['not-via'] ? { notVia: this.pathTarget(p['not-via'], [...path, 'not-via']) } : {}),
         ...(metro
@@ -214,9 +218,7 @@ class Binder {
   }
 
   private state(s: NonNullable<ExpectationFile['state']>, path: PropertyKey[], steps: Step[]): ExpectationBody {
-    const marks = steps.flatMap((st) => (st.kind === 'mark' ? [st.name] : []));
-    if (!marks.includes(s.at))
-      this.fail(`no mark step named "${s.at}"; marks: ${marks.join(', ') || '(none)'}`, [...path, 'at']);
+    this.markNamed(s.at, steps, [...path, 'at']);
     this.router(s.node, [...path, 'node']);
     if ((s.bgp || s.bfd || s.routes) && !s.session)
       this.fail('bgp, bfd and routes are about a session: name it with "session"', path);
@@ -244,6 +246,11 @@ class Binder {
       ...(s.accepted ? { accepted: s.accepted } : {}),
       ...(s.rejected ? { rejected: s.rejected.map((prefix) => ({ prefix, rules: this.rulesBroken(prefix) })) } : {}),
     };
+  }
+
+  private markNamed(name: string, steps: Step[], path: PropertyKey[]): void {
+    const marks = steps.flatMap((st) => (st.kind === 'mark' ? [st.name] : []));
+    if (!marks.includes(name)) this.fail(`no mark step named "${name}"; marks: ${marks.join(', ') || '(none)'}`, path);
   }
 
   /** The spec rules a peer prefix breaks, as the Microsoft edge enforces them. */
@@ -306,6 +313,8 @@ class Binder {
       );
       return { label: name, ports };
     }
+    // No transit: the path exists in no lab, so "via transit" fails on the wire rather than at load.
+    if (name === 'transit') return { label: 'transit (the topology has none)', ports: [] };
     this.fail(
       `unknown path "${name}"; an interconnect (${this.model.interconnects.map((i) => i.id).join(', ')}), metro:<name> (${this.metros()})${transit ? ' or transit' : ''}`,
       path,

@@ -71,7 +71,8 @@ export type ExpectationBody =
     }
   | {
       kind: 'path';
-      phase: Exclude<Phase, 'all'>;
+      /** A phase, or the `ms` before a mark. */
+      window: { phase: Exclude<Phase, 'all'> } | { mark: string; ms: number };
       via?: PathTarget;
       notVia?: PathTarget;
       activeActive?: { metro: string; interconnects: PathTarget[] };

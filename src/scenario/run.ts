@@ -21,7 +21,6 @@ export interface FaultRecord {
   revertedAt?: number;
 }
 
-
 export interface WaitRecord {
   until: 'converged' | 'restored';
   startedAt: number;
@@ -30,7 +29,10 @@ export interface WaitRecord {
   problems?: string[];
 }
 
-export type PhaseWindows = Record<'before' | 'during' | 'after', { fromMs: number; toMs: number } | undefined>;
+export type PhaseWindows = Record<
+  'before' | 'during' | 'after' | 'restored',
+  { fromMs: number; toMs: number } | undefined
+>;
 
 /** Everything one run of a scenario measured; expectations are judged on this alone. */
 export interface ScenarioRecord {
@@ -185,14 +187,14 @@ export async function runScenario(
     });
     timelineResult = await timeline.stop();
     const from = capture.startedAt + warmupMs;
-    const phases = phaseWindows(faults, from, capture.stoppedAt);
+    const phases = phaseWindows(faults, waits, from, capture.stoppedAt);
     const stats = analyzeCapture(
       capture,
       Object.entries(phases).flatMap(([name, w]) => (w ? [{ name, ...w }] : [])),
       warmupMs,
     );
     const lastRevert = Math.max(...faults.map((f) => f.revertedAt ?? -Infinity));
-    const restored = waits.find((w) => w.until === 'restored' && !w.problems && w.doneAt >= lastRevert);
+    const restored = restoredWait(waits, lastRevert);
     return {
       scenario: scenario.name,
       startedAt: capture.startedAt,
@@ -212,15 +214,26 @@ export async function runScenario(
   }
 }
 
-/** before: until the first fault; during: first fault to last revert; after: from then to the end. */
-export function phaseWindows(faults: FaultRecord[], fromMs: number, toMs: number): PhaseWindows {
-  if (faults.length === 0) return { before: { fromMs, toMs }, during: undefined, after: undefined };
+/** The `wait: restored` that ended after the last revert: when the lab was whole again. */
+function restoredWait(waits: WaitRecord[], lastRevert: number): WaitRecord | undefined {
+  return waits.find((w) => w.until === 'restored' && !w.problems && w.doneAt >= lastRevert);
+}
+
+/**
+ * before: until the first fault; during: first fault to last revert; after: from then to the end;
+ * restored: from the end of the `wait: restored` after the last revert to the end.
+ */
+export function phaseWindows(faults: FaultRecord[], waits: WaitRecord[], fromMs: number, toMs: number): PhaseWindows {
+  if (faults.length === 0)
+    return { before: { fromMs, toMs }, during: undefined, after: undefined, restored: undefined };
   const first = Math.min(...faults.map((f) => f.applyingAt));
   const last = Math.max(...faults.map((f) => f.revertedAt ?? toMs));
+  const restored = restoredWait(waits, last);
   return {
     before: { fromMs, toMs: first },
     during: { fromMs: first, toMs: last },
     after: last < toMs ? { fromMs: last, toMs } : undefined,
+    restored: restored && restored.doneAt < toMs ? { fromMs: restored.doneAt, toMs } : undefined,
   };
 }
 

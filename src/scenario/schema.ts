@@ -63,7 +63,11 @@ const stepSchema = z
       ctx.addIssue({ code: 'custom', message: 'a flap step needs count, period and down' });
   });
 
-export const phases = ['before', 'during', 'after', 'all'] as const;
+/**
+ * before: until the first fault; during: first fault to last revert; after: from the last revert;
+ * restored: from the end of the last `wait: restored` step (the optimized path is back); all: the whole run.
+ */
+export const phases = ['before', 'during', 'after', 'restored', 'all'] as const;
 const bound = z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() });
 
 const lossSchema = z.strictObject({
@@ -91,7 +95,9 @@ const stateSchema = z.strictObject({
 });
 
 const pathSchema = z.strictObject({
-  phase: z.enum(['before', 'during', 'after']),
+  phase: z.enum(['before', 'during', 'after', 'restored']).optional(),
+  at: name.optional().describe('a mark step: the traffic of the "window" before it, once a failure has settled'),
+  window: duration.optional().describe('with "at": how far back from the mark (default 1s)'),
   via: z.string().optional().describe('an interconnect ("ams/ic2"), a metro ("metro:fra") or "transit"'),
   'not-via': z.string().optional(),
   'active-active': name.optional().describe('a metro: each of its interconnects carries traffic'),
