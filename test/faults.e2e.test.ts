@@ -9,6 +9,8 @@ import { createRuntime } from '../src/runtime/select.js';
 import { labFor, leftovers } from './helpers/labs.js';
 
 // E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
+// Timing and ordering the scenario suite (test/run.e2e.test.ts) does not judge: BFD before BGP, LACP expiry,
+// BIRD crash and restart, BFD-only and one-way loss.
 const name = 'e2e-measure';
 let lab: Lab;
 
@@ -38,21 +40,6 @@ const after = (x: Experiment, ms: number) => x.windows[0]!.applyingAt + ms;
 const firstEvent = (x: Experiment, match: (e: TimelineEvent) => boolean) =>
   x.timeline.events.find((e) => e.atMs >= x.windows[0]!.applyingAt && match(e));
 const leftEstablished = (e: TimelineEvent) => e.kind === 'bgp' && e.from === 'Established';
-
-test.serial('member-down (E-LAG-MEMBER): loss under 1 s on every flow, BGP and BFD stay up', async (t) => {
-  t.timeout(300_000);
-  const x = await experiment(t, { kind: 'member-down', target: 'fra/ic1/m2', holdMs: 3000 });
-  for (const f of x.flows) t.true(f.lossDerivedMs < 1000, `flow ${f.plan.srcPort} lost ${f.lossDerivedMs} ms`);
-  t.is(
-    firstEvent(x, (e) => e.kind === 'bgp' || e.kind === 'bfd'),
-    undefined,
-    'no session changed state',
-  );
-  t.truthy(
-    firstEvent(x, (e) => e.kind === 'member' && e.subject === 'fra-ic1-m2'),
-    'the LAG dropped the member',
-  );
-});
 
 test.serial(
   'link-blackhole (E-SILENT): BFD 300 ms x 3 detects, BGP withdraws, traffic converges under 2 s',
@@ -130,23 +117,7 @@ for (const [kind, node] of [
   );
 }
 
-test.serial('site-down (E-GEO) of fra: traffic moves to ams', async (t) => {
-  t.timeout(300_000);
-  const x = await experiment(t, { kind: 'site-down', target: 'metro:fra', holdMs: 5000 });
-  const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
-  const fra =
-    packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to) +
-    packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to);
-  const ams =
-    packetsThrough(x.timeline, 'ams-pe1', 'ams-ic1', from, to) +
-    packetsThrough(x.timeline, 'ams-pe2', 'ams-ic2', from, to);
-  t.true(fra < 100, `nothing but retries rides fra (${fra} packets)`);
-  t.true(ams > 1000, `ams carries traffic (${ams} packets)`);
-  for (const f of x.flows)
-    t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
-});
-
-test.serial('bfd-only-loss (E-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
+test.serial('bfd-only-loss (R-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
   t.timeout(300_000);
   const x = await experiment(t, { kind: 'bfd-only-loss', target: 'ams/ic2', holdMs: 3000 });
   const bfd = firstEvent(x, (e) => e.kind === 'bfd' && e.node === 'ams-pe2' && e.to !== 'up');
@@ -174,26 +145,6 @@ test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the o
     );
   for (const f of x.flows)
     t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
-});
-
-test.serial('flap: three member-down cycles are three failures and three recoveries, sessions untouched', async (t) => {
-  t.timeout(300_000);
-  const x = await experiment(t, {
-    kind: 'member-down',
-    target: 'fra/ic1/m2',
-    holdMs: 1000,
-    flap: { count: 3, periodMs: 3000 },
-  });
-  t.is(x.windows.length, 3);
-  const member = x.timeline.events.filter(
-    (e) => e.kind === 'member' && e.node === 'fra-pe1' && e.subject === 'fra-ic1-m2',
-  );
-  t.is(member.filter((e) => e.to === 'disabled').length, 3, member.map((e) => e.to).join());
-  t.is(
-    firstEvent(x, (e) => e.kind === 'bgp' || e.kind === 'bfd'),
-    undefined,
-    'no session changed state',
-  );
 });
 
 test.serial('every fault reverted, the lab is torn down and nothing is left behind', async (t) => {

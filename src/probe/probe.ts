@@ -80,8 +80,8 @@ export async function startProbe(
         payloadBytes: options.payloadBytes ?? 64,
         listenPorts: flows.some((f) => f.to === node) ? [probePort] : [],
         flows: flows.filter((f) => f.from === node),
-        echoIntervalMs: options.echoIntervalMs ?? 10,
-        drainMs: options.drainMs ?? 300,
+        echoIntervalMs: options.echoIntervalMs ?? 100,
+        drainMs: options.drainMs ?? 1000,
         out: join(dir, `${node}.bin`),
       };
       agents.push(await spawnAgent(hosts, config));

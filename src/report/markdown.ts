@@ -55,6 +55,7 @@ export function renderMarkdown(report: RunReport): string {
     s.attempts.forEach((a, i) => {
       if (s.attempts.length > 1) lines.push(`Run ${i + 1}: ${a.passed ? 'pass' : 'FAIL'}`, '');
       if (a.error) lines.push(`**Stopped early:** ${a.error}`, '');
+      for (const w of a.warnings) lines.push(`Warning: ${w}.`, '');
       lines.push('| expectation | covers | result | expected | measured |', '|---|---|---|---|---|');
       for (const r of a.results)
         lines.push(

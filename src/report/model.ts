@@ -58,7 +58,12 @@ export interface Attempt {
   events: (Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs: number; sinceMs: number })[];
   restoreMs: number | null;
   interconnects: InterconnectFigures[];
+  /** Why some figures may not be the network's alone (the lab queued probe packets). */
+  warnings: string[];
 }
+
+/** Probe RTT above this means the lab itself queued packets (2-core hosts, userspace OVS). */
+const queuedRttMs = 500;
 
 /** What Microsoft's peering monitoring shows per interconnect, from the peer router's side. */
 export interface InterconnectFigures {
@@ -106,7 +111,20 @@ export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], 
     events,
     restoreMs: record.restoreMs ?? null,
     interconnects: model.interconnects.map((ic) => interconnectFigures(record, ic, rel)),
+    warnings: queueingWarnings(record),
   };
+}
+
+function queueingWarnings(record: ScenarioRecord): string[] {
+  const worst = new Map<string, number>();
+  for (const f of record.flows)
+    for (const l of f.latency)
+      if (l.phase !== 'all' && l.rttMs && l.rttMs.p99 > (worst.get(l.phase) ?? queuedRttMs))
+        worst.set(l.phase, l.rttMs.p99);
+  return [...worst].map(
+    ([phase, ms]) =>
+      `probe RTT p99 reached ${Math.round(ms)} ms ${phase === 'before' ? 'before the fault' : `in the ${phase} phase`}: the lab queued packets, so loss there may be partly self-inflicted (lower the probe rate or the flow count)`,
+  );
 }
 
 function interconnectFigures(

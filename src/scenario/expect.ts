@@ -203,9 +203,9 @@ function judgePath(e: Extract<ExpectationBody, { kind: 'path' }>, r: ScenarioRec
   if (e.activeActive) {
     const each = e.activeActive.interconnects.map((p) => ({ label: p.label, n: through(p) }));
     const total = each.reduce((s, x) => s + x.n, 0);
-    want.push(`every interconnect of ${e.activeActive.metro} carries >= 20% of the metro's traffic`);
+    want.push(`every interconnect of ${e.activeActive.metro} carries >= ${viaShare * 100}% of the metro's traffic`);
     got.push(each.map((x) => `${x.label}: ${x.n} packets`).join(', '));
-    pass &&= total >= viaShare * sent && each.every((x) => x.n >= 0.2 * total);
+    pass &&= total >= viaShare * sent && each.every((x) => x.n >= viaShare * total);
   }
   return { pass, expected: `${when}: ${want.join('; ')}`, measured: got.join('; '), details: [] };
 }

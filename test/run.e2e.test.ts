@@ -1,0 +1,68 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { execa } from 'execa';
+import type { RunReport } from '../src/report/model.js';
+import { leftovers } from './helpers/labs.js';
+import { root } from './helpers/reference.js';
+
+// The reference suite as a user runs it, plus a scenario whose bound no network can meet.
+const impossible = 'test/fixtures/scenarios/impossible-site-down.yaml';
+
+test.serial(
+  'peerlab run: every reference scenario passes, an impossible bound fails with exit 1 and measured vs expected',
+  async (t) => {
+    t.timeout(1_500_000);
+    const dir = await mkdtemp(join(tmpdir(), 'peerlab-run-'));
+    const run = await execa(`${root}/bin/peerlab.js`, ['run', 'scenarios/', impossible, '--report-dir', dir], {
+      cwd: root,
+      reject: false,
+    });
+    t.log(run.stdout);
+    t.is(run.exitCode, 1, run.stderr.slice(-2000));
+    const report = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunReport;
+    for (const s of report.scenarios.filter((x) => x.file !== impossible)) {
+      const failed = s.attempts.flatMap((a) => [
+        ...(a.error ? [a.error] : []),
+        ...a.results.filter((r) => !r.pass).map((r) => `${r.id}: expected ${r.expected}; measured ${r.measured}`),
+      ]);
+      t.true(s.passed, `${s.name}: ${failed.join(' | ')}`);
+    }
+    const bad = report.scenarios.find((x) => x.file === impossible)!;
+    t.false(bad.passed);
+    const [result] = bad.attempts[0]!.results;
+    t.regex(result!.measured, /^worst .*: [1-9]\d* lost/);
+    t.regex(
+      await readFile(join(dir, 'report.md'), 'utf8'),
+      /\| no-loss-at-all \| E-GEO \| \*\*FAIL\*\* \| no packet lost \(whole run, 8 flows\) \| worst /,
+    );
+    t.regex(
+      await readFile(join(dir, 'junit.xml'), 'utf8'),
+      /<failure message="expected no packet lost \(whole run, 8 flows\); measured worst /,
+    );
+    for (const lab of report.labs) t.deepEqual(await leftovers(lab.name), [], `${lab.name} left nothing behind`);
+
+    // The HTML report in a real browser: no console errors, and the failing scenario's chart draws its outages.
+    const html = `file://${join(dir, 'report.html')}`;
+    const shot = join(dir, 'report.png');
+    const chrome = (args: string[]) =>
+      execa(
+        'chromium',
+        ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', ...args, html],
+        {
+          reject: false,
+          timeout: 120_000,
+        },
+      );
+    const dom = await chrome(['--dump-dom']);
+    t.notRegex(dom.stderr, /:CONSOLE/, 'no console messages');
+    t.regex(
+      dom.stdout,
+      /<section id="impossible-site-down">[\s\S]*?<svg role="img" aria-label="timeline"[\s\S]*?fill="#d32f2f"><title>[^<]*outage of/,
+    );
+    await chrome([`--screenshot=${shot}`, '--window-size=1200,4000']);
+    t.true((await stat(shot)).size > 50_000, 'a screenshot with content');
+    t.log(`screenshot: ${shot}`);
+  },
+);
