@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { parseBirdBfdSessions, parseBirdProtocols } from '../src/observe/bird.js';
 import { parseFrrBfdPeers, parseFrrBgpSummary } from '../src/observe/frr.js';
-import { parseOvsBondShow, parseProcBonding } from '../src/observe/lag.js';
+import { parseOvsBondShow, parseOvsLacpShow, parseProcBonding, withLacp } from '../src/observe/lag.js';
 import { root } from './helpers/reference.js';
 
 // Captured from a maps-voice lab (ams-pe1 BIRD, ams-msee1 FRR, OVS LAGs), healthy and with both ams/ic1 members down.
@@ -79,4 +79,34 @@ test('/proc/net/bonding: a member down or outside the active aggregator is not c
     'Partner Mac Address: 00:00:00:00:00:00',
   );
   t.false(parseProcBonding('ams-ic1', unpaired).negotiated);
+});
+
+test('OVS lacp/show: a member counts only while both ends collect and distribute on it', async (t) => {
+  t.deepEqual(
+    [...parseOvsLacpShow(await sample('ovs-lacp-up.txt'))],
+    [
+      ['a-ic2-m1', true],
+      ['a-ic2-m2', true],
+    ],
+  );
+  const down = parseOvsLacpShow(await sample('ovs-lacp-member-down.txt'));
+  t.deepEqual(
+    [...down],
+    [
+      ['a-ic2-m1', true],
+      ['a-ic2-m2', false],
+    ],
+  );
+  const lag = {
+    name: 'a-ic2',
+    negotiated: true,
+    members: [
+      { name: 'a-ic2-m1', enabled: true },
+      { name: 'a-ic2-m2', enabled: true },
+    ],
+  };
+  t.deepEqual(withLacp([lag], down)[0]!.members, [
+    { name: 'a-ic2-m1', enabled: true },
+    { name: 'a-ic2-m2', enabled: false },
+  ]);
 });

@@ -5,7 +5,7 @@ import { ovsAppctl } from '../lab/lag/ovs.js';
 import { bondsOf } from '../lab/lag/types.js';
 import { parseBirdBfdSessions, parseBirdProtocols } from './bird.js';
 import { parseFrrBfdPeers, parseFrrBgpSummary } from './frr.js';
-import { parseOvsBondShow, parseProcBonding } from './lag.js';
+import { parseOvsBondShow, parseOvsLacpShow, withLacp, parseProcBonding } from './lag.js';
 import { birdQuery, frrQuery, ovsQuery } from './sockets.js';
 import type { LagState, NodeSnapshot } from './types.js';
 
@@ -69,8 +69,9 @@ async function readLags(lab: Lab, node: string, reader: NodeReader): Promise<Lag
   const bonds = bondsOf(lab.node(node).interfaces);
   if (bonds.length === 0) return [];
   if (lab.lag.kind === 'ovs') {
-    const text = await reader.ovs('bond/show');
-    return text ? parseOvsBondShow(text) : [];
+    const [bonds, lacp] = await Promise.all([reader.ovs('bond/show'), reader.ovs('lacp/show')]);
+    if (!bonds) return [];
+    return withLacp(parseOvsBondShow(bonds), lacp ? parseOvsLacpShow(lacp) : new Map());
   }
   const states = await Promise.all(bonds.map(async (b) => [b.name, await reader.bonding(b.name)] as const));
   return states.flatMap(([name, text]) => (text ? [parseProcBonding(name, text)] : []));
