@@ -255,3 +255,18 @@ test('reports: markdown rows, junit failures with measured against expected, a s
   t.notRegex(html, /<script|https?:\/\//, 'no scripts, nothing fetched');
   t.regex(html, /<rect [^>]*fill="#d32f2f"><title>sbc-ams-&gt;teams-media:40000: outage of 900 ms at 3000 ms<\/title>/);
 });
+
+test('--repeat: figures over the runs are min, median, p95 and max', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const attempts = [300, 100, 200].map((lost) => {
+    const rec = record();
+    rec.flows = [flow(40000, [{ startMs: 4000, durationMs: lost, lost }])];
+    rec.restoreMs = lost * 10;
+    return toAttempt(rec, [], model);
+  });
+  t.deepEqual(summarizeFigures(attempts), [
+    { name: 'worst loss-derived convergence', unit: 'ms', min: 100, median: 200, p95: 300, max: 300, samples: 3 },
+    { name: 'longest outage', unit: 'ms', min: 100, median: 200, p95: 300, max: 300, samples: 3 },
+    { name: 'restore', unit: 'ms', min: 1000, median: 2000, p95: 3000, max: 3000, samples: 3 },
+  ]);
+});

@@ -7,22 +7,29 @@ import type { RunReport } from '../src/report/model.js';
 import { leftovers } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
 
-// The reference suite as a user runs it, plus a scenario whose bound no network can meet.
+// The reference suite as a user runs it, plus scenarios that must fail: a bound no network can meet,
+// and topologies broken against the requirements (each must fail its scenario, not pass by accident).
 const impossible = 'test/fixtures/scenarios/impossible-site-down.yaml';
+const broken = {
+  'test/fixtures/scenarios/broken-primary-backup.yaml': 'both-carry',
+  'test/fixtures/scenarios/broken-no-transit.yaml': 'via-transit',
+  'test/fixtures/scenarios/broken-single-metro.yaml': 'geo-failover',
+};
+const mustFail = [impossible, ...Object.keys(broken)];
 
 test.serial(
-  'peerlab run: every reference scenario passes, an impossible bound fails with exit 1 and measured vs expected',
+  'peerlab run: every reference scenario passes; an impossible bound and broken topologies fail with exit 1 and measured vs expected',
   async (t) => {
     t.timeout(1_500_000);
     const dir = await mkdtemp(join(tmpdir(), 'peerlab-run-'));
-    const run = await execa(`${root}/bin/peerlab.js`, ['run', 'scenarios/', impossible, '--report-dir', dir], {
+    const run = await execa(`${root}/bin/peerlab.js`, ['run', 'scenarios/', ...mustFail, '--report-dir', dir], {
       cwd: root,
       reject: false,
     });
     t.log(run.stdout);
     t.is(run.exitCode, 1, run.stderr.slice(-2000));
     const report = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunReport;
-    for (const s of report.scenarios.filter((x) => x.file !== impossible)) {
+    for (const s of report.scenarios.filter((x) => !mustFail.includes(x.file))) {
       const failed = s.attempts.flatMap((a) => [
         ...(a.error ? [a.error] : []),
         ...a.results.filter((r) => !r.pass).map((r) => `${r.id}: expected ${r.expected}; measured ${r.measured}`),
@@ -41,6 +48,10 @@ test.serial(
       await readFile(join(dir, 'junit.xml'), 'utf8'),
       /<failure message="expected no packet lost \(whole run, 8 flows\); measured worst /,
     );
+    for (const [file, id] of Object.entries(broken)) {
+      const result = report.scenarios.find((x) => x.file === file)?.attempts[0]?.results.find((r) => r.id === id);
+      t.false(result?.pass ?? true, `${file}: ${id} must fail (measured ${result?.measured})`);
+    }
     for (const lab of report.labs) t.deepEqual(await leftovers(lab.name), [], `${lab.name} left nothing behind`);
 
     // The HTML report in a real browser: no console errors, and the failing scenario's chart draws its outages.

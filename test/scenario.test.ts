@@ -16,8 +16,20 @@ test('every reference scenario loads and binds to its topology', async (t) => {
     t.true(scenario.expect.length > 0, file);
     scenario.covers.forEach((c) => covered.add(c));
   }
-  for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
+  for (const id of [
+    'E-LAG-MEMBER',
+    'E-ACTIVE-ACTIVE',
+    'E-SILENT',
+    'E-ROUTER',
+    'E-GEO',
+    'E-INTERNET',
+    'E-RESTORE',
+    'E-POLICY',
+  ])
     t.true(covered.has(id), `${id} is covered`);
+  // Scenarios meant to fail at run time (broken topologies, impossible bounds) still load.
+  for (const file of await scenarioFiles([join(root, 'test/fixtures/scenarios')]))
+    await t.notThrowsAsync(loadScenario(file), file);
 });
 
 async function scenarioError(body: string): Promise<string> {
