@@ -270,3 +270,13 @@ test('--repeat: figures over the runs are min, median, p95 and max', async (t) =
     { name: 'restore', unit: 'ms', min: 1000, median: 2000, p95: 3000, max: 3000, samples: 3 },
   ]);
 });
+
+test('a flow dead from its first counted packet is a broken baseline: left out of loss bounds, named in a warning', async (t) => {
+  const rec = record();
+  rec.flows.push(flow(40002, [{ startMs: 2000, durationMs: 9000, lost: 9000 }]));
+  const [loss] = judgeScenario([expectation({ kind: 'loss', flows: {}, phase: 'all', maxLossMs: 1000 })], rec);
+  t.true(loss!.pass, loss!.measured);
+  t.regex(loss!.expected, /2 flows/);
+  const attempt = toAttempt(rec, [], await loadTopology('topologies/maps-voice.yaml'));
+  t.regex(attempt.warnings[0]!, /^flow sbc-ams->teams-media:40002 delivered nothing for its first 9000 ms/);
+});

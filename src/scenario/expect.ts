@@ -46,6 +46,23 @@ function judge(e: ExpectationBody, r: ScenarioRecord): Verdict {
   }
 }
 
+/** How long a flow must deliver nothing, from its first counted packet, to be a broken baseline. */
+const deadBaselineMs = 2000;
+
+/**
+ * A flow that delivered nothing from its first counted packet on measured the lab, not a fault: the
+ * path it hashed to never carried it. Loss bounds leave it out and the report warns about it.
+ */
+export function deadFromStart(f: ScenarioRecord['flows'][number], countedFromMs: number): boolean {
+  const first = f.outages[0];
+  return (
+    first !== undefined && first.startMs <= countedFromMs + 1000 / f.rate + 1 && first.durationMs >= deadBaselineMs
+  );
+}
+
+/** When flows start to count (after the warm-up): the start of the first phase. */
+export const countedFrom = (r: ScenarioRecord) => r.phases.before?.fromMs ?? r.startedAt;
+
 const ms = (n: number) => `${Math.round(n)} ms`;
 const flowName = (f: ScenarioRecord['flows'][number]) => `${f.plan.from}->${f.plan.to}:${f.plan.srcPort}`;
 
@@ -59,7 +76,10 @@ function judgeLoss(e: Extract<ExpectationBody, { kind: 'loss' }>, r: ScenarioRec
     .filter(Boolean)
     .join(', ');
   const flows = r.flows.filter(
-    (f) => (!e.flows.from || f.plan.from === e.flows.from) && (!e.flows.to || f.plan.to === e.flows.to),
+    (f) =>
+      (!e.flows.from || f.plan.from === e.flows.from) &&
+      (!e.flows.to || f.plan.to === e.flows.to) &&
+      !deadFromStart(f, countedFrom(r)),
   );
   const scope = `${e.phase === 'all' ? 'whole run' : e.phase}, ${flows.length} flows`;
   if (!window)
