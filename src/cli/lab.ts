@@ -9,13 +9,8 @@ import { openLab, tearDownAll } from '../lab/open.js';
 import { labStatus, formatStatus } from '../lab/status.js';
 import { startLab } from '../lab/up.js';
 import { loadTopology } from '../topology/load.js';
+import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
-
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T))
-    throw new InputError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value as T;
-}
 
 export function registerLab(program: Command): void {
   program

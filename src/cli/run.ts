@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
 import { selectLagDriver } from '../lab/lag/select.js';
-import type { LagDriverKind } from '../lab/lag/types.js';
 import { writeReports } from '../report/write.js';
 import { buildImage } from '../runtime/image.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
-import type { RuntimeKind } from '../runtime/types.js';
 import { loadScenario } from '../scenario/load.js';
 import { runSuite } from '../scenario/suite.js';
+import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
 
 /** Scenario files named on the command line: files as given, folders as their *.yaml, sorted. */
@@ -49,22 +48,20 @@ export function registerRun(program: Command): void {
         args: string[],
         options: { runtime: string; lagDriver: string; repeat: string; reportDir?: string; keepLab?: boolean },
       ) => {
-        if (!runtimeKinds.includes(options.runtime as RuntimeKind))
-          throw new InputError(`--runtime must be one of ${runtimeKinds.join(', ')} (got "${options.runtime}")`);
-        if (!['auto', 'kernel', 'ovs'].includes(options.lagDriver))
-          throw new InputError(`--lag-driver must be one of auto, kernel, ovs (got "${options.lagDriver}")`);
+        const kind = oneOf('--runtime', options.runtime, runtimeKinds);
+        const lagChoice = oneOf('--lag-driver', options.lagDriver, ['auto', 'kernel', 'ovs'] as const);
         const repeat = Number(options.repeat);
         if (!Number.isInteger(repeat) || repeat < 1)
           throw new InputError(`--repeat must be a whole number >= 1 (got "${options.repeat}")`);
         const loaded = [];
         for (const file of await scenarioFiles(args)) loaded.push(await loadScenario(file));
         const progress = progressPrinter();
-        const runtime = createRuntime(options.runtime as RuntimeKind);
+        const runtime = createRuntime(kind);
         if (runtime instanceof DockerRuntime) {
           await runtime.ping();
           await buildImage({ log: progress });
         }
-        const lag = await selectLagDriver(options.lagDriver as LagDriverKind | 'auto');
+        const lag = await selectLagDriver(lagChoice);
         const abort = new AbortController();
         // `on`, not `once`: a second Ctrl-C while the labs are torn down must not kill the process half-way.
         const onSignal = () => {

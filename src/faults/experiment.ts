@@ -52,7 +52,7 @@ export function defaultRate(lab: Lab): number {
 }
 
 /** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
-const warmupMs = 1000;
+export const warmupMs = 1000;
 
 /**
  * Start the timeline and probe traffic, let it run, apply the fault (or flap it), hold, revert,

@@ -1,4 +1,4 @@
-import { defaultRate } from '../faults/experiment.js';
+import { defaultRate, warmupMs } from '../faults/experiment.js';
 import { flapFault, injectFault, planLabFault, type ActiveFault } from '../faults/inject.js';
 import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
@@ -58,9 +58,6 @@ export interface RunScenarioOptions {
   /** Called with each step as it starts. */
   progress?: (step: string) => void;
 }
-
-/** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
-const warmupMs = 1000;
 
 /**
  * Run a scenario's steps on a running lab under probe traffic, with the control-plane timeline. Faults
