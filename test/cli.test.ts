@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { peerlab } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
 
 test('peerlab check topologies/*.yaml passes (exit 0) with one row per rule', async (t) => {
   const run = await peerlab(
@@ -55,8 +55,7 @@ for (const args of [[], ['check'], ['render'], ['topology'], ['topology', 'show'
 }
 
 test('peerlab render --validate writes every node config and lab.json, all valid', async (t) => {
-  const out = await mkdtemp(join(tmpdir(), 'peerlab-render-'));
-  t.teardown(() => rm(out, { recursive: true, force: true }));
+  const out = await tempDir(t, 'render');
   const run = await peerlab('render', 'topologies/maps-voice.yaml', '--out', out, '--validate');
   t.is(run.exitCode, 0, run.stdout + run.stderr);
   t.deepEqual((await readdir(join(out, 'ams-pe1'))).sort(), ['bird.conf']);

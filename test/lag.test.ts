@@ -37,6 +37,8 @@ test('OVS LAG: a private userspace switch, one netdev bridge per bond, LACP acti
   const commands = ovsLag.setup(bonds, '/run/n');
   const addBond = commands.find((c) => c.includes('add-bond'))!;
   t.true(addBond.includes('datapath_type=netdev'));
+  // The L3 port keeps one MAC across restarts, from its address.
+  t.true(addBond.includes('other_config:hwaddr=02:00:c6:33:64:01'));
   t.deepEqual(addBond.slice(addBond.indexOf('add-bond')), [
     'add-bond',
     'ams-ic1',

@@ -4,9 +4,8 @@ import { decodePacket, encodePacket, flags } from '../src/probe/packet.js';
 import { ReceiveLog, readAgentResult, writeAgentResult, type SentFlow } from '../src/probe/records.js';
 import { planFlows } from '../src/probe/flows.js';
 import { loadTopology } from '../src/topology/load.js';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './helpers/temp.js';
 
 const rate = 1000;
 const sent: SentFlow = { flow: 7, sent: 1000, startMs: 10_000, rate };
@@ -116,7 +115,7 @@ test('packets round-trip through the wire format and foreign datagrams are ignor
 });
 
 test('agent result files keep every column', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'peerlab-probe-'));
+  const dir = await tempDir(t, 'probe');
   const received = arrivals((q) => q % 3 === 0);
   await writeAgentResult(join(dir, 'h1.bin'), { node: 'h1', sent: [sent], received });
   const back = await readAgentResult(join(dir, 'h1.bin'));

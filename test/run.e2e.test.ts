@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
 import type { RunReport } from '../src/report/model.js';
 import { leftovers } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
 
 // The reference suite as a user runs it, plus scenarios that must fail: a bound no network can meet,
 // and topologies broken against the requirements (each must fail its scenario, not pass by accident).
@@ -18,10 +18,10 @@ const broken = {
 const mustFail = [impossible, ...Object.keys(broken)];
 
 test.serial(
-  'peerlab run: every reference scenario passes; an impossible bound and broken topologies fail with exit 1 and measured vs expected',
+  'peerlab run: every reference scenario (T-DIRECT, T-VOICE, T-ERS) passes; an impossible bound and broken topologies fail with exit 1 and measured vs expected',
   async (t) => {
     t.timeout(1_500_000);
-    const dir = await mkdtemp(join(tmpdir(), 'peerlab-run-'));
+    const dir = await tempDir(t, 'run');
     const run = await execa(`${root}/bin/peerlab.js`, ['run', 'scenarios/', ...mustFail, '--report-dir', dir], {
       cwd: root,
       reject: false,
@@ -34,11 +34,10 @@ test.serial(
         ...(a.error ? [a.error] : []),
         ...a.results.filter((r) => !r.pass).map((r) => `${r.id}: expected ${r.expected}; measured ${r.measured}`),
       ]);
-      // Every reference scenario must run to the end and be judged. Whether it passes is logged, not
-      // asserted, until the Open vSwitch lab flake is fixed: right after a lab comes up, a LAG path
-      // sometimes carries no data (LACP and BFD up) and flows hashed onto it are lost (issue 5, open).
-      t.true(s.attempts.length === 1 && !s.attempts[0]!.error && s.attempts[0]!.results.length > 0, s.name);
-      if (!s.passed) t.log(`reference scenario failed (known lab flake?): ${s.name}: ${failed.join(' | ')}`);
+      t.true(s.attempts.length === 1 && !s.attempts[0]!.error, `${s.name} ran to the end`);
+      t.true(s.passed, `${s.name}: ${failed.join(' | ')}`);
+      const dead = s.attempts[0]!.warnings.filter((w) => w.includes('delivered nothing'));
+      t.deepEqual(dead, [], `${s.name}: every flow was carried before the first fault`);
     }
     const bad = report.scenarios.find((x) => x.file === impossible)!;
     t.false(bad.passed);

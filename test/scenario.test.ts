@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { InputError } from '../src/errors.js';
 import { scenarioFiles } from '../src/cli/run.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
 
 test('every reference scenario loads and binds to its topology', async (t) => {
   const files = await scenarioFiles([join(root, 'scenarios')]);
@@ -32,8 +32,8 @@ test('every reference scenario loads and binds to its topology', async (t) => {
     await t.notThrowsAsync(loadScenario(file), file);
 });
 
-async function scenarioError(body: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'peerlab-scenario-'));
+async function scenarioError(t: ExecutionContext, body: string): Promise<string> {
+  const dir = await tempDir(t, 'scenario');
   const file = join(dir, 'bad.yaml');
   const topology = relative(dir, join(root, 'topologies/maps-voice.yaml'));
   await writeFile(file, `topology: ${topology}\ncovers: [E-GEO]\n${body}`);
@@ -49,47 +49,48 @@ const oneStep = (step: string, expect = '  - loss: { max-loss: 1s }') => `steps:
 
 test('a scenario with an unknown key names it, where it is and the allowed keys', async (t) => {
   t.regex(
-    await scenarioError(oneStep('  - wait: converged\n    timout: 3s')),
+    await scenarioError(t, oneStep('  - wait: converged\n    timout: 3s')),
     /^bad\.yaml:5:5: steps\.0: unknown key "timout"; allowed keys: wait, timeout, fault, as, revert/,
   );
 });
 
 test('a fault aimed at nothing lists the valid targets at the fault', async (t) => {
   t.regex(
-    await scenarioError(oneStep('  - fault: link-blackhole ams/ic9')),
+    await scenarioError(t, oneStep('  - fault: link-blackhole ams/ic9')),
     /^bad\.yaml:4:\d+: steps\.0\.fault: unknown fault target "ams\/ic9"; valid targets: ams\/ic1, /,
   );
   t.regex(
-    await scenarioError(oneStep('  - fault: link-down ams/ic1')),
+    await scenarioError(t, oneStep('  - fault: link-down ams/ic1')),
     /unknown fault kind "link-down"; one of member-down, /,
   );
-  t.regex(await scenarioError(oneStep('  - fault: member-down ams/ic1')), /member-down takes a member target/);
+  t.regex(await scenarioError(t, oneStep('  - fault: member-down ams/ic1')), /member-down takes a member target/);
 });
 
 test('steps and expectations that do not fit together are refused', async (t) => {
-  t.regex(await scenarioError(oneStep('  - revert: flaky')), /steps\.0\.revert: no fault named "flaky"/);
+  t.regex(await scenarioError(t, oneStep('  - revert: flaky')), /steps\.0\.revert: no fault named "flaky"/);
   t.regex(
-    await scenarioError(oneStep('  - hold: 3s\n    mark: x')),
+    await scenarioError(t, oneStep('  - hold: 3s\n    mark: x')),
     /a step has exactly one of wait, fault, revert, hold, flap, mark \(found hold, mark\)/,
   );
   t.regex(
     await scenarioError(
+      t,
       oneStep('  - hold: 3s', '  - state: { at: during, node: ams-pe1, session: ams/ic1, bgp: down }'),
     ),
     /expect\.0\.state\.at: no mark step named "during"; marks: \(none\)/,
   );
   t.regex(
-    await scenarioError(oneStep('  - mark: m', '  - state: { at: m, node: ams-pe1, session: fra/ic1, bgp: down }')),
+    await scenarioError(t, oneStep('  - mark: m', '  - state: { at: m, node: ams-pe1, session: fra/ic1, bgp: down }')),
     /interconnect fra\/ic1 joins fra-pe1 and fra-msee1, not ams-pe1/,
   );
   t.regex(
-    await scenarioError(oneStep('  - hold: 1', '  - path: { phase: during, via: metro:lon }')),
+    await scenarioError(t, oneStep('  - hold: 1', '  - path: { phase: during, via: metro:lon }')),
     /unknown path "metro:lon"/,
   );
-  t.regex(await scenarioError(oneStep('  - hold: 1', '  - restore: { within: 10s }')), /"wait: restored" step/);
+  t.regex(await scenarioError(t, oneStep('  - hold: 1', '  - restore: { within: 10s }')), /"wait: restored" step/);
   t.regex(
-    await scenarioError(oneStep('  - hold: 1', '  - covers: [E-NOPE]\n    loss: { zero: true }')),
+    await scenarioError(t, oneStep('  - hold: 1', '  - covers: [E-NOPE]\n    loss: { zero: true }')),
     /"E-NOPE" is not an ID of the spec/,
   );
-  t.regex(await scenarioError(oneStep('  - hold: soon')), /steps\.0\.hold: must be a duration/);
+  t.regex(await scenarioError(t, oneStep('  - hold: soon')), /steps\.0\.hold: must be a duration/);
 });

@@ -3,6 +3,7 @@ import { PeerlabError } from '../errors.js';
 import type { LabModel } from '../topology/model.js';
 import type { NodeSnapshot } from '../observe/types.js';
 import type { ExpectedNode } from './expected.js';
+import { hostPart } from '../topology/addresses.js';
 
 /** What is not (yet) as a converged lab must be, one line each, naming node, session, member and last state. */
 export function readinessProblems(expected: ExpectedNode[], snapshots: Map<string, NodeSnapshot>): string[] {
@@ -49,7 +50,7 @@ export function reachabilityPairs(model: LabModel): { from: string; to: string; 
     .flatMap((from) =>
       hosts
         .filter((h) => h.side === 'microsoft')
-        .map((to) => ({ from: from.name, to: to.name, address: to.interfaces[0]!.address!.split('/')[0]! })),
+        .map((to) => ({ from: from.name, to: to.name, address: hostPart(to.interfaces[0]!.address!) })),
     );
 }
 

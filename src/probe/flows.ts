@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { LabModel, LabNode } from '../topology/model.js';
+import { hostPart } from '../topology/addresses.js';
 
 /** One direction of probe traffic between two endpoint hosts. */
 export interface FlowPlan {
@@ -28,7 +29,7 @@ const firstSourcePort = 40000;
 export function hostAddress(node: LabNode): string {
   const address = node.interfaces.find((i) => i.address)?.address;
   if (!address) throw new Error(`host ${node.name} has no address`);
-  return address.split('/')[0]!;
+  return hostPart(address);
 }
 
 /** Flows both ways between every peer-side host and every Microsoft-side host. */

@@ -3,6 +3,7 @@ import type { Percentiles } from '../probe/analyze.js';
 import { countedFrom, deadFromStart, type ExpectationResult } from '../scenario/expect.js';
 import type { ScenarioRecord } from '../scenario/run.js';
 import type { LabModel } from '../topology/model.js';
+import { hostPart } from '../topology/addresses.js';
 
 /** Version of run.json; bump when a field changes meaning. */
 export const runSchema = 'peerlab-run/1';
@@ -121,7 +122,7 @@ function deadFlowWarnings(record: ScenarioRecord): string[] {
     .filter((f) => deadFromStart(f, from))
     .map(
       (f) =>
-        `flow ${f.plan.from}->${f.plan.to}:${f.plan.srcPort} delivered nothing for its first ${Math.round(f.outages[0]!.durationMs)} ms, before any fault could explain it: the lab path it hashed to did not carry it (seen with Open vSwitch LAGs right after a lab comes up; cause not yet known). Loss bounds leave it out`,
+        `flow ${f.plan.from}->${f.plan.to}:${f.plan.srcPort} delivered nothing for its first ${Math.round(f.outages[0]!.durationMs)} ms, before any fault could explain it: the path it hashed to never carried it (a broken baseline, such as a stale ARP entry or a filter on one LAG member). Loss bounds leave it out`,
     );
 }
 
@@ -154,7 +155,7 @@ function interconnectFigures(
     rates.push([rel(s.atMs), Math.round(delta(a.rx, b.rx) / seconds), Math.round(delta(a.tx, b.tx) / seconds)]);
     last = s;
   }
-  const [edge, peer] = [ic.edgeAddress, ic.peerAddress].map((a) => a.split('/')[0]);
+  const [edge, peer] = [ic.edgeAddress, ic.peerAddress].map(hostPart);
   const mine = record.timeline.events.filter(
     (e) =>
       e.kind === 'bgp' &&

@@ -4,6 +4,7 @@ import { CommandError, PeerlabError } from '../errors.js';
 import type { LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
 import { imageTag } from './image.js';
+import { nodeSysctls } from './sysctls.js';
 import { labelLab, labelNode, resourceName, type Runtime } from './types.js';
 
 const nodeDir = '/etc/peerlab';
@@ -57,14 +58,7 @@ export class DockerRuntime implements Runtime {
         ],
         Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
         Binds: [`${hostDir}:${nodeDir}`],
-        Sysctls: {
-          'net.ipv4.ip_forward': node.role === 'host' ? '0' : '1',
-          'net.ipv4.conf.all.rp_filter': '0',
-          // ECMP hashes on ports too, so that probe flows of one host pair spread over the paths.
-          'net.ipv4.fib_multipath_hash_policy': '1',
-          'net.ipv4.conf.default.rp_filter': '0',
-          'net.ipv6.conf.all.disable_ipv6': '1',
-        },
+        Sysctls: nodeSysctls(node),
       },
     });
     await container.start();

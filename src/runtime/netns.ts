@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { LabNode } from '../topology/model.js';
 import { runCommand, type Runner, type RunOptions, type RunResult } from '../util/run.js';
+import { nodeSysctls } from './sysctls.js';
 import { resourceName, type Runtime } from './types.js';
 
 const prefix = 'peerlab-';
@@ -22,13 +23,7 @@ export class NetnsRuntime implements Runtime {
   async createNode(lab: string, node: LabNode): Promise<void> {
     const ns = resourceName(lab, node.name);
     await this.run(['ip', 'netns', 'add', ns]);
-    const sysctls = [
-      `net.ipv4.ip_forward=${node.role === 'host' ? 0 : 1}`,
-      'net.ipv4.conf.all.rp_filter=0',
-      'net.ipv4.fib_multipath_hash_policy=1',
-      'net.ipv4.conf.default.rp_filter=0',
-      'net.ipv6.conf.all.disable_ipv6=1',
-    ];
+    const sysctls = Object.entries(nodeSysctls(node)).map(([key, value]) => `${key}=${value}`);
     await this.run(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...sysctls]);
   }
 

@@ -3,6 +3,7 @@ import { InputError, type SourcePosition } from '../errors.js';
 import { faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
 import { isPrivateAsn } from '../requirements/asn.js';
 import { specIds } from '../requirements/catalog.js';
+import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
 import type { LabModel } from '../topology/model.js';
 import { parseWith, readYamlSource, type YamlSource } from '../util/yaml-source.js';
@@ -57,7 +58,6 @@ export function durationMs(value: number | string): number {
 }
 
 /** An interface address without its prefix length: how daemons name their neighbors. */
-const bare = (address: string) => address.split('/')[0]!;
 
 class Binder {
   private faultNames = new Set<string>();
@@ -269,12 +269,12 @@ class Binder {
   private session(node: string, name: string, path: PropertyKey[]): { address: string; label: string } {
     const ic = this.model.interconnects.find((i) => i.id === name);
     if (ic) {
-      if (ic.peerRouter === node) return { address: bare(ic.edgeAddress), label: name };
-      if (ic.edgeRouter === node) return { address: bare(ic.peerAddress), label: name };
+      if (ic.peerRouter === node) return { address: hostPart(ic.edgeAddress), label: name };
+      if (ic.edgeRouter === node) return { address: hostPart(ic.peerAddress), label: name };
       this.fail(`interconnect ${name} joins ${ic.peerRouter} and ${ic.edgeRouter}, not ${node}`, path);
     }
     const mine = this.model.sessions.flatMap((s) =>
-      s.a.node === node ? [bare(s.b.address)] : s.b.node === node ? [bare(s.a.address)] : [],
+      s.a.node === node ? [hostPart(s.b.address)] : s.b.node === node ? [hostPart(s.a.address)] : [],
     );
     if (!mine.includes(name))
       this.fail(

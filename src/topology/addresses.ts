@@ -28,6 +28,11 @@ export function addressAt(prefix: Address4, offset: bigint, length = prefix.subn
   return `${Address4.fromBigInt(prefix.startAddress().bigInt() + offset).address}/${length}`;
 }
 
+/** The address of an interface address with its prefix length: `192.0.2.1/31` → `192.0.2.1`. */
+export function hostPart(address: string): string {
+  return address.split('/')[0]!;
+}
+
 export function overlaps(a: Address4, b: Address4): boolean {
   return a.isInSubnet(b) || b.isInSubnet(a);
 }

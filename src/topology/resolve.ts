@@ -1,6 +1,6 @@
 import type { Address4 } from 'ip-address';
 import { InputError, type SourcePosition } from '../errors.js';
-import { addressAt, networkOf, overlaps, parsePrefix, ranges, SubnetPool } from './addresses.js';
+import { addressAt, networkOf, overlaps, parsePrefix, ranges, SubnetPool, hostPart } from './addresses.js';
 import type { Bfd, BgpSession, Interconnect, LabModel, LabNode, Link, NodeInterface, PeerPrefix } from './model.js';
 import type { InterconnectFile, TopologyFile } from './schema.js';
 
@@ -87,7 +87,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
       const end = (node: string, address: string) => ({
         node,
         asn: nodes.get(node)!.asn!,
-        address: address.split('/')[0]!,
+        address: hostPart(address),
       });
       sessions.push({ id: `${a}~${b}`, kind, a: end(a, addrA), b: end(b, addrB), bfd: null });
     }
@@ -131,13 +131,12 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     ];
     nodes.get(ic.peerRouter)!.interfaces.push(...ifaces(ic.lag.interface, ic.peerAddress));
     nodes.get(ic.edgeRouter)!.interfaces.push(...ifaces(ic.lag.interface, ic.edgeAddress));
-    const ip = (a: string) => a.split('/')[0]!;
     sessions.push({
       id: ic.id,
       kind: 'interconnect',
       interconnect: ic.id,
-      a: { node: ic.peerRouter, asn: file.peer.asn, address: ip(ic.peerAddress) },
-      b: { node: ic.edgeRouter, asn: file.microsoft.asn, address: ip(ic.edgeAddress) },
+      a: { node: ic.peerRouter, asn: file.peer.asn, address: hostPart(ic.peerAddress) },
+      b: { node: ic.edgeRouter, asn: file.microsoft.asn, address: hostPart(ic.edgeAddress) },
       bfd: ic.bfd ?? (file.type === 'voice' ? defaultBfd : null),
     });
   }
@@ -165,7 +164,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   attachHosts(file, prefixes, servicePrefixes, coreName, { claim, addNode, addInterface, links, fail });
 
   const routerIds = new SubnetPool('router ID', ranges.routerIds, 32);
-  for (const node of nodes.values()) if (node.role !== 'host') node.routerId = routerIds.take().address.split('/')[0]!;
+  for (const node of nodes.values()) if (node.role !== 'host') node.routerId = hostPart(routerIds.take().address);
 
   return {
     name: file.name,
@@ -313,7 +312,7 @@ function attachHosts(file: TopologyFile, prefixes: PeerPrefix[], services: strin
     const gateway = addressAt(subnet, 1n);
     const node = ctx.addNode({ name: host, role: 'host', side });
     node.interfaces.push({ name: `e-${router}`, kind: 'p2p', address: addressAt(subnet, 2n) });
-    node.routes.push({ prefix: '0.0.0.0/0', via: gateway.split('/')[0]! });
+    node.routes.push({ prefix: '0.0.0.0/0', via: hostPart(gateway) });
     ctx.addInterface(router, { name: `e-${host}`, kind: 'p2p', address: gateway });
     ctx.links.push({
       id: `${router}~${host}`,

@@ -1,4 +1,5 @@
 import type { Bond, LagDriver } from './types.js';
+import { hostPart } from '../../topology/addresses.js';
 
 /** Environment that keeps one Open vSwitch instance's sockets, database and logs in its node's folder. */
 export function ovsEnv(runDir: string): string[] {
@@ -16,6 +17,18 @@ export function ovsAppctl(runDir: string): string[] {
 /** The bond port of bridge `bond` (the bridge's own internal port is the L3 interface). */
 export function ovsBondPort(bond: string): string {
   return `${bond}-lag`;
+}
+
+/**
+ * A fixed MAC for a bond's L3 port, from its address (unique in a lab): OVS would otherwise pick a new
+ * one whenever it recreates the port (a router restart), and the partner would send to a stale MAC until
+ * its ARP entry expired, which no real router does to its neighbours.
+ */
+export function bondMac(address: string): string {
+  const octets = hostPart(address)
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0'));
+  return ['02', '00', ...octets].join(':');
 }
 
 /**
@@ -62,6 +75,7 @@ export const ovsLag: LagDriver = {
           'bridge',
           b.name,
           'datapath_type=netdev',
+          `other_config:hwaddr=${bondMac(b.address)}`,
           '--',
           'add-bond',
           b.name,
