@@ -42,12 +42,14 @@ function record(): ScenarioRecord {
   const counters = [0, 3000, 6000, 10_000].map((atMs, i) => ({
     atMs: 1000 + atMs,
     node: 'ams-pe1',
-    counters: { 'ams-ic1': { rx: [0, 3000, 3010, 5000][i]!, tx: [0, 3000, 3010, 5000][i]! } },
+    counters: {
+      'ams-ic1': { rx: [0, 3000, 3010, 5000][i]!, tx: [0, 3000, 3010, 5000][i]!, drops: [0, 0, 5, 5][i]! },
+    },
   }));
   const counters2 = [0, 3000, 6000, 10_000].map((atMs, i) => ({
     atMs: 1000 + atMs,
     node: 'ams-pe2',
-    counters: { 'ams-ic2': { rx: [0, 3000, 9000, 11_000][i]!, tx: [0, 3000, 9000, 11_000][i]! } },
+    counters: { 'ams-ic2': { rx: [0, 3000, 9000, 11_000][i]!, tx: [0, 3000, 9000, 11_000][i]!, drops: 0 } },
   }));
   return {
     scenario: 'synthetic',
@@ -222,6 +224,8 @@ test('reports: markdown rows, junit failures with measured against expected, a s
   t.is(attempt.faults[0]!.appliedMs, 3000);
   const ams1 = attempt.interconnects.find((i) => i.id === 'ams/ic1')!;
   t.is(ams1.flaps, 1);
+  t.is(ams1.drops, 5);
+  t.is(attempt.interconnects.find((i) => i.id === 'ams/ic2')!.drops, 0);
   t.true(ams1.availability > 0.6 && ams1.availability < 0.7, `availability ${ams1.availability}`);
   const report: RunReport = {
     schema: runSchema,

@@ -57,11 +57,11 @@ test('a member expired by LACP, and a daemon that stops answering, are events to
   t.deepEqual(diffSnapshots(up, up, 0, 100), []);
 });
 
-test('/proc/net/dev gives packets in and out per interface', (t) => {
+test('/proc/net/dev gives packets in, out and dropped per interface', (t) => {
   const text = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
     lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
-ams-ic1: 1234567   8910    0    0    0     0          0         0  7654321    1112    0    0    0     0       0          0
+ams-ic1: 1234567   8910    0    3    0     0          0         0  7654321    1112    0    4    0     0       0          0
 `;
-  t.deepEqual(parseNetDev(text), { 'ams-ic1': { rx: 8910, tx: 1112 } });
+  t.deepEqual(parseNetDev(text), { 'ams-ic1': { rx: 8910, tx: 1112, drops: 7 } });
 });

@@ -21,11 +21,18 @@ export interface TimelineEvent {
   detail?: string;
 }
 
+/** Packets in, out and dropped (either way) by an interface so far. */
+export interface InterfaceCounters {
+  rx: number;
+  tx: number;
+  drops: number;
+}
+
 /** Packets through a router interface so far (the path traffic takes shows in how these move). */
 export interface CounterSample {
   atMs: number;
   node: string;
-  counters: Record<string, { rx: number; tx: number }>;
+  counters: Record<string, InterfaceCounters>;
 }
 
 export interface Timeline {
@@ -96,14 +103,14 @@ export function diffSnapshots(prev: NodeSnapshot, next: NodeSnapshot, sinceMs: n
   return events;
 }
 
-/** `/proc/net/dev`: packets received and sent per interface. */
-export function parseNetDev(text: string): Record<string, { rx: number; tx: number }> {
-  const counters: Record<string, { rx: number; tx: number }> = {};
+/** `/proc/net/dev`: packets received, sent and dropped per interface. */
+export function parseNetDev(text: string): Record<string, InterfaceCounters> {
+  const counters: Record<string, InterfaceCounters> = {};
   for (const line of text.split('\n').slice(2)) {
     const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
     if (!m) continue;
     const f = m[2]!.trim().split(/\s+/).map(Number);
-    if (m[1] !== 'lo') counters[m[1]!] = { rx: f[1]!, tx: f[9]! };
+    if (m[1] !== 'lo') counters[m[1]!] = { rx: f[1]!, tx: f[9]!, drops: f[3]! + f[11]! };
   }
   return counters;
 }

@@ -129,11 +129,11 @@ function sparkline(rates: InterconnectFigures['rates']): string {
 }
 
 function interconnectTable(ics: InterconnectFigures[]): string {
-  return `<table><tr><th>interconnect</th><th>traffic in/out (pps)</th><th>peak in / out</th><th>BGP availability</th><th>flaps</th><th>routes received</th></tr>
+  return `<table><tr><th>interconnect</th><th>traffic in/out (pps)</th><th>peak in / out</th><th>BGP availability</th><th>flaps</th><th>drops</th><th>routes received</th></tr>
 ${ics
   .map(
     (ic) =>
-      `<tr><td>${esc(ic.id)}</td><td>${sparkline(ic.rates)}</td><td>${Math.max(0, ...ic.rates.map((r) => r[1]))} / ${Math.max(0, ...ic.rates.map((r) => r[2]))}</td><td>${(ic.availability * 100).toFixed(1)}%</td><td>${ic.flaps}</td><td>${ic.routesReceived ?? '-'}</td></tr>`,
+      `<tr><td>${esc(ic.id)}</td><td>${sparkline(ic.rates)}</td><td>${Math.max(0, ...ic.rates.map((r) => r[1]))} / ${Math.max(0, ...ic.rates.map((r) => r[2]))}</td><td>${(ic.availability * 100).toFixed(1)}%</td><td>${ic.flaps}</td><td>${ic.drops}</td><td>${ic.routesReceived ?? '-'}</td></tr>`,
   )
   .join('\n')}</table>`;
 }

@@ -1,3 +1,4 @@
+import { counterGrowth } from '../observe/counters.js';
 import type { TimelineEvent } from '../observe/timeline.js';
 import type { Percentiles } from '../probe/analyze.js';
 import { countedFrom, deadFromStart, type ExpectationResult } from '../scenario/expect.js';
@@ -75,6 +76,8 @@ export interface InterconnectFigures {
   availability: number;
   /** BGP session drops (Established left) on either end. */
   flaps: number;
+  /** Packets the interfaces of the interconnect (LAG and members, both ends) dropped during the run. */
+  drops: number;
   /** Prefixes the peer router had accepted from the edge at the end of the run. */
   routesReceived: number | null;
 }
@@ -111,7 +114,7 @@ export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], 
     })),
     events,
     restoreMs: record.restoreMs ?? null,
-    interconnects: model.interconnects.map((ic) => interconnectFigures(record, ic, rel)),
+    interconnects: model.interconnects.map((ic) => interconnectFigures(model, record, ic, rel)),
     warnings: [...deadFlowWarnings(record), ...queueingWarnings(record)],
   };
 }
@@ -139,6 +142,7 @@ function queueingWarnings(record: ScenarioRecord): string[] {
 }
 
 function interconnectFigures(
+  model: LabModel,
   record: ScenarioRecord,
   ic: LabModel['interconnects'][number],
   rel: (ms: number) => number,
@@ -181,6 +185,26 @@ function interconnectFigures(
     rates,
     availability: span > 0 ? upMs / span : 1,
     flaps: mine.filter((e) => e.from === 'Established').length,
+    drops: [ic.peerRouter, ic.edgeRouter]
+      .flatMap((node) =>
+        model.nodes
+          .find((n) => n.name === node)!
+          .interfaces.filter((i) => i.name === ic.lag.interface || i.bond === ic.lag.interface)
+          .map((i) => [node, i.name] as const),
+      )
+      .reduce(
+        (sum, [node, iface]) =>
+          sum +
+          counterGrowth(
+            record.timeline,
+            node,
+            iface,
+            (c) => c.drops,
+            record.timeline.startedAt,
+            record.timeline.stoppedAt,
+          ),
+        0,
+      ),
     routesReceived: lastRoutes ? Number(lastRoutes.to) || 0 : null,
   };
 }
