@@ -93,4 +93,32 @@ test('steps and expectations that do not fit together are refused', async (t) =>
     /"E-NOPE" is not an ID of the spec/,
   );
   t.regex(await scenarioError(t, oneStep('  - hold: soon')), /steps\.0\.hold: must be a duration/);
+  t.regex(
+    await scenarioError(t, oneStep('  - mark: m', '  - state: { at: m, node: fra-pe1, rejected: [203.0.113.0/26] }')),
+    /expect\.0\.state\.node: rejected is the Microsoft edge's import policy: name an edge router/,
+  );
+});
+
+test('E-POLICY: each rejected prefix names the rule of the edge policy that refuses it, on every type', async (t) => {
+  const rules = async (file: string) => {
+    const { scenario } = await loadScenario(join(root, file));
+    const state = scenario.expect.find((e) => e.id === 'edge-enforces-policy')!;
+    if (state.kind !== 'state') throw new Error('not a state expectation');
+    return Object.fromEntries((state.rejected ?? []).map((r) => [r.prefix, r.rules]));
+  };
+  t.deepEqual(await rules('scenarios/voice-policy.yaml'), {
+    '203.0.113.64/26': ['R-COMMUNITY'],
+    '203.0.113.128/26': ['R-NO-PRIVATE-ASN-IN-PATH'],
+    '203.0.113.192/27': ['R-ASPATH-SMALL-PREFIX'],
+  });
+  t.deepEqual(await rules('scenarios/direct-policy.yaml'), {
+    '203.0.113.128/26': ['R-COMMUNITY'],
+    '203.0.113.192/27': ['R-NO-PRIVATE-ASN-IN-PATH'],
+    '203.0.113.224/27': ['R-ASPATH-SMALL-PREFIX'],
+  });
+  t.deepEqual(await rules('scenarios/ers-policy.yaml'), {
+    '203.0.113.128/26': ['R-ORIGIN-ASN-REGISTERED'],
+    '203.0.113.192/27': ['R-NO-PRIVATE-ASN-IN-PATH'],
+    '203.0.113.224/27': ['R-ASPATH-SMALL-PREFIX'],
+  });
 });

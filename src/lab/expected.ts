@@ -1,5 +1,5 @@
 import { buildIntent } from '../render/intent/build.js';
-import { evaluatePolicy } from '../render/intent/evaluate.js';
+import { denialReasons, evaluatePolicy, type Route } from '../render/intent/evaluate.js';
 import type { RouterIntent } from '../render/intent/types.js';
 import type { LabModel } from '../topology/model.js';
 import { bondsOf } from './lag/types.js';
@@ -42,9 +42,6 @@ function interconnectReceived(
   senderName: string,
 ): number {
   const sender = intents.get(senderName)!;
-  const out = sender.neighbors.find((n) => n.address === addressOf(model, receiver.hostname, senderName))!;
-  const inn = receiver.neighbors.find((n) => n.address === addressOf(model, senderName, receiver.hostname))!;
-  const policy = (intent: RouterIntent, name: string) => intent.policies.find((p) => p.name === name)!;
   const candidates =
     sender.role === 'edge-router'
       ? model.microsoft.servicePrefixes.map((prefix) => ({
@@ -52,13 +49,51 @@ function interconnectReceived(
           asPath: [] as number[],
           communities: [] as string[],
         }))
-      : model.peer.prefixes.map((p) => ({ prefix: p.prefix, asPath: p.asPath, communities: [] as string[] }));
+      : model.peer.prefixes.map(announced);
+  const { onWire, importPolicy } = interconnectPolicies(model, sender, receiver);
   return candidates.filter((route) => {
-    const exported = evaluatePolicy(policy(sender, out.exportPolicy), sender.prefixSets, route);
-    if (!exported) return false;
-    const onWire = { ...exported, asPath: [sender.asn, ...exported.asPath] };
-    return evaluatePolicy(policy(receiver, inn.importPolicy), receiver.prefixSets, onWire) !== undefined;
+    const sent = onWire(route);
+    return sent !== undefined && evaluatePolicy(importPolicy, receiver.prefixSets, sent) !== undefined;
   }).length;
+}
+
+/**
+ * Why the Microsoft edge `edge` does not accept the peer's `prefix` from its interconnect peer router:
+ * the rules of its import policy (the notes of its terms) that the route as sent breaks.
+ */
+export function rejectionReasons(model: LabModel, edge: string, prefix: string): string[] {
+  const ic = model.interconnects.find((i) => i.edgeRouter === edge)!;
+  const [sender, receiver] = [ic.peerRouter, edge].map((n) =>
+    buildIntent(
+      model,
+      model.nodes.find((x) => x.name === n)!,
+    ),
+  );
+  const { onWire, importPolicy } = interconnectPolicies(model, sender!, receiver!);
+  const sent = onWire(announced(model.peer.prefixes.find((p) => p.prefix === prefix)!));
+  return sent ? denialReasons(importPolicy, receiver!.prefixSets, sent) : ['not exported by the peer router'];
+}
+
+/** A peer prefix as its routers originate it. */
+const announced = (p: LabModel['peer']['prefixes'][number]): Route => ({
+  prefix: p.prefix,
+  asPath: p.asPath,
+  communities: [],
+});
+
+/** The sender's export over their interconnect (the route as it arrives), and the receiver's import policy. */
+function interconnectPolicies(model: LabModel, sender: RouterIntent, receiver: RouterIntent) {
+  const out = sender.neighbors.find((n) => n.address === addressOf(model, receiver.hostname, sender.hostname))!;
+  const inn = receiver.neighbors.find((n) => n.address === addressOf(model, sender.hostname, receiver.hostname))!;
+  const policy = (intent: RouterIntent, name: string) => intent.policies.find((p) => p.name === name)!;
+  const exportPolicy = policy(sender, out.exportPolicy);
+  return {
+    onWire: (route: Route): Route | undefined => {
+      const exported = evaluatePolicy(exportPolicy, sender.prefixSets, route);
+      return exported && { ...exported, asPath: [sender.asn, ...exported.asPath] };
+    },
+    importPolicy: policy(receiver, inn.importPolicy),
+  };
 }
 
 /** The session address of `node` as seen by its neighbor `from`. */

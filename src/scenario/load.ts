@@ -1,7 +1,7 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
 import { faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
-import { isPrivateAsn } from '../requirements/asn.js';
+import { rejectionReasons } from '../lab/expected.js';
 import { specIds } from '../requirements/catalog.js';
 import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
@@ -56,8 +56,6 @@ export function durationMs(value: number | string): number {
   const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value)!;
   return Number(amount) * { ms: 1, s: 1000, m: 60_000 }[unit as 'ms' | 's' | 'm'];
 }
-
-/** An interface address without its prefix length: how daemons name their neighbors. */
 
 class Binder {
   private faultNames = new Set<string>();
@@ -225,6 +223,8 @@ class Binder {
     if (s['members-active'] !== undefined && !s.lag) this.fail('members-active needs "lag"', path);
     if ((s.accepted || s.rejected) && this.model.nodes.find((n) => n.name === s.node)?.daemon !== 'frr')
       this.fail('accepted and rejected are read from the BGP table of an FRR router', [...path, 'node']);
+    if (s.rejected && this.model.nodes.find((n) => n.name === s.node)?.role !== 'edge-router')
+      this.fail("rejected is the Microsoft edge's import policy: name an edge router", [...path, 'node']);
     for (const key of ['accepted', 'rejected'] as const)
       s[key]?.forEach((prefix, j) => {
         if (!this.model.peer.prefixes.some((p) => p.prefix === prefix))
@@ -244,25 +244,15 @@ class Binder {
       ...(s.lag ? { lag: this.lag(s.node, s.lag, [...path, 'lag']) } : {}),
       ...(s['members-active'] !== undefined ? { membersActive: s['members-active'] } : {}),
       ...(s.accepted ? { accepted: s.accepted } : {}),
-      ...(s.rejected ? { rejected: s.rejected.map((prefix) => ({ prefix, rules: this.rulesBroken(prefix) })) } : {}),
+      ...(s.rejected
+        ? { rejected: s.rejected.map((prefix) => ({ prefix, rules: rejectionReasons(this.model, s.node, prefix) })) }
+        : {}),
     };
   }
 
   private markNamed(name: string, steps: Step[], path: PropertyKey[]): void {
     const marks = steps.flatMap((st) => (st.kind === 'mark' ? [st.name] : []));
     if (!marks.includes(name)) this.fail(`no mark step named "${name}"; marks: ${marks.join(', ') || '(none)'}`, path);
-  }
-
-  /** The spec rules a peer prefix breaks, as the Microsoft edge enforces them. */
-  private rulesBroken(prefix: string): string[] {
-    const p = this.model.peer.prefixes.find((x) => x.prefix === prefix)!;
-    const length = Number(prefix.split('/')[1]);
-    return [
-      ...(!p.registered ? ['not registered'] : []),
-      ...(this.model.type !== 'ers' && !p.communities.includes('8075:8007') ? ['R-COMMUNITY'] : []),
-      ...(p.asPath.some(isPrivateAsn) ? ['R-NO-PRIVATE-ASN-IN-PATH'] : []),
-      ...(length > 24 && p.asPath.length + 1 >= 4 ? ['R-ASPATH-SMALL-PREFIX'] : []),
-    ];
   }
 
   /** The neighbor address `node` has for a session named by interconnect id or by address. */
