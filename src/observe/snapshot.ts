@@ -69,9 +69,9 @@ async function readLags(lab: Lab, node: string, reader: NodeReader): Promise<Lag
   const bonds = bondsOf(lab.node(node).interfaces);
   if (bonds.length === 0) return [];
   if (lab.lag.kind === 'ovs') {
-    const [bonds, lacp] = await Promise.all([reader.ovs('bond/show'), reader.ovs('lacp/show')]);
-    if (!bonds) return [];
-    return withLacp(parseOvsBondShow(bonds), lacp ? parseOvsLacpShow(lacp) : new Map());
+    const [bondShow, lacpShow] = await Promise.all([reader.ovs('bond/show'), reader.ovs('lacp/show')]);
+    if (!bondShow) return [];
+    return withLacp(parseOvsBondShow(bondShow), lacpShow ? parseOvsLacpShow(lacpShow) : new Map());
   }
   const states = await Promise.all(bonds.map(async (b) => [b.name, await reader.bonding(b.name)] as const));
   return states.flatMap(([name, text]) => (text ? [parseProcBonding(name, text)] : []));

@@ -1,5 +1,5 @@
 import { counterGrowth } from '../observe/counters.js';
-import type { TimelineEvent } from '../observe/timeline.js';
+import type { InterfaceCounters, TimelineEvent } from '../observe/timeline.js';
 import type { Percentiles } from '../probe/analyze.js';
 import { countedFrom, deadFromStart, type ExpectationResult } from '../scenario/expect.js';
 import type { ScenarioRecord } from '../scenario/run.js';
@@ -152,11 +152,10 @@ function interconnectFigures(
   let last = samples[0];
   for (const s of samples) {
     if (!last || s.atMs - last.atMs < 1000) continue;
-    const [a, b] = [last.counters[ic.lag.interface]!, s.counters[ic.lag.interface]!];
     const seconds = (s.atMs - last.atMs) / 1000;
-    // A counter that went down was reset (the interface was recreated): count from zero.
-    const delta = (x: number, y: number) => (y < x ? y : y - x);
-    rates.push([rel(s.atMs), Math.round(delta(a.rx, b.rx) / seconds), Math.round(delta(a.tx, b.tx) / seconds)]);
+    const rate = (count: (c: InterfaceCounters) => number) =>
+      Math.round(counterGrowth(record.timeline, ic.peerRouter, ic.lag.interface, count, last!.atMs, s.atMs) / seconds);
+    rates.push([rel(s.atMs), rate((c) => c.rx), rate((c) => c.tx)]);
     last = s;
   }
   const [edge, peer] = [ic.edgeAddress, ic.peerAddress].map(hostPart);
@@ -185,28 +184,20 @@ function interconnectFigures(
     rates,
     availability: span > 0 ? upMs / span : 1,
     flaps: mine.filter((e) => e.from === 'Established').length,
-    drops: [ic.peerRouter, ic.edgeRouter]
-      .flatMap((node) =>
-        model.nodes
-          .find((n) => n.name === node)!
-          .interfaces.filter((i) => i.name === ic.lag.interface || i.bond === ic.lag.interface)
-          .map((i) => [node, i.name] as const),
-      )
-      .reduce(
-        (sum, [node, iface]) =>
-          sum +
-          counterGrowth(
-            record.timeline,
-            node,
-            iface,
-            (c) => c.drops,
-            record.timeline.startedAt,
-            record.timeline.stoppedAt,
-          ),
-        0,
-      ),
+    drops: interconnectDrops(model, record, ic),
     routesReceived: lastRoutes ? Number(lastRoutes.to) || 0 : null,
   };
+}
+
+/** Packets dropped during the run by the interconnect's interfaces: its LAG and members, at both ends. */
+function interconnectDrops(model: LabModel, record: ScenarioRecord, ic: LabModel['interconnects'][number]): number {
+  const { timeline } = record;
+  let drops = 0;
+  for (const node of [ic.peerRouter, ic.edgeRouter])
+    for (const iface of model.nodes.find((n) => n.name === node)!.interfaces)
+      if (iface.name === ic.lag.interface || iface.bond === ic.lag.interface)
+        drops += counterGrowth(timeline, node, iface.name, (c) => c.drops, timeline.startedAt, timeline.stoppedAt);
+  return drops;
 }
 
 /** min, median, p95, max of each figure over the attempts. */
