@@ -10,7 +10,7 @@ import { labFor, leftovers } from './helpers/labs.js';
 
 // E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
 // Timing and ordering the scenario suite (test/run.e2e.test.ts) does not judge: BFD before BGP, LACP expiry,
-// BIRD crash and restart, BFD-only and one-way loss.
+// BFD-only and one-way loss.
 const name = 'e2e-measure';
 let lab: Lab;
 
