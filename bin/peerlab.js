@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly; tsx is a runtime dependency.
-import { register } from 'tsx/esm/api';
+// The CLI, compiled (npm run build; scripts/setup.sh builds it in a checkout).
+import { main } from '../dist/cli/main.js';
 
-register();
-await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

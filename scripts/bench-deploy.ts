@@ -3,11 +3,11 @@
 // over N runs), and memory per router node once converged. Writes reports/bench-deploy-<time>.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { buildImage } from '../src/runtime/image.js';
+import { buildImage } from '../src/lab/image.js';
 import { createRuntime } from '../src/runtime/select.js';
 import type { RuntimeKind } from '../src/runtime/types.js';
-import { resourceName } from '../src/runtime/types.js';
-import { selectLagDriver } from '../src/lab/lag/select.js';
+import { resourceName } from '../src/runtime/identity.js';
+import { selectLagDriver } from '../src/lab/lag/registry.js';
 import type { Lab } from '../src/lab/lab.js';
 import { startLab } from '../src/lab/up.js';
 import { loadTopology } from '../src/topology/load.js';

@@ -32,5 +32,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The compiled CLI and library (dist/): bin/peerlab.js runs it, no TypeScript at run time.
+npm run --silent build
+
 # The router image (about 75 s offline the first time; tagged by its recipe, so later runs find it).
 ./bin/peerlab.js image build

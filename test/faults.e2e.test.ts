@@ -1,11 +1,12 @@
 import test from 'ava';
-import { runExperiment, type Experiment, type ExperimentOptions } from '../src/faults/experiment.js';
 import { waitConverged } from '../src/lab/converge.js';
 import type { Lab } from '../src/lab/lab.js';
 import { packetsThrough } from '../src/observe/counters.js';
 import type { TimelineEvent } from '../src/observe/timeline.js';
 import { tearDownLab } from '../src/lab/down.js';
 import { createRuntime } from '../src/runtime/select.js';
+import { oneFaultScenario, type OneFaultOptions } from '../src/scenario/one-fault.js';
+import { labTarget, runScenario, type ScenarioRecord } from '../src/scenario/run.js';
 import { labFor, leftovers } from './helpers/labs.js';
 
 // E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
@@ -20,9 +21,17 @@ test.before(async () => {
 
 test.after.always(() => tearDownLab(name, createRuntime('docker')));
 
-async function experiment(t: { log: (...a: string[]) => void }, options: ExperimentOptions): Promise<Experiment> {
-  const x = await runExperiment(lab, { beforeMs: 2000, afterMs: 3000, ...options });
-  t.log(`overloaded before the fault: ${x.overloaded}`);
+/** A fault as `peerlab fault` runs it: a scenario of one fault on the shared runner. */
+type Experiment = ScenarioRecord & { windows: ScenarioRecord['faults'] & { revertedAt: number }[] };
+
+async function experiment(
+  t: { log: (...a: string[]) => void },
+  options: Omit<OneFaultOptions, 'beforeMs' | 'afterMs'>,
+): Promise<Experiment> {
+  const scenario = oneFaultScenario(lab.model, { beforeMs: 2000, afterMs: 3000, ...options });
+  const record = await runScenario(labTarget(lab), scenario);
+  const x = { ...record, windows: record.faults } as Experiment;
+  t.log(`stopped early: ${x.error ?? 'no'}`);
   const start = x.windows[0]!.applyingAt;
   for (const f of x.flows)
     t.log(

@@ -2,7 +2,7 @@ import test from 'ava';
 import { InputError } from '../src/errors.js';
 import { flapFault, injectFault } from '../src/faults/inject.js';
 import { planFault, type FaultStep } from '../src/faults/primitives.js';
-import { ovsLag } from '../src/lab/lag/ovs.js';
+import { ovsLag } from '../src/lab/lag/ovs/index.js';
 import { resolveTarget } from '../src/faults/targets.js';
 import { loadTopology } from '../src/topology/load.js';
 

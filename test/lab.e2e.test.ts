@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { execa } from 'execa';
 import { currentProblems } from '../src/lab/converge.js';
-import { bondMac } from '../src/lab/lag/ovs.js';
+import { bondMac } from '../src/lab/lag/ovs/index.js';
 import { ReadinessError } from '../src/lab/readiness.js';
 import { hostPart } from '../src/topology/addresses.js';
 import { labFor, leftovers } from './helpers/labs.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { kernelLag } from '../src/lab/lag/kernel.js';
-import { ovsLag } from '../src/lab/lag/ovs.js';
-import { selectLagDriver } from '../src/lab/lag/select.js';
+import { kernelLag } from '../src/lab/lag/kernel/index.js';
+import { ovsLag } from '../src/lab/lag/ovs/index.js';
+import { selectLagDriver } from '../src/lab/lag/registry.js';
 import type { Runner } from '../src/util/run.js';
 
 const bonds = [{ name: 'ams-ic1', address: '198.51.100.1/31', members: ['ams-ic1-m1', 'ams-ic1-m2'] }];

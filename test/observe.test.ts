@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { parseBirdBfdSessions, parseBirdProtocols } from '../src/observe/bird.js';
-import { parseFrrBfdPeers, parseFrrBgpSummary } from '../src/observe/frr.js';
-import { parseOvsBondShow, parseOvsLacpShow, parseProcBonding, withLacp } from '../src/observe/lag.js';
+import { parseBirdBfdSessions, parseBirdProtocols } from '../src/daemons/bird/parse.js';
+import { parseFrrBfdPeers, parseFrrBgpSummary } from '../src/daemons/frr/parse.js';
+import { parseProcBonding } from '../src/lab/lag/kernel/parse.js';
+import { parseOvsBondShow, parseOvsLacpShow, withLacp } from '../src/lab/lag/ovs/parse.js';
 import { root } from './helpers/reference.js';
 
 // Captured from a maps-voice lab (ams-pe1 BIRD, ams-msee1 FRR, OVS LAGs), healthy and with both ams/ic1 members down.

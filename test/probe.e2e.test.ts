@@ -1,7 +1,6 @@
 import test from 'ava';
 import { NetnsRuntime } from '../src/runtime/netns.js';
-import { resourceName } from '../src/runtime/types.js';
-import { labDir } from '../src/lab/state.js';
+import { labDir, resourceName } from '../src/runtime/identity.js';
 import { probePort, type FlowPlan } from '../src/probe/flows.js';
 import { analyzeCapture, startProbe } from '../src/probe/probe.js';
 import { runCommand } from '../src/util/run.js';

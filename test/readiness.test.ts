@@ -2,7 +2,7 @@ import test from 'ava';
 import { expectedState } from '../src/lab/expected.js';
 import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil } from '../src/lab/readiness.js';
 import type { Clock } from '../src/util/clock.js';
-import type { NodeSnapshot } from '../src/observe/types.js';
+import type { NodeSnapshot } from '../src/lab/snapshot.js';
 import { loadTopology } from '../src/topology/load.js';
 
 test('expected state: peer routers receive the 280 service prefixes, the edge accepts only what passes its policy', async (t) => {

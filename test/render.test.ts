@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { renderFrrPolicies, privateAsnRegex } from '../src/render/frr/policy.js';
+import { renderFrrPolicies, privateAsnRegex } from '../src/daemons/frr/render/policy.js';
 import { renderLab } from '../src/render/render.js';
 import { validateConfig } from '../src/render/validate.js';
-import { classifyAsn } from '../src/requirements/asn.js';
+import { classifyAsn } from '../src/topology/asn.js';
 import { loadTopology } from '../src/topology/load.js';
 import { fixtures } from './helpers/fixtures.js';
 import { goldenDir, referenceTopologies } from './helpers/reference.js';

@@ -1,11 +1,11 @@
 import test from 'ava';
 import type { FlowStats } from '../src/probe/analyze.js';
 import type { FlowPlan } from '../src/probe/flows.js';
-import { toAttempt, runSchema, summarizeFigures, type RunReport } from '../src/report/model.js';
+import { toAttempt, runSchema, summarizeFigures, type RunReport } from '../src/scenario/results.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import { judgeScenario } from '../src/scenario/expect.js';
+import { judgeScenario } from '../src/scenario/expectations/index.js';
 import type { Expectation, ExpectationBody } from '../src/scenario/model.js';
 import type { ScenarioRecord } from '../src/scenario/run.js';
 import { loadTopology } from '../src/topology/load.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { classifyAsn, type AsnClass } from '../src/requirements/asn.js';
+import { classifyAsn, type AsnClass } from '../src/topology/asn.js';
 import { ruleIds, rules } from '../src/requirements/catalog.js';
 import { checkRequirements } from '../src/requirements/check.js';
 import { resolveTopology } from '../src/topology/resolve.js';

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
-import type { RunReport } from '../src/report/model.js';
+import type { RunReport } from '../src/scenario/results.js';
 import { leftovers } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { diffSnapshots, parseNetDev } from '../src/observe/timeline.js';
-import type { NodeSnapshot } from '../src/observe/types.js';
+import type { NodeSnapshot } from '../src/lab/snapshot.js';
 
 const up: NodeSnapshot = {
   node: 'ams-pe1',

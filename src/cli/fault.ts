@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { InputError, InterruptedError } from '../errors.js';
-import { runExperiment } from '../faults/experiment.js';
-import { formatExperiment } from '../faults/format.js';
+import { InputError, InterruptedError, LabError } from '../errors.js';
 import { faultKinds, type FaultKind } from '../faults/primitives.js';
 import { openLab } from '../lab/open.js';
+import { formatFaultRun } from '../report/fault.js';
+import { oneFaultScenario } from '../scenario/one-fault.js';
+import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
+import { oneOf } from './options.js';
+import { onInterrupt } from './signals.js';
 
 const seconds = (option: string, value: string) => {
   const n = Number(value);
@@ -43,44 +46,48 @@ export function registerFault(program: Command): void {
     .option('--hold <seconds>', 'how long the fault stays applied', '5')
     .option('--before <seconds>', 'probe traffic before the fault', '2')
     .option('--after <seconds>', 'probe traffic after the revert', '3')
-    .option('--rate <pps>', 'packets per second per flow (default 1000; 500 on Open vSwitch LAGs)')
+    .option('--rate <pps>', "packets per second per flow (default: the LAG driver's, 1000 kernel, 500 ovs)")
     .option('--flows-per-pair <n>', 'flows per host pair and direction (different source ports)', '2')
     .option('--flap <n>', 'repeat the fault n times (flap)')
     .option('--period <seconds>', 'with --flap: from one failure to the next', '10')
     .option('--direction <dir>', 'one-way-loss: to-microsoft | to-peer')
     .option('--scope <scope>', 'site-down: interconnects | routers')
-    .option('--json <file>', 'also write the experiment as JSON')
+    .option('--json <file>', 'also write the run as run.json (peerlab report renders it)')
     .action(async (kind: string, target: string, o: FaultCliOptions) => {
       if (!faultKinds.includes(kind as FaultKind))
         throw new InputError(`unknown fault "${kind}"; faults: ${faultKinds.join(', ')}`);
-      if (o.direction && !['to-microsoft', 'to-peer'].includes(o.direction))
-        throw new InputError(`--direction must be to-microsoft or to-peer (got "${o.direction}")`);
-      if (o.scope && !['interconnects', 'routers'].includes(o.scope))
-        throw new InputError(`--scope must be interconnects or routers (got "${o.scope}")`);
+      const direction = o.direction
+        ? oneOf('--direction', o.direction, ['to-microsoft', 'to-peer'] as const)
+        : undefined;
+      const scope = o.scope ? oneOf('--scope', o.scope, ['interconnects', 'routers'] as const) : undefined;
       const lab = await openLab(o.lab);
-      const abort = new AbortController();
-      const onSignal = () => abort.abort(new InterruptedError('interrupted; the fault was reverted'));
-      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      const scenario = oneFaultScenario(lab.model, {
+        kind: kind as FaultKind,
+        target,
+        holdMs: seconds('--hold', o.hold),
+        beforeMs: seconds('--before', o.before),
+        afterMs: seconds('--after', o.after),
+        probe: {
+          ...(o.rate ? { rate: count('--rate', o.rate) } : {}),
+          perPair: count('--flows-per-pair', o.flowsPerPair),
+        },
+        ...(o.flap ? { flap: { count: count('--flap', o.flap), periodMs: seconds('--period', o.period) } } : {}),
+        ...(direction ? { direction } : {}),
+        ...(scope ? { scope } : {}),
+      });
+      const report = newRunReport(lab.runtime.kind, lab.lag.kind);
+      report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });
+      await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the fault was reverted'));
       try {
-        const x = await runExperiment(lab, {
-          kind: kind as FaultKind,
-          target,
-          holdMs: seconds('--hold', o.hold),
-          beforeMs: seconds('--before', o.before),
-          afterMs: seconds('--after', o.after),
-          flows: {
-            ...(o.rate ? { rate: count('--rate', o.rate) } : {}),
-            perPair: count('--flows-per-pair', o.flowsPerPair),
-          },
-          ...(o.flap ? { flap: { count: count('--flap', o.flap), periodMs: seconds('--period', o.period) } } : {}),
-          ...(o.direction ? { direction: o.direction as 'to-microsoft' | 'to-peer' } : {}),
-          ...(o.scope ? { scope: o.scope as 'interconnects' | 'routers' } : {}),
-          signal: abort.signal,
-        });
-        console.log(formatExperiment(x));
-        if (o.json) await writeFile(o.json, JSON.stringify(x, null, 2));
-      } finally {
-        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        await runOnLab(lab, [scenario], report, { signal: interrupt.signal });
+      } catch (error) {
+        settleRun(report, error, interrupt.signal);
       }
+      finishRun(report, 1);
+      const attempt = report.scenarios[0]?.attempts[0];
+      if (attempt) console.log(formatFaultRun(scenario.name, attempt));
+      if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
+      if (report.interrupted) throw interrupt.signal.reason as Error;
+      if (report.error) throw new LabError(report.error);
     });
 }

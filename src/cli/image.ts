@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { buildImage, imageTag } from '../runtime/image.js';
+import { buildImage, imageTag } from '../lab/image.js';
 
 export function registerImage(program: Command): void {
   const image = program.command('image').description('the router image (FRR, BIRD, Open vSwitch, iproute2, nftables)');

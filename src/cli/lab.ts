@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { buildImage } from '../runtime/image.js';
+import { buildImage } from '../lab/image.js';
+import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
+import { openLab, tearDownAll } from '../lab/open.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
-import { selectLagDriver } from '../lab/lag/select.js';
-import type { LagDriverKind } from '../lab/lag/types.js';
-import { openLab, tearDownAll } from '../lab/open.js';
 import { labStatus, formatStatus } from '../lab/status.js';
 import { startLab } from '../lab/up.js';
 import { loadTopology } from '../topology/load.js';
 import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
+import { onInterrupt } from './signals.js';
 
 export function registerLab(program: Command): void {
   program
@@ -18,8 +18,8 @@ export function registerLab(program: Command): void {
     .description('bring a topology up as a lab of real routers and wait until it has converged')
     .argument('<topology>', 'topology YAML file')
     .option('--name <name>', 'lab name (default: the topology name)')
-    .option('--runtime <runtime>', 'docker | netns', 'docker')
-    .option('--lag-driver <driver>', 'auto | kernel | ovs (auto: kernel bonding when the host has it)', 'auto')
+    .option('--runtime <runtime>', runtimeKinds.join(' | '), 'docker')
+    .option('--lag-driver <driver>', `${lagDriverChoices.join(' | ')} (auto: the first this host can run)`, 'auto')
     .option('--timeout <seconds>', 'how long to wait for convergence', '180')
     .option('--keep', 'leave a lab that did not converge running, for inspection')
     .action(
@@ -28,7 +28,7 @@ export function registerLab(program: Command): void {
         options: { name?: string; runtime: string; lagDriver: string; timeout: string; keep?: boolean },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
-        const lagChoice = oneOf('--lag-driver', options.lagDriver, ['auto', 'kernel', 'ovs'] as const);
+        const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
         const timeout = Number(options.timeout);
         if (!Number.isFinite(timeout) || timeout <= 0)
           throw new InputError(`--timeout must be a number of seconds (got "${options.timeout}")`);
@@ -40,28 +40,22 @@ export function registerLab(program: Command): void {
           progress('router image');
           await buildImage({ log: progress });
         }
-        const lag = await selectLagDriver(lagChoice as LagDriverKind | 'auto');
-        const abort = new AbortController();
-        const onSignal = () => abort.abort(new InterruptedError('interrupted; the lab was torn down'));
-        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-        try {
-          const start = performance.now();
-          const lab = await startLab(model, {
-            ...(options.name ? { name: options.name } : {}),
-            runtime,
-            lag,
-            progress,
-            signal: abort.signal,
-            timeoutMs: timeout * 1000,
-            ...(options.keep ? { keep: true } : {}),
-          });
-          progress('done');
-          console.log(
-            `lab ${lab.name} converged in ${((performance.now() - start) / 1000).toFixed(1)} s (${kind}, ${lag.kind} LAGs); peerlab down ${lab.name} removes it`,
-          );
-        } finally {
-          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-        }
+        const lag = await selectLagDriver(lagChoice);
+        await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the lab was torn down'));
+        const start = performance.now();
+        const lab = await startLab(model, {
+          ...(options.name ? { name: options.name } : {}),
+          runtime,
+          lag,
+          progress,
+          signal: interrupt.signal,
+          timeoutMs: timeout * 1000,
+          ...(options.keep ? { keep: true } : {}),
+        });
+        progress('done');
+        console.log(
+          `lab ${lab.name} converged in ${((performance.now() - start) / 1000).toFixed(1)} s (${kind}, ${lag.kind} LAGs); peerlab down ${lab.name} removes it`,
+        );
       },
     );
 

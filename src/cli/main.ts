@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { PeerlabError } from '../errors.js';
+import { exitCodes, PeerlabError } from '../errors.js';
 import { registerCheck } from './check.js';
 import { registerFault } from './fault.js';
 import { registerImage } from './image.js';
@@ -9,7 +9,7 @@ import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTopology } from './topology.js';
 
-/** Exit codes: 0 ok, 1 a requirement or expectation failed, 2 bad input, 70 internal error (a bug), 130 interrupted. */
+/** Run the CLI on `argv` (without node and the script); resolves to the exit code (see `exitCodes`). */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('peerlab')
     .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
@@ -27,14 +27,12 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : exitCodes.input;
     if (error instanceof PeerlabError) {
       console.error(`peerlab: ${error.message}`);
       return error.exitCode;
     }
     console.error('peerlab: internal error (please report it):', error);
-    return 70;
+    return exitCodes.internal;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -2,15 +2,16 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { selectLagDriver } from '../lab/lag/select.js';
+import { buildImage } from '../lab/image.js';
+import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { writeReports } from '../report/write.js';
-import { buildImage } from '../runtime/image.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadScenario } from '../scenario/load.js';
 import { runSuite } from '../scenario/suite.js';
 import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
+import { onInterrupt } from './signals.js';
 
 /** Scenario files named on the command line: files as given, folders as their *.yaml, sorted. */
 export async function scenarioFiles(args: string[]): Promise<string[]> {
@@ -38,8 +39,8 @@ export function registerRun(program: Command): void {
       'run scenarios on real labs (each topology brought up once) and write reports; exit 1 if an expectation fails',
     )
     .argument('<scenarios...>', 'scenario files or folders of them')
-    .option('--runtime <runtime>', 'docker | netns', 'docker')
-    .option('--lag-driver <driver>', 'auto | kernel | ovs', 'auto')
+    .option('--runtime <runtime>', runtimeKinds.join(' | '), 'docker')
+    .option('--lag-driver <driver>', lagDriverChoices.join(' | '), 'auto')
     .option('--repeat <n>', 'run each scenario n times; reports give min/median/p95/max', '1')
     .option('--report-dir <dir>', 'where to write the reports (default: reports/<time>)')
     .option('--keep-lab', 'leave the labs running afterwards')
@@ -49,7 +50,7 @@ export function registerRun(program: Command): void {
         options: { runtime: string; lagDriver: string; repeat: string; reportDir?: string; keepLab?: boolean },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
-        const lagChoice = oneOf('--lag-driver', options.lagDriver, ['auto', 'kernel', 'ovs'] as const);
+        const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
         const repeat = Number(options.repeat);
         if (!Number.isInteger(repeat) || repeat < 1)
           throw new InputError(`--repeat must be a whole number >= 1 (got "${options.repeat}")`);
@@ -62,34 +63,26 @@ export function registerRun(program: Command): void {
           await buildImage({ log: progress });
         }
         const lag = await selectLagDriver(lagChoice);
-        const abort = new AbortController();
-        // `on`, not `once`: a second Ctrl-C while the labs are torn down must not kill the process half-way.
-        const onSignal = () => {
-          if (!abort.signal.aborted) progress('interrupted: reverting faults and tearing the labs down');
-          abort.abort(new InterruptedError('interrupted; the labs were torn down'));
-        };
-        process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-        try {
-          const report = await runSuite(loaded, {
-            runtime,
-            lag,
-            repeat,
-            signal: abort.signal,
-            progress,
-            ...(options.keepLab ? { keepLab: true } : {}),
-          });
-          const dir =
-            options.reportDir ?? join('reports', report.startedAt.replace(/[:.]/g, '').replace(/\d{3}Z$/, 'Z'));
-          const files = await writeReports(report, dir);
-          progress('done');
-          for (const s of report.scenarios) console.log(`${s.passed ? 'pass' : 'FAIL'}  ${s.name}`);
-          console.log(`reports: ${files.join(', ')}`);
-          if (report.interrupted) throw abort.signal.reason as Error;
-          if (report.error) console.error(`the run stopped: ${report.error}`);
-          if (!report.passed) process.exitCode = 1;
-        } finally {
-          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-        }
+        await using interrupt = onInterrupt(
+          () => new InterruptedError('interrupted; the labs were torn down'),
+          () => progress('interrupted: reverting faults and tearing the labs down'),
+        );
+        const report = await runSuite(loaded, {
+          runtime,
+          lag,
+          repeat,
+          signal: interrupt.signal,
+          progress,
+          ...(options.keepLab ? { keepLab: true } : {}),
+        });
+        const dir = options.reportDir ?? join('reports', report.startedAt.replace(/[:.]/g, '').replace(/\d{3}Z$/, 'Z'));
+        const files = await writeReports(report, dir);
+        progress('done');
+        for (const s of report.scenarios) console.log(`${s.passed ? 'pass' : 'FAIL'}  ${s.name}`);
+        console.log(`reports: ${files.join(', ')}`);
+        if (report.interrupted) throw interrupt.signal.reason as Error;
+        if (report.error) console.error(`the run stopped: ${report.error}`);
+        if (!report.passed) process.exitCode = 1;
       },
     );
 }

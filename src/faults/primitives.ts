@@ -1,12 +1,6 @@
 import { InputError } from '../errors.js';
-import {
-  birdStartCommand,
-  frrApplyCommand,
-  frrDaemons,
-  frrRunDir,
-  frrStartCommands,
-  type NodeDirs,
-} from '../lab/daemons.js';
+import { daemonDriver } from '../daemons/registry.js';
+import type { NodeDirs } from '../daemons/types.js';
 import { bondsOf, type LagDriver } from '../lab/lag/types.js';
 import type { Interconnect, LabModel, LabNode, Link } from '../topology/model.js';
 import { resolveTarget, type FaultTarget } from './targets.js';
@@ -108,7 +102,12 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
         const node = model.nodes.find((n) => n.name === target.node)!;
         return kind === 'router-kill'
           ? [routerKill(node, options.dirs(node.name), options.lag)]
-          : [daemonCrash(model, target.node, options.dirs(target.node))];
+          : [
+              daemonCrash(
+                model.nodes.find((n) => n.name === target.node)!,
+                options.dirs(target.node),
+              ),
+            ];
       }
       case 'metro':
         if (options.scope === 'routers') {
@@ -199,58 +198,28 @@ function egressDrop(node: string, table: string, ifaces: string[], match: string
 }
 
 /**
- * A dead router: every daemon of the node (routing and the LAG's userspace switch) is SIGKILLed and
+ * A dead router: every daemon of the node (routing, and what its LAG driver runs) is SIGKILLed and
  * every link loses carrier, as the neighbours of a killed container see it. The node keeps its
  * namespace, so the revert brings the links up, rebuilds the LAGs and restarts the daemons with the
  * configs they had.
  */
 function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
   const links = node.interfaces.filter((i) => i.kind !== 'bond').map((i) => i.name);
-  const ovs = `${dirs.run}/ovs`;
-  const pidFiles =
-    node.daemon === 'bird' ? [`${dirs.run}/bird.pid`] : frrDaemons.map((d) => `${frrRunDir(dirs)}/${d}.pid`);
-  const lagPids = lag.kind === 'ovs' ? [`${ovs}/ovs-vswitchd.pid`, `${ovs}/ovsdb-server.pid`] : [];
+  const daemon = daemonDriver(node.daemon!);
   const bonds = bondsOf(node.interfaces);
   return {
     node: node.name,
     netOnly: false,
-    apply: [
-      ...[...pidFiles, ...lagPids].map((f) => ['pkill', '-KILL', '-F', f]),
-      // OVS's userspace bridge ports are persistent taps that outlive ovs-vswitchd, addresses and all.
-      ...(lag.kind === 'ovs' ? bonds.map((b) => ['ip', 'link', 'del', b.name]) : []),
-      ...links.map((i) => ['ip', 'link', 'set', i, 'down']),
-    ],
+    apply: [...daemon.kill(dirs), ...lag.kill(bonds, dirs.run), ...links.map((i) => ['ip', 'link', 'set', i, 'down'])],
     revert: [
       ...links.map((i) => ['ip', 'link', 'set', i, 'up']),
-      ...(lag.kind === 'ovs' && bonds.length ? [['rm', '-rf', ovs]] : []),
-      ...(lag.kind === 'ovs' ? lag.setup(bonds, dirs.run) : []),
-      ...(node.daemon === 'bird'
-        ? [birdStartCommand(dirs)]
-        : [...frrStartCommands(dirs), ['sleep', '1'], frrApplyCommand(dirs)]),
+      ...lag.restore(bonds, dirs.run),
+      ...daemon.restart(dirs),
     ],
   };
 }
 
-/** SIGKILL the BGP daemon by its pid file (never by name: netns labs share the host's process table). */
-function daemonCrash(model: LabModel, node: string, dirs: NodeDirs): FaultStep {
-  const daemon = model.nodes.find((n) => n.name === node)!.daemon;
-  if (daemon === 'bird') {
-    return {
-      node,
-      netOnly: false,
-      apply: [['pkill', '-KILL', '-F', `${dirs.run}/bird.pid`]],
-      revert: [birdStartCommand(dirs)],
-    };
-  }
-  const instance = dirs.frrInstance ? ['-N', dirs.frrInstance] : [];
-  return {
-    node,
-    netOnly: false,
-    apply: [['pkill', '-KILL', '-F', `${frrRunDir(dirs)}/bgpd.pid`]],
-    revert: [
-      ['/usr/lib/frr/bgpd', '-d', '-f', '/dev/null', '-A', '127.0.0.1', '-P', '0', ...instance],
-      ['sleep', '1'],
-      frrApplyCommand(dirs),
-    ],
-  };
+/** Kill the BGP daemon alone, the way its driver knows, and start it again with the same config. */
+function daemonCrash(node: LabNode, dirs: NodeDirs): FaultStep {
+  return { node: node.name, netOnly: false, ...daemonDriver(node.daemon!).crashBgp(dirs) };
 }

@@ -1,17 +1,18 @@
-import { snapshotNode, socketReader, type NodeReader } from '../observe/snapshot.js';
+import type { NodeAccess } from '../daemons/types.js';
 import type { Clock } from '../util/clock.js';
 import { expectedState, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
+import { snapshotNode, socketAccess } from './snapshot.js';
 
 async function stateProblems(
   lab: Lab,
   expected: ExpectedNode[],
-  reader?: (node: string) => Promise<NodeReader>,
+  access?: (node: string) => Promise<NodeAccess>,
 ): Promise<string[]> {
   const snapshots = new Map(
     await Promise.all(
-      expected.map(async (e) => [e.node, await snapshotNode(lab, e.node, reader && (await reader(e.node)))] as const),
+      expected.map(async (e) => [e.node, await snapshotNode(lab, e.node, access && (await access(e.node)))] as const),
     ),
   );
   return readinessProblems(expected, snapshots);
@@ -56,10 +57,10 @@ export function waitControlPlane(
   options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
   const expected = expectedState(lab.model);
-  const readers = new Map<string, Promise<NodeReader>>();
-  const reader = (node: string) => {
-    if (!readers.has(node)) readers.set(node, socketReader(lab, node));
-    return readers.get(node)!;
+  const accesses = new Map<string, Promise<NodeAccess>>();
+  const access = (node: string) => {
+    if (!accesses.has(node)) accesses.set(node, socketAccess(lab, node));
+    return accesses.get(node)!;
   };
-  return waitUntil(lab.name, () => stateProblems(lab, expected, reader), { intervalMs: 250, ...options });
+  return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...options });
 }

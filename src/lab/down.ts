@@ -1,8 +1,7 @@
 import type { Runtime } from '../runtime/types.js';
 import { runCommand, type Runner } from '../util/run.js';
-import { agentMarker } from '../probe/probe.js';
+import { agentMarker, vethPrefix } from '../runtime/identity.js';
 import { removeLabDir } from './state.js';
-import { vethPrefix } from './wire.js';
 
 /** Remove everything a lab made: its nodes, host-side veths left by an interrupted wiring, its files. */
 export async function tearDownLab(lab: string, runtime: Runtime, run: Runner = runCommand): Promise<void> {

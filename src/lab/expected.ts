@@ -1,6 +1,6 @@
-import { buildIntent } from '../render/intent/build.js';
-import { denialReasons, evaluatePolicy, type Route } from '../render/intent/evaluate.js';
-import type { RouterIntent } from '../render/intent/types.js';
+import type { RouterIntent } from '../daemons/intent.js';
+import { buildIntent } from '../intent/build.js';
+import { denialReasons, evaluatePolicy, type Route } from '../intent/evaluate.js';
 import type { LabModel } from '../topology/model.js';
 import { bondsOf } from './lag/types.js';
 

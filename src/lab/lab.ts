@@ -1,9 +1,11 @@
+import { daemonDriver } from '../daemons/registry.js';
+import type { DaemonDriver, NodeDirs } from '../daemons/types.js';
+import { LabError } from '../errors.js';
+import { nodeHostDir } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
-import type { NodeDirs } from './daemons.js';
 import type { LagDriver } from './lag/types.js';
-import { nodeHostDir } from './state.js';
 
 /** A running lab: its model, where its nodes live, and how to reach them. Disposing it tears it down. */
 export class Lab implements AsyncDisposable {
@@ -17,14 +19,21 @@ export class Lab implements AsyncDisposable {
 
   node(name: string): LabNode {
     const node = this.model.nodes.find((n) => n.name === name);
-    if (!node) throw new Error(`no node ${name} in lab ${this.name}`);
+    if (!node) throw new LabError(`no node ${name} in lab ${this.name}`);
     return node;
+  }
+
+  /** The daemon driver of a router. */
+  daemon(node: string): DaemonDriver {
+    const daemon = this.node(node).daemon;
+    if (!daemon) throw new LabError(`${node} in lab ${this.name} runs no routing daemon`);
+    return daemonDriver(daemon);
   }
 
   dirs(node: string): NodeDirs {
     const dir = this.runtime.nodeDir(this.name, node, nodeHostDir(this.name, node));
-    const instance = this.runtime.frrInstance(this.name, node);
-    return { dir, run: `${dir}/run`, ...(instance ? { frrInstance: instance } : {}) };
+    const pathspace = this.runtime.pathspace(this.name, node);
+    return { dir, run: `${dir}/run`, ...(pathspace ? { pathspace } : {}) };
   }
 
   exec(node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {

@@ -1,9 +1,8 @@
-import { PeerlabError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { tearDownLab } from './down.js';
-import { kernelLag } from './lag/kernel.js';
-import { ovsLag } from './lag/ovs.js';
 import { Lab } from './lab.js';
+import { lagDriver } from './lag/registry.js';
 import { listLabStates, readLabState } from './state.js';
 
 /** A running lab from its state file, for status, exec and down from another process. */
@@ -11,15 +10,13 @@ export async function openLab(name?: string): Promise<Lab> {
   const labs = await listLabStates();
   const chosen = name ?? (labs.length === 1 ? labs[0] : undefined);
   if (!chosen) {
-    throw new PeerlabError(
+    throw new InputError(
       labs.length ? `several labs are running (${labs.join(', ')}); name one with --lab` : 'no lab is running',
     );
   }
   const state = await readLabState(chosen);
   const runtime = createRuntime(state.runtime);
-  return new Lab(state.name, state.model, runtime, state.lagDriver === 'kernel' ? kernelLag : ovsLag, () =>
-    tearDownLab(state.name, runtime),
-  );
+  return new Lab(state.name, state.model, runtime, lagDriver(state.lagDriver), () => tearDownLab(state.name, runtime));
 }
 
 /** Every lab with resources in any runtime or a state folder, crashed runs included. */

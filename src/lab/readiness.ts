@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../util/clock.js';
 import { PeerlabError } from '../errors.js';
 import type { LabModel } from '../topology/model.js';
-import type { NodeSnapshot } from '../observe/types.js';
+import type { NodeSnapshot } from './snapshot.js';
 import type { ExpectedNode } from './expected.js';
 import { hostPart } from '../topology/addresses.js';
 

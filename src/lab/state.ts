@@ -1,23 +1,17 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PeerlabError } from '../errors.js';
-import type { LabModel } from '../topology/model.js';
+import { InputError } from '../errors.js';
+import { labDir, stateRoot } from '../runtime/identity.js';
 import type { RuntimeKind } from '../runtime/types.js';
-import type { LagDriverKind } from './lag/types.js';
-
-/** Every lab keeps its files (configs, sockets, logs, state) under this folder, one subfolder per node. */
-export const stateRoot = process.env.PEERLAB_STATE_DIR ?? '/run/peerlab';
+import type { LabModel } from '../topology/model.js';
 
 export interface LabState {
   name: string;
   runtime: RuntimeKind;
-  lagDriver: LagDriverKind;
+  lagDriver: string;
   createdAt: string;
   model: LabModel;
 }
-
-export const labDir = (lab: string) => join(stateRoot, lab);
-export const nodeHostDir = (lab: string, node: string) => join(stateRoot, lab, node);
 
 export async function writeLabState(state: LabState): Promise<void> {
   await mkdir(labDir(state.name), { recursive: true });
@@ -29,9 +23,14 @@ export async function readLabState(lab: string): Promise<LabState> {
     return JSON.parse(await readFile(join(labDir(lab), 'lab.json'), 'utf8')) as LabState;
   } catch (cause) {
     const known = await listLabStates();
-    throw new PeerlabError(`no lab named "${lab}"${known.length ? `; running: ${known.join(', ')}` : ' is running'}`, {
-      cause,
-    });
+    throw new InputError(
+      `no lab named "${lab}"${known.length ? `; running: ${known.join(', ')}` : ' is running'}`,
+      undefined,
+      undefined,
+      {
+        cause,
+      },
+    );
   }
 }
 

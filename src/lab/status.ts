@@ -1,5 +1,4 @@
-import { snapshotNode } from '../observe/snapshot.js';
-import type { NodeSnapshot } from '../observe/types.js';
+import { snapshotNode, type NodeSnapshot } from './snapshot.js';
 import { formatTable } from '../util/table.js';
 import { currentProblems } from './converge.js';
 import type { Lab } from './lab.js';

@@ -1,17 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, PeerlabError } from '../errors.js';
+import type { DaemonStart } from '../daemons/types.js';
+import { InputError, LabError } from '../errors.js';
 import { renderLab } from '../render/render.js';
+import { checkLabName, labDir, nodeHostDir } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { runCommand, type Runner } from '../util/run.js';
-import { birdStartCommand, frrApplyCommand, frrStartCommands, hostCommands, vtysh } from './daemons.js';
 import { waitConverged, waitLagsNegotiated } from './converge.js';
 import { tearDownLab } from './down.js';
+import { imageTag } from './image.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
-import { labDir, nodeHostDir, writeLabState } from './state.js';
-import { hostWiringBatch, nodeWiringCommands } from './wire.js';
+import { writeLabState } from './state.js';
+import { hostCommands, hostWiringBatch, nodeWiringCommands } from './wire.js';
 
 export interface UpOptions {
   name?: string;
@@ -27,16 +29,12 @@ export interface UpOptions {
   run?: Runner;
 }
 
-const labName = /^[a-z][a-z0-9-]{0,30}$/;
-
 /** Create every node, wire the links, bond the LAGs and start the daemons. Tears down what it made if any step fails. */
 export async function startLab(model: LabModel, options: UpOptions): Promise<Lab> {
-  const name = options.name ?? model.name;
-  if (!labName.test(name))
-    throw new InputError(`lab name "${name}" must match ${labName} (it prefixes container and namespace names)`);
+  const name = checkLabName(options.name ?? model.name);
   const { runtime } = options;
   if ((await runtime.listLabs()).includes(name)) {
-    throw new PeerlabError(`lab "${name}" already exists; remove it with: peerlab down ${name}`);
+    throw new InputError(`lab "${name}" already exists; remove it with: peerlab down ${name}`);
   }
   const lab = new Lab(name, model, runtime, options.lag, () => tearDownLab(name, runtime));
   const step = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
@@ -47,7 +45,7 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
   try {
     await step('writing configs', () => writeConfigs(lab));
     await step('creating nodes', () =>
-      Promise.all(model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name)))),
+      Promise.all(model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name), imageTag))),
     );
     await step('wiring links', () => wire(lab, options.run ?? runCommand));
     await step('bonding LAGs', () => Promise.all(model.nodes.map((n) => wireAndBond(lab, n))));
@@ -105,20 +103,27 @@ async function wireAndBond(lab: Lab, node: LabNode): Promise<void> {
   await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run));
 }
 
+/** The driver's start commands, then (when it has a readiness check) a poll until the daemons answer, then the config. */
 async function startDaemons(lab: Lab, node: LabNode): Promise<void> {
   if (node.role === 'host') return;
-  const dirs = lab.dirs(node.name);
-  if (node.daemon === 'bird') return runAll(lab, node.name, [birdStartCommand(dirs)]);
-  await runAll(lab, node.name, frrStartCommands(dirs));
-  await waitForVtysh(lab, node.name);
-  await lab.exec(node.name, frrApplyCommand(dirs));
+  const driver = lab.daemon(node.name);
+  const start = driver.start(lab.dirs(node.name));
+  await runAll(lab, node.name, start.commands);
+  if (start.ready) await waitReady(lab, node.name, driver.name, start.ready);
+  await runAll(lab, node.name, start.apply ?? []);
 }
 
-async function waitForVtysh(lab: Lab, node: string, attempts = 50): Promise<void> {
+async function waitReady(
+  lab: Lab,
+  node: string,
+  daemon: string,
+  ready: NonNullable<DaemonStart['ready']>,
+  attempts = 50,
+): Promise<void> {
   for (let i = 0; i < attempts; i++) {
-    const probe = await lab.exec(node, [...vtysh(lab.dirs(node)), '-c', 'show daemons'], { allowFailure: true });
-    if (probe.exitCode === 0 && /bgpd/.test(probe.stdout) && /bfdd/.test(probe.stdout)) return;
+    const probe = await lab.exec(node, ready.command, { allowFailure: true });
+    if (probe.exitCode === 0 && ready.ok(probe.stdout)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new PeerlabError(`${node}: FRR daemons did not answer vtysh within ${attempts * 100} ms`);
+  throw new LabError(`${node}: ${daemon} did not answer ${ready.command.join(' ')} within ${attempts * 100} ms`);
 }

@@ -1,23 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { LabModel, Link } from '../topology/model.js';
-
-const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
-
-/** Host-side veth names carry the lab's hash, so leftovers of a crashed run can be found and removed. */
-export function vethPrefix(lab: string): string {
-  return `pl${hash(lab, 4)}`;
-}
-
-export function vethNames(lab: string, link: Link): { a: string; b: string } {
-  const base = `${vethPrefix(lab)}${hash(link.id, 6)}`;
-  return { a: `${base}a`, b: `${base}b` };
-}
+import { vethNames } from '../runtime/identity.js';
+import type { LabModel, LabNode } from '../topology/model.js';
 
 /** `ip -batch` lines run on the host: create each pair and move its ends into their nodes. */
 export function hostWiringBatch(lab: string, model: LabModel, targets: Map<string, string>): string {
   return model.links
     .flatMap((link) => {
-      const { a, b } = vethNames(lab, link);
+      const { a, b } = vethNames(lab, link.id);
       return [
         `link add ${a} type veth peer name ${b}`,
         `link set ${a} netns ${targets.get(link.a.node)}`,
@@ -32,7 +20,7 @@ export function nodeWiringCommands(lab: string, model: LabModel, node: string): 
   const ifaces = new Map(model.nodes.find((n) => n.name === node)!.interfaces.map((i) => [i.name, i]));
   const commands: string[][] = [['ip', 'link', 'set', 'lo', 'up']];
   for (const link of model.links) {
-    const names = vethNames(lab, link);
+    const names = vethNames(lab, link.id);
     for (const [end, temp] of [
       [link.a, names.a],
       [link.b, names.b],
@@ -46,4 +34,9 @@ export function nodeWiringCommands(lab: string, model: LabModel, node: string): 
     }
   }
   return commands;
+}
+
+/** A host gets its address and a default route toward its core, nothing else. */
+export function hostCommands(node: LabNode): string[][] {
+  return node.routes.map((r) => ['ip', 'route', 'add', r.prefix === '0.0.0.0/0' ? 'default' : r.prefix, 'via', r.via]);
 }

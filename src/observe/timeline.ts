@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import type { NodeAccess } from '../daemons/types.js';
 import type { Lab } from '../lab/lab.js';
-import { frrRunDir } from '../lab/daemons.js';
+import { snapshotNode, socketAccess, type NodeSnapshot } from '../lab/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { snapshotNode, socketReader, type NodeReader } from './snapshot.js';
-import type { NodeSnapshot } from './types.js';
 
 export type EventKind = 'bfd' | 'bgp' | 'routes' | 'lacp' | 'member' | 'fault' | 'probe';
 
@@ -130,22 +128,19 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
   let samples = 0;
   let running = true;
 
-  // Readers resolve container pids once; a node that read as empty (a killed router) resolves again.
-  const readers = new Map<string, Promise<{ reader: NodeReader; netdev: string | undefined }>>();
+  // Access resolves container pids once; a node that read as empty (a killed router) resolves again.
+  const accesses = new Map<string, Promise<NodeAccess>>();
   const sampleNode = async (node: string) => {
-    if (!readers.has(node)) readers.set(node, nodeAccess(lab, node));
-    const access = await readers.get(node)!.catch(() => undefined);
-    if (!access) return readers.delete(node);
-    const [snapshot, netdev] = await Promise.all([
-      snapshotNode(lab, node, access.reader),
-      access.netdev ? readFile(access.netdev, 'utf8').catch(() => undefined) : undefined,
-    ]);
+    if (!accesses.has(node)) accesses.set(node, socketAccess(lab, node));
+    const access = await accesses.get(node)!.catch(() => undefined);
+    if (!access) return accesses.delete(node);
+    const [snapshot, netdev] = await Promise.all([snapshotNode(lab, node, access), access.procNet('dev')]);
     const at = clock.now();
     const prev = last.get(node);
     if (prev) events.push(...diffSnapshots(prev.snapshot, snapshot, prev.at, at));
     last.set(node, { snapshot, at });
     if (netdev) counters.push({ atMs: at, node, counters: parseNetDev(netdev) });
-    if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) readers.delete(node);
+    if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) accesses.delete(node);
   };
   const loop = (async () => {
     while (running) {
@@ -174,15 +169,4 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
       };
     },
   };
-}
-
-/** How to read a node from the host: its control sockets, and `/proc/net/dev` through a process inside it. */
-async function nodeAccess(lab: Lab, node: string): Promise<{ reader: NodeReader; netdev: string | undefined }> {
-  const reader = await socketReader(lab, node);
-  if (lab.runtime.kind === 'docker')
-    return { reader, netdev: `/proc/${await lab.runtime.netnsTarget(lab.name, node)}/net/dev` };
-  const dirs = lab.dirs(node);
-  const pidFile = lab.node(node).daemon === 'bird' ? `${dirs.run}/bird.pid` : `${frrRunDir(dirs)}/zebra.pid`;
-  const pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
-  return { reader, netdev: pid ? `/proc/${pid}/net/dev` : undefined };
 }

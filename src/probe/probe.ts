@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { PeerlabError } from '../errors.js';
 import { systemPath } from '../util/run.js';
 import type { Lab } from '../lab/lab.js';
-import { labDir } from '../lab/state.js';
+import { agentMarker, labDir } from '../runtime/identity.js';
 import { monotonicMs } from '../util/clock.js';
 import type { AgentConfig } from './agent.js';
 import { analyzeFlow, type FlowStats, type Phase } from './analyze.js';
@@ -35,9 +35,15 @@ export interface RunningProbe extends AsyncDisposable {
   stop(): Promise<ProbeCapture>;
 }
 
-/** The agent marker in process listings: `down` finds agents of a lab whose controller vanished. */
-export const agentMarker = (lab: string) => `--peerlab-probe=${lab}`;
-const agentPath = new URL('./agent.ts', import.meta.url).pathname;
+/**
+ * The agent runs as its own node process: compiled (`dist/probe/agent.js`, the package), or from the
+ * TypeScript sources through tsx when peerlab itself runs from them (tests, `npm run peerlab`).
+ */
+const fromSources = import.meta.url.endsWith('.ts');
+const agentArgs = () =>
+  fromSources
+    ? ['--import', import.meta.resolve('tsx'), new URL('./agent.ts', import.meta.url).pathname]
+    : [new URL('./agent.js', import.meta.url).pathname];
 
 interface Agent {
   node: string;
@@ -116,19 +122,9 @@ export async function startProbe(
 
 async function spawnAgent(hosts: ProbeHosts, config: AgentConfig): Promise<Agent> {
   const netns = await hosts.netnsPath(config.node);
-  const loader = import.meta.resolve('tsx');
   const child = execa(
     'nsenter',
-    [
-      `--net=${netns}`,
-      '--',
-      process.execPath,
-      '--import',
-      loader,
-      agentPath,
-      JSON.stringify(config),
-      agentMarker(hosts.name),
-    ],
+    [`--net=${netns}`, '--', process.execPath, ...agentArgs(), JSON.stringify(config), agentMarker(hosts.name)],
     { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, env: { PATH: systemPath } },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -1,13 +1,13 @@
+import { daemonDriver } from '../daemons/registry.js';
+import { buildIntent } from '../intent/build.js';
 import type { LabModel, LabNode } from '../topology/model.js';
-import { renderBird } from './bird/index.js';
-import { renderFrr } from './frr/index.js';
-import { buildIntent } from './intent/build.js';
 
 export interface RenderedConfig {
   node: string;
-  daemon: 'frr' | 'bird';
+  /** The daemon driver that rendered it and will run it. */
+  daemon: string;
   /** File name inside the node's config folder. */
-  file: 'frr.conf' | 'bird.conf';
+  file: string;
   text: string;
 }
 
@@ -15,9 +15,8 @@ export interface RenderedConfig {
 export function renderNode(model: LabModel, node: LabNode): RenderedConfig {
   const intent = buildIntent(model, node);
   const header = `peerlab lab ${model.name}: ${node.name} (${node.role}, AS${intent.asn}), generated from ${model.source}`;
-  return intent.daemon === 'frr'
-    ? { node: node.name, daemon: 'frr', file: 'frr.conf', text: renderFrr(intent, header) }
-    : { node: node.name, daemon: 'bird', file: 'bird.conf', text: renderBird(intent, header) };
+  const driver = daemonDriver(intent.daemon);
+  return { node: node.name, daemon: driver.name, file: driver.configFile, text: driver.render(intent, header) };
 }
 
 /** Every router's config, in model order (hosts have none). */

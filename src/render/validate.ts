@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { daemonDriver } from '../daemons/registry.js';
+import { missingTool } from '../errors.js';
 import { systemPath } from '../util/run.js';
 import type { RenderedConfig } from './render.js';
 
@@ -12,20 +14,21 @@ export interface ValidationResult {
   output: string;
 }
 
-/** Parse a rendered config with the daemon's own parser: `vtysh --dryrun -f` (FRR) or `bird -p -c` (BIRD). */
+/** Parse a config with its daemon's own parser (the driver's validator: `vtysh --dryrun -f`, `bird -p -c`). */
 export async function validateConfig(config: RenderedConfig): Promise<ValidationResult> {
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-validate-'));
   try {
     const file = join(dir, config.file);
     await writeFile(file, config.text);
-    const [command, args] =
-      config.daemon === 'frr' ? ['vtysh', ['--dryrun', '-f', file]] : ['bird', ['-p', '-c', file]];
-    const result = await execa(command, args, { reject: false, all: true, stdin: 'ignore', env: { PATH: systemPath } });
-    if (result.failed && result.exitCode === undefined) {
-      throw new Error(
-        `cannot run ${command} (${result.code ?? result.shortMessage}); run scripts/setup.sh to install frr and bird2`,
-      );
-    }
+    const validator = daemonDriver(config.daemon).validator;
+    const [command, ...args] = validator.command(file);
+    const result = await execa(command!, args, {
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      env: { PATH: systemPath },
+    });
+    if (result.failed && result.exitCode === undefined) throw missingTool(command!, validator.package, result.code);
     return {
       config,
       ok: result.exitCode === 0,

@@ -1,4 +1,4 @@
-import type { Attempt, InterconnectFigures, RunReport, ScenarioReport } from './model.js';
+import type { Attempt, InterconnectFigures, RunReport, ScenarioReport } from '../scenario/results.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -1,4 +1,4 @@
-import type { RunReport } from './model.js';
+import type { RunReport } from '../scenario/results.js';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

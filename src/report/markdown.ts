@@ -1,5 +1,5 @@
 import { expectations, ruleIds } from '../requirements/catalog.js';
-import type { RunReport, ScenarioReport } from './model.js';
+import type { RunReport, ScenarioReport } from '../scenario/results.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const figure = (s: ScenarioReport, name: string) => {

@@ -61,7 +61,7 @@ export const bfd: Check = ({ model, configs }) => {
         text: `${ic.id}: no BFD on ${ic.peerRouter}${model.type === 'voice' ? ' (required for T-VOICE)' : ' (recommended)'}`,
       } as const;
     const config = configs.get(ic.peerRouter);
-    const line = config && citeLine(config, /^\s*(neighbor \S+ bfd$|bfd \{)/);
+    const line = config && citeLine(config, (e) => e.bfd);
     return {
       status: 'pass',
       text: `${ic.id}: ${ic.bfd.intervalMs} ms x ${ic.bfd.multiplier} = ${ic.bfd.intervalMs * ic.bfd.multiplier} ms detection${line ? ` (${line})` : ''}`,

@@ -1,6 +1,6 @@
 import { Address4 } from 'ip-address';
 import { overlaps, parsePrefix } from '../topology/addresses.js';
-import { classifyAsn, isPrivateAsn } from './asn.js';
+import { classifyAsn, isPrivateAsn } from '../topology/asn.js';
 import type { Check } from './context.js';
 import { citeLine } from './evidence.js';
 import { fromFindings, type RuleResult } from './result.js';
@@ -81,7 +81,7 @@ export const community: Check = ({ model, peerConfigs }) => {
     );
   if (findings.some((f) => f.status === 'pass')) {
     for (const config of peerConfigs) {
-      const line = citeLine(config, /set community .*8075:8007|bgp_community\.add\(\(8075,8007\)\)/);
+      const line = citeLine(config, (e) => e.community('8075:8007'));
       findings.push(
         line
           ? { status: 'pass', text: `tagging at ${line}` }
@@ -172,12 +172,12 @@ export const maxPrefix: Check = ({ model, peerConfigs }) => {
     `limit ${limit} toward AS8075; the emulated edge announces ${announced}; below 325 fails, 400-500 is the documented setting`,
   ];
   for (const config of peerConfigs) {
-    const line = citeLine(config, new RegExp(`maximum-prefix ${limit}$|import limit ${limit} `));
+    const line = citeLine(config, (e) => e.maxPrefix(limit));
     evidence.push(line ? `configured at ${line}` : `${config.node}: no max-prefix configured`);
   }
   return {
     rule: 'R-MAX-PREFIX',
-    status: peerConfigs.every((c) => citeLine(c, /maximum-prefix|import limit/)) ? status : 'fail',
+    status: peerConfigs.every((c) => citeLine(c, (e) => e.maxPrefix())) ? status : 'fail',
     evidence,
   };
 };

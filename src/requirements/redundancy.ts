@@ -85,7 +85,7 @@ export const activeActive: Check = ({ model, configs }) => {
     return { status: 'pass' as const, text: `metro ${metro}: equal (${detail})` };
   });
   const core = configs.get(model.peer.core);
-  const multipath = core && (citeLine(core, /maximum-paths ibgp|merge paths on/) ?? undefined);
+  const multipath = core && (citeLine(core, (e) => e.multipath) ?? undefined);
   findings.push(
     multipath
       ? { status: 'pass', text: `multipath on ${multipath}` }

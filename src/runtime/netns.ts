@@ -1,15 +1,10 @@
 import { rm } from 'node:fs/promises';
+import { daemonDrivers } from '../daemons/registry.js';
 import type { LabNode } from '../topology/model.js';
 import { runCommand, type Runner, type RunOptions, type RunResult } from '../util/run.js';
 import { nodeSysctls } from './sysctls.js';
-import { resourceName, type Runtime } from './types.js';
-
-const prefix = 'peerlab-';
-
-/** FRR's pathspace (-N) allows no dots: peerlab-<lab>.<node> becomes peerlab_<lab>_<node>. */
-function frrInstanceOf(ns: string): string {
-  return ns.replace(prefix, 'peerlab_').replace('.', '_');
-}
+import { nodePathspace, isLabResource, labOfResource, resourceName } from './identity.js';
+import type { Runtime } from './types.js';
 
 /**
  * One named network namespace per node on the host; daemons run as host processes inside it,
@@ -43,8 +38,8 @@ export class NetnsRuntime implements Runtime {
     return hostDir;
   }
 
-  frrInstance(lab: string, node: string): string {
-    return frrInstanceOf(resourceName(lab, node));
+  pathspace(lab: string, node: string): string {
+    return nodePathspace(lab, node);
   }
 
   exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
@@ -53,15 +48,17 @@ export class NetnsRuntime implements Runtime {
 
   async removeLab(lab: string): Promise<void> {
     for (const ns of await this.namespaces()) {
-      if (!ns.startsWith(`${prefix}${lab}.`)) continue;
+      if (!isLabResource(ns, lab)) continue;
       await this.killAll(ns);
       await this.run(['ip', 'netns', 'del', ns], { allowFailure: true });
-      await rm(`/run/frr/${frrInstanceOf(ns)}`, { recursive: true, force: true });
+      const pathspace = nodePathspace(lab, ns.slice(resourceName(lab, '').length));
+      for (const driver of Object.values(daemonDrivers))
+        for (const path of driver.hostPaths?.(pathspace) ?? []) await rm(path, { recursive: true, force: true });
     }
   }
 
   async listLabs(): Promise<string[]> {
-    const labs = (await this.namespaces()).flatMap((ns) => ns.match(/^peerlab-([a-z0-9-]+)\./)?.[1] ?? []);
+    const labs = (await this.namespaces()).flatMap((ns) => labOfResource(ns) ?? []);
     return [...new Set(labs)].sort();
   }
 
@@ -82,6 +79,6 @@ export class NetnsRuntime implements Runtime {
     return out.stdout
       .split('\n')
       .map((l) => l.split(' ')[0]!)
-      .filter((n) => n.startsWith(prefix));
+      .filter((n) => isLabResource(n));
   }
 }

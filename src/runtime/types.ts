@@ -6,8 +6,11 @@ export type RuntimeKind = 'docker' | 'netns';
 /** Where a lab's nodes live. Only node creation, exec and teardown differ between runtimes. */
 export interface Runtime {
   readonly kind: RuntimeKind;
-  /** Create the node with `hostDir` (its configs, sockets and pid files) visible inside it at `nodeDir()`. */
-  createNode(lab: string, node: LabNode, hostDir: string): Promise<void>;
+  /**
+   * Create the node with `hostDir` (its configs, sockets and pid files) visible inside it at `nodeDir()`;
+   * `image` is the router image, for runtimes that run one.
+   */
+  createNode(lab: string, node: LabNode, hostDir: string, image: string): Promise<void>;
   /** What `ip link set dev X netns <target>` takes to move an interface into the node. */
   netnsTarget(lab: string, node: string): Promise<string>;
   /** The node's network namespace as a path nsenter --net takes (probe agents run there). */
@@ -17,17 +20,10 @@ export interface Runtime {
   exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** The node's view of its host directory. */
   nodeDir(lab: string, node: string, hostDir: string): string;
-  /** FRR pathspace (-N) when nodes share the host's filesystem. */
-  frrInstance(lab: string, node: string): string | undefined;
+  /** A per-node name for daemons with fixed host folders (FRR's -N), when nodes share the host's filesystem. */
+  pathspace(lab: string, node: string): string | undefined;
   /** Remove every resource of the lab in this runtime. */
   removeLab(lab: string): Promise<void>;
   /** Names of labs that have resources in this runtime, including those of crashed runs. */
   listLabs(): Promise<string[]>;
-}
-
-export const labelLab = 'peerlab.lab';
-export const labelNode = 'peerlab.node';
-
-export function resourceName(lab: string, node: string): string {
-  return `peerlab-${lab}.${node}`;
 }

@@ -1,14 +1,16 @@
 import { basename, dirname, join, relative } from 'node:path';
-import { InputError, type SourcePosition } from '../errors.js';
+import { InputError, UnreadableFileError } from '../errors.js';
 import { faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
-import { rejectionReasons } from '../lab/expected.js';
 import { specIds } from '../requirements/catalog.js';
 import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
 import type { LabModel } from '../topology/model.js';
 import { parseWith, readYamlSource, type YamlSource } from '../util/yaml-source.js';
-import type { Expectation, ExpectationBody, FaultSpec, PathTarget, Scenario, Step } from './model.js';
-import { expectationKinds, scenarioSchema, type ExpectationFile, type StepFile } from './schema.js';
+import { bindExpectation, type ExpectationFile } from './expectations/index.js';
+import type { BindContext } from './expectations/types.js';
+import type { Expectation, FaultSpec, PathTarget, Scenario, Step } from './model.js';
+import { scenarioSchema, type StepFile } from './schema.js';
+import { durationMs } from './values.js';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -21,7 +23,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   const parsed = parseWith(scenarioSchema, source);
   const topology = relative(process.cwd(), join(dirname(file), parsed.topology)) || parsed.topology;
   const model = await loadTopology(topology).catch((error: unknown) => {
-    if (error instanceof InputError && /cannot read/.test(error.message))
+    if (error instanceof UnreadableFileError && error.file === topology)
       throw new InputError(
         `topology "${parsed.topology}" not found (looked for ${topology})`,
         source.positionOf(['topology']),
@@ -33,6 +35,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   parsed.covers.forEach((id, i) => bind.specId(id, ['covers', i]));
   parsed.expect.forEach((e, i) => e.covers?.forEach((id, j) => bind.specId(id, ['expect', i, 'covers', j])));
   const steps = parsed.steps.map((s, i) => bind.step(s, i));
+  bind.steps = steps;
   const scenario: Scenario = {
     name: parsed.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
@@ -45,27 +48,24 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
       ...(parsed.probe?.hosts ? { hosts: parsed.probe.hosts } : {}),
     },
     steps,
-    expect: parsed.expect.map((e, i) => bind.expectation(e, i, steps)),
+    expect: parsed.expect.map((e, i) => bind.expectation(e, i)),
   };
   return { scenario, model };
 }
 
-/** Duration in ms: a number is seconds; strings carry their unit. */
-export function durationMs(value: number | string): number {
-  if (typeof value === 'number') return value * 1000;
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value)!;
-  return Number(amount) * { ms: 1, s: 1000, m: 60_000 }[unit as 'ms' | 's' | 'm'];
-}
+export { durationMs };
 
-class Binder {
+/** Binds names to the topology and steps; expectation kinds bind through it (BindContext). */
+class Binder implements BindContext {
   private faultNames = new Set<string>();
+  steps: Step[] = [];
 
   constructor(
     private readonly source: YamlSource,
-    private readonly model: LabModel,
+    readonly model: LabModel,
   ) {}
 
-  private fail(message: string, path: PropertyKey[]): never {
+  fail(message: string, path: PropertyKey[]): never {
     throw new InputError(message, this.source.positionOf(path), path.map(String).join('.'));
   }
 
@@ -132,131 +132,23 @@ class Binder {
     return spec;
   }
 
-  expectation(e: ExpectationFile, i: number, steps: Step[]): Expectation {
-    const kind = expectationKinds.find((k) => e[k] !== undefined)!;
-    const path = ['expect', i, kind];
-    const position: SourcePosition = this.source.positionOf(['expect', i]);
+  expectation(e: ExpectationFile, i: number): Expectation {
+    const kind = bindExpectation(e, ['expect', i], this);
     return {
-      id: e.id ?? `${kind}-${i + 1}`,
+      id: e.id ?? `${kind.kind}-${i + 1}`,
       covers: e.covers ?? [],
-      position,
-      ...this.body(e, path, steps),
+      position: this.source.positionOf(['expect', i]),
+      ...kind,
     };
   }
 
-  private body(e: ExpectationFile, path: PropertyKey[], steps: Step[]): ExpectationBody {
-    if (e.loss) {
-      const l = e.loss;
-      for (const end of ['from', 'to'] as const) {
-        const host = l.flows?.[end];
-        if (host && !this.model.nodes.some((n) => n.name === host && n.role === 'host'))
-          this.fail(`unknown host "${host}"; hosts: ${this.hosts()}`, [...path, 'flows', end]);
-      }
-      if (l['max-loss'] === undefined && l['max-outage'] === undefined && !l.zero)
-        this.fail('a loss expectation needs max-loss, max-outage or zero', path);
-      return {
-        kind: 'loss',
-        flows: { ...(l.flows?.from ? { from: l.flows.from } : {}), ...(l.flows?.to ? { to: l.flows.to } : {}) },
-        phase: l.phase,
-        ...(l['max-loss'] !== undefined ? { maxLossMs: durationMs(l['max-loss']) } : {}),
-        ...(l['max-outage'] !== undefined ? { maxOutageMs: durationMs(l['max-outage']) } : {}),
-        ...(l.zero ? { zero: true } : {}),
-      };
-    }
-    if (e.state) return this.state(e.state, path, steps);
-    if (e.path) {
-      const p = e.path;
-      if (!p.via && !p['not-via'] && !p['active-active'])
-        this.fail('a path expectation needs via, not-via or active-active', path);
-      if ((p.phase === undefined) === (p.at === undefined))
-        this.fail('a path expectation needs phase or at, not both', path);
-      if (p.at) this.markNamed(p.at, steps, [...path, 'at']);
-      if (p.window !== undefined && !p.at) this.fail('window goes with at', [...path, 'window']);
-      const metro = p['active-active'];
-      const interconnects = this.model.interconnects.filter((ic) => ic.metro === metro);
-      if (metro && interconnects.length < 2)
-        this.fail(`active-active needs a metro with two or more interconnects; metros: ${this.metros()}`, [
-          ...path,
-          'active-active',
-        ]);
-      return {
-        kind: 'path',
-        window: p.at ? { mark: p.at, ms: durationMs(p.window ?? 1) } : { phase: p.phase! },
-        ...(p.via ? { via: this.pathTarget(p.via, [...path, 'via']) } : {}),
-        ...(p['not-via'] ? { notVia: this.pathTarget(p['not-via'], [...path, 'not-via']) } : {}),
-        ...(metro
-          ? { activeActive: { metro, interconnects: interconnects.map((ic) => this.pathTarget(ic.id, path)) } }
-          : {}),
-      };
-    }
-    if (e.restore) {
-      const r = e.restore;
-      if (r.within === undefined && r['max-second-outage'] === undefined)
-        this.fail('a restore expectation needs within or max-second-outage', path);
-      if (r.within !== undefined && !steps.some((s) => s.kind === 'wait' && s.until === 'restored'))
-        this.fail('restore.within is measured by a "wait: restored" step, and the scenario has none', [
-          ...path,
-          'within',
-        ]);
-      return {
-        kind: 'restore',
-        ...(r.within !== undefined ? { withinMs: durationMs(r.within) } : {}),
-        ...(r['max-second-outage'] !== undefined ? { maxSecondOutageMs: durationMs(r['max-second-outage']) } : {}),
-      };
-    }
-    const c = e.count!;
-    if (c.node) this.router(c.node, [...path, 'node']);
-    return {
-      kind: 'count',
-      event: c.event,
-      ...(c.node ? { node: c.node } : {}),
-      ...(c.min !== undefined ? { min: c.min } : {}),
-      ...(c.max !== undefined ? { max: c.max } : {}),
-    };
-  }
-
-  private state(s: NonNullable<ExpectationFile['state']>, path: PropertyKey[], steps: Step[]): ExpectationBody {
-    this.markNamed(s.at, steps, [...path, 'at']);
-    this.router(s.node, [...path, 'node']);
-    if ((s.bgp || s.bfd || s.routes) && !s.session)
-      this.fail('bgp, bfd and routes are about a session: name it with "session"', path);
-    if (s['members-active'] !== undefined && !s.lag) this.fail('members-active needs "lag"', path);
-    if ((s.accepted || s.rejected) && this.model.nodes.find((n) => n.name === s.node)?.daemon !== 'frr')
-      this.fail('accepted and rejected are read from the BGP table of an FRR router', [...path, 'node']);
-    if (s.rejected && this.model.nodes.find((n) => n.name === s.node)?.role !== 'edge-router')
-      this.fail("rejected is the Microsoft edge's import policy: name an edge router", [...path, 'node']);
-    for (const key of ['accepted', 'rejected'] as const)
-      s[key]?.forEach((prefix, j) => {
-        if (!this.model.peer.prefixes.some((p) => p.prefix === prefix))
-          this.fail(
-            `"${prefix}" is not a prefix of the peer; its prefixes: ${this.model.peer.prefixes.map((p) => p.prefix).join(', ')}`,
-            [...path, key, j],
-          );
-      });
-    return {
-      kind: 'state',
-      at: s.at,
-      node: s.node,
-      ...(s.session ? { session: this.session(s.node, s.session, [...path, 'session']) } : {}),
-      ...(s.bgp ? { bgp: s.bgp } : {}),
-      ...(s.bfd ? { bfd: s.bfd } : {}),
-      ...(s.routes ? { routes: s.routes } : {}),
-      ...(s.lag ? { lag: this.lag(s.node, s.lag, [...path, 'lag']) } : {}),
-      ...(s['members-active'] !== undefined ? { membersActive: s['members-active'] } : {}),
-      ...(s.accepted ? { accepted: s.accepted } : {}),
-      ...(s.rejected
-        ? { rejected: s.rejected.map((prefix) => ({ prefix, rules: rejectionReasons(this.model, s.node, prefix) })) }
-        : {}),
-    };
-  }
-
-  private markNamed(name: string, steps: Step[], path: PropertyKey[]): void {
-    const marks = steps.flatMap((st) => (st.kind === 'mark' ? [st.name] : []));
+  markNamed(name: string, path: PropertyKey[]): void {
+    const marks = this.steps.flatMap((st) => (st.kind === 'mark' ? [st.name] : []));
     if (!marks.includes(name)) this.fail(`no mark step named "${name}"; marks: ${marks.join(', ') || '(none)'}`, path);
   }
 
   /** The neighbor address `node` has for a session named by interconnect id or by address. */
-  private session(node: string, name: string, path: PropertyKey[]): { address: string; label: string } {
+  session(node: string, name: string, path: PropertyKey[]): { address: string; label: string } {
     const ic = this.model.interconnects.find((i) => i.id === name);
     if (ic) {
       if (ic.peerRouter === node) return { address: hostPart(ic.edgeAddress), label: name };
@@ -274,14 +166,14 @@ class Binder {
     return { address: name, label: name };
   }
 
-  private lag(node: string, name: string, path: PropertyKey[]): { iface: string; label: string } {
+  lag(node: string, name: string, path: PropertyKey[]): { iface: string; label: string } {
     const ic = this.model.interconnects.find((i) => i.id === name && (i.peerRouter === node || i.edgeRouter === node));
     if (!ic)
       this.fail(`${node} has no LAG "${name}"; its interconnects: ${this.interconnectsOf(node).join(', ')}`, path);
     return { iface: ic.lag.interface, label: name };
   }
 
-  private pathTarget(name: string, path: PropertyKey[]): PathTarget {
+  pathTarget(name: string, path: PropertyKey[]): PathTarget {
     const ic = this.model.interconnects.find((i) => i.id === name);
     if (ic) return { label: name, ports: [{ node: ic.peerRouter, iface: ic.lag.interface }] };
     if (name.startsWith('metro:')) {
@@ -311,7 +203,7 @@ class Binder {
     );
   }
 
-  private router(node: string, path: PropertyKey[]): void {
+  router(node: string, path: PropertyKey[]): void {
     if (!this.model.nodes.some((n) => n.name === node && n.role !== 'host'))
       this.fail(
         `unknown router "${node}"; routers: ${this.model.nodes
@@ -326,14 +218,12 @@ class Binder {
     return this.model.interconnects.filter((i) => i.peerRouter === node || i.edgeRouter === node).map((i) => i.id);
   }
 
-  private hosts(): string {
-    return this.model.nodes
-      .filter((n) => n.role === 'host')
-      .map((n) => n.name)
-      .join(', ');
+  host(name: string, path: PropertyKey[]): void {
+    const hosts = this.model.nodes.filter((n) => n.role === 'host').map((n) => n.name);
+    if (!hosts.includes(name)) this.fail(`unknown host "${name}"; hosts: ${hosts.join(', ')}`, path);
   }
 
-  private metros(): string {
+  metros(): string {
     return [...new Set(this.model.interconnects.map((i) => i.metro))].join(', ');
   }
 }

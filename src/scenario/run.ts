@@ -1,15 +1,18 @@
-import { defaultRate, warmupMs } from '../faults/experiment.js';
-import { flapFault, injectFault, planLabFault, type ActiveFault } from '../faults/inject.js';
+import { flapFault, injectFault, planLabFault, type ActiveFault, type FlapOptions } from '../faults/inject.js';
 import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
 import { ReadinessError } from '../lab/readiness.js';
-import { startTimeline, type Timeline } from '../observe/timeline.js';
+import { startTimeline, type RunningTimeline, type Timeline } from '../observe/timeline.js';
 import type { FlowStats } from '../probe/analyze.js';
 import { planFlows, type FlowPlan } from '../probe/flows.js';
-import { analyzeCapture, labHosts, startProbe } from '../probe/probe.js';
+import { analyzeCapture, labHosts, startProbe, type RunningProbe } from '../probe/probe.js';
+import type { LabModel } from '../topology/model.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { readMark, type MarkRecord } from './mark.js';
 import type { FaultSpec, Scenario, Step } from './model.js';
+
+/** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
+export const warmupMs = 1000;
 
 /** A fault as it ran: when it was applied and reverted (host monotonic ms). */
 export interface FaultRecord {
@@ -52,6 +55,44 @@ export interface ScenarioRecord {
   error?: string;
 }
 
+/**
+ * What the runner needs of a lab. `labTarget` gives a real lab's; unit tests give a fake one, so step
+ * order, reverts and interrupts are tested without routers.
+ */
+export interface ScenarioTarget {
+  model: LabModel;
+  /** Probe packets per second per flow when the scenario does not say (the LAG driver's). */
+  defaultRate: number;
+  startProbe(flows: FlowPlan[]): Promise<RunningProbe>;
+  startTimeline(clock: Clock): RunningTimeline;
+  /** Apply a fault now; `id` is unique in the run (it names what the fault adds, such as nft tables). */
+  applyFault(spec: FaultSpec, id: string, clock: Clock): Promise<ActiveFault>;
+  flap(spec: FaultSpec, id: string, options: FlapOptions): Promise<void>;
+  /** Until every session, BFD and LAG is as expected; a ReadinessError when `timeoutMs` passes first. */
+  waitControlPlane(options: { timeoutMs: number; clock: Clock; signal?: AbortSignal }): Promise<unknown>;
+  readMark(name: string, atMs: number): Promise<MarkRecord>;
+}
+
+/** A running lab as a scenario target: its probe agents, timeline, faults, readiness and marks. */
+export function labTarget(lab: Lab): ScenarioTarget {
+  const plan = (spec: FaultSpec, id: string) =>
+    planLabFault(lab, spec.kind, spec.target, {
+      id,
+      ...(spec.direction ? { direction: spec.direction } : {}),
+      ...(spec.scope ? { scope: spec.scope } : {}),
+    });
+  return {
+    model: lab.model,
+    defaultRate: lab.lag.defaultProbeRate,
+    startProbe: (flows) => startProbe(labHosts(lab), flows),
+    startTimeline: (clock) => startTimeline(lab, { intervalMs: 100, clock }),
+    applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock }),
+    flap: (spec, id, options) => flapFault(lab, plan(spec, id), options),
+    waitControlPlane: (options) => waitControlPlane(lab, options),
+    readMark: (name, atMs) => readMark(lab, name, atMs),
+  };
+}
+
 export interface RunScenarioOptions {
   clock?: Clock;
   signal?: AbortSignal;
@@ -59,20 +100,38 @@ export interface RunScenarioOptions {
   progress?: (step: string) => void;
 }
 
+/** Sleep, but wake and throw the signal's reason as soon as it aborts. */
+export async function sleepUnlessAborted(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  if (!signal) return clock.sleep(ms);
+  let onAbort: (() => void) | undefined;
+  await Promise.race([
+    clock.sleep(ms),
+    new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]);
+  signal.removeEventListener('abort', onAbort!);
+  signal.throwIfAborted();
+}
+
 /**
- * Run a scenario's steps on a running lab under probe traffic, with the control-plane timeline. Faults
- * still applied at the end (or on error or interrupt) are reverted; a wait that times out ends the
- * steps and is recorded, so what was measured up to then still reaches the report.
+ * Run a scenario's steps on a lab under probe traffic, with the control-plane timeline. Faults still
+ * applied at the end (or on error or interrupt) are reverted; a wait that times out ends the steps and
+ * is recorded, so what was measured up to then still reaches the report. `peerlab run` and
+ * `peerlab fault` (a scenario of one fault) both run here: one definition of steps and phases.
  */
 export async function runScenario(
-  lab: Lab,
+  target: ScenarioTarget,
   scenario: Scenario,
   options: RunScenarioOptions = {},
 ): Promise<ScenarioRecord> {
   const clock = options.clock ?? systemClock;
-  const rate = scenario.probe.rate ?? defaultRate(lab);
-  const flows = planFlows(lab.model, { ...scenario.probe, rate });
-  const timeline = startTimeline(lab, { intervalMs: 100, clock });
+  const { signal } = options;
+  const rate = scenario.probe.rate ?? target.defaultRate;
+  const flows = planFlows(target.model, { ...scenario.probe, rate });
+  const timeline = target.startTimeline(clock);
   const active = new Map<string, { fault: ActiveFault; record: FaultRecord }>();
   const faults: FaultRecord[] = [];
   const waits: WaitRecord[] = [];
@@ -80,6 +139,7 @@ export async function runScenario(
   let error: string | undefined;
   let timelineResult: Timeline | undefined;
   let faultSeq = 0;
+  const faultId = () => `s${process.pid % 1000}x${faultSeq++}`;
   const mark = (r: FaultRecord, to: 'applied' | 'reverted', atMs: number) =>
     timeline.mark({ node: '-', kind: 'fault', subject: r.name, to, atMs });
   const revert = async (name: string) => {
@@ -88,22 +148,16 @@ export async function runScenario(
     entry.record.revertedAt = await entry.fault.revert();
     mark(entry.record, 'reverted', entry.record.revertedAt);
   };
-  const plan = (spec: FaultSpec) =>
-    planLabFault(lab, spec.kind, spec.target, {
-      id: `s${process.pid % 1000}x${faultSeq++}`,
-      ...(spec.direction ? { direction: spec.direction } : {}),
-      ...(spec.scope ? { scope: spec.scope } : {}),
-    });
 
   const run = async (step: Step) => {
     switch (step.kind) {
       case 'hold':
-        return clock.sleep(step.ms);
+        return sleepUnlessAborted(clock, step.ms, signal);
       case 'mark':
-        marks.push(await readMark(lab, step.name, clock.now()));
+        marks.push(await target.readMark(step.name, clock.now()));
         return;
       case 'fault': {
-        const fault = await injectFault(lab, plan(step.fault), { clock });
+        const fault = await target.applyFault(step.fault, faultId(), clock);
         const record: FaultRecord = {
           name: step.name,
           kind: step.fault.kind,
@@ -120,12 +174,12 @@ export async function runScenario(
         for (const name of step.name === 'all' ? [...active.keys()] : [step.name]) await revert(name);
         return;
       case 'flap':
-        return flapFault(lab, plan(step.fault), {
+        return target.flap(step.fault, faultId(), {
           count: step.count,
           periodMs: step.periodMs,
           downMs: step.downMs,
           clock,
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(signal ? { signal } : {}),
           onCycle: (c) => {
             const record = {
               name: `${step.fault.kind} ${step.fault.target}`,
@@ -141,11 +195,7 @@ export async function runScenario(
       case 'wait': {
         const startedAt = clock.now();
         try {
-          await waitControlPlane(lab, {
-            timeoutMs: step.timeoutMs,
-            clock,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+          await target.waitControlPlane({ timeoutMs: step.timeoutMs, clock, ...(signal ? { signal } : {}) });
           waits.push({ until: step.until, startedAt, doneAt: clock.now() });
         } catch (e) {
           if (!(e instanceof ReadinessError)) throw e;
@@ -158,13 +208,13 @@ export async function runScenario(
   };
 
   try {
-    const probe = await startProbe(labHosts(lab), flows);
+    const probe = await target.startProbe(flows);
     timeline.mark({ node: '-', kind: 'probe', subject: `${flows.length} flows`, to: 'started', atMs: probe.startedAt });
     let capture;
     try {
-      await clock.sleep(warmupMs);
+      await sleepUnlessAborted(clock, warmupMs, signal);
       for (const step of scenario.steps) {
-        options.signal?.throwIfAborted();
+        signal?.throwIfAborted();
         options.progress?.(describeStep(step));
         await run(step);
       }
@@ -172,8 +222,11 @@ export async function runScenario(
       if (!(e instanceof ReadinessError)) throw e;
       error = e.message;
     } finally {
-      for (const name of [...active.keys()]) await revert(name);
-      capture = await probe.stop();
+      try {
+        for (const name of [...active.keys()]) await revert(name);
+      } finally {
+        capture = await probe.stop();
+      }
     }
     timeline.mark({
       node: '-',
@@ -217,8 +270,9 @@ function restoredWait(waits: WaitRecord[], lastRevert: number): WaitRecord | und
 }
 
 /**
- * before: until the first fault; during: first fault to last revert; after: from then to the end;
- * restored: from the end of the `wait: restored` after the last revert to the end.
+ * before: from the end of the warm-up until the first fault began to apply (loss its apply causes is
+ * the fault's, never the baseline's); during: from then to the last revert; after: from then to the
+ * end; restored: from the end of the `wait: restored` after the last revert to the end.
  */
 export function phaseWindows(faults: FaultRecord[], waits: WaitRecord[], fromMs: number, toMs: number): PhaseWindows {
   if (faults.length === 0)

@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { faultKinds } from '../faults/primitives.js';
+import { expectationSchema } from './expectations/index.js';
+import { duration, name } from './values.js';
 
 /** What a scenario file says. The loader binds it to its topology (scenario/load.ts). */
 
-const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
-export const duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'must be a duration such as "300ms", "3s" or "2m" (a number is seconds)'),
-  ])
-  .describe('a duration: "300ms", "3s", "2m", or a number of seconds');
 const specId = z.string().regex(/^[RTE]-[A-Z0-9-]+$/, 'must be a spec ID such as "E-SILENT" or "R-BFD"');
 
 export const faultSchema = z.union([
@@ -63,79 +58,6 @@ const stepSchema = z
       ctx.addIssue({ code: 'custom', message: 'a flap step needs count, period and down' });
   });
 
-/**
- * before: until the first fault; during: first fault to last revert; after: from the last revert;
- * restored: from the end of the last `wait: restored` step (the optimized path is back); all: the whole run.
- */
-export const phases = ['before', 'during', 'after', 'restored', 'all'] as const;
-const bound = z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() });
-
-const lossSchema = z.strictObject({
-  flows: z
-    .strictObject({ from: name.optional(), to: name.optional() })
-    .optional()
-    .describe('which flows (default: all)'),
-  phase: z.enum(phases).default('all'),
-  'max-loss': duration.optional().describe('RFC 7747 loss-derived convergence time, per flow'),
-  'max-outage': duration.optional().describe('longest single outage, per flow'),
-  zero: z.literal(true).optional().describe('no packet lost'),
-});
-
-const stateSchema = z.strictObject({
-  at: name.describe('a mark step'),
-  node: name,
-  session: z.string().optional().describe('an interconnect ("ams/ic1"), or a neighbor address'),
-  bgp: z.enum(['established', 'down']).optional(),
-  bfd: z.enum(['up', 'down']).optional(),
-  routes: bound.optional().describe('prefixes received on the session'),
-  lag: z.string().optional().describe('an interconnect ("ams/ic1")'),
-  'members-active': z.number().int().min(0).optional(),
-  accepted: z.array(z.string()).optional().describe("peer prefixes that must be in the node's BGP table (E-POLICY)"),
-  rejected: z.array(z.string()).optional().describe("peer prefixes that must not be in the node's BGP table"),
-});
-
-const pathSchema = z.strictObject({
-  phase: z.enum(['before', 'during', 'after', 'restored']).optional(),
-  at: name.optional().describe('a mark step: the traffic of the "window" before it, once a failure has settled'),
-  window: duration.optional().describe('with "at": how far back from the mark (default 1s)'),
-  via: z.string().optional().describe('an interconnect ("ams/ic2"), a metro ("metro:fra") or "transit"'),
-  'not-via': z.string().optional(),
-  'active-active': name.optional().describe('a metro: each of its interconnects carries traffic'),
-});
-
-const restoreSchema = z.strictObject({
-  within: duration.optional().describe('from the last revert until sessions, BFD and LAGs are back'),
-  'max-second-outage': duration.optional().describe('longest outage of any flow after the revert'),
-});
-
-export const eventKinds = ['bgp-drop', 'bfd-down', 'member-down', 'lag-down'] as const;
-const countSchema = z.strictObject({
-  event: z.enum(eventKinds),
-  node: name.optional(),
-  ...bound.shape,
-});
-
-export const expectationKinds = ['loss', 'state', 'path', 'restore', 'count'] as const;
-
-const expectationSchema = z
-  .strictObject({
-    id: name.optional().describe('names the expectation in reports (default: its kind and position)'),
-    covers: z.array(specId).optional(),
-    loss: lossSchema.optional(),
-    state: stateSchema.optional(),
-    path: pathSchema.optional(),
-    restore: restoreSchema.optional(),
-    count: countSchema.optional(),
-  })
-  .superRefine((e, ctx) => {
-    const kinds = expectationKinds.filter((k) => e[k] !== undefined);
-    if (kinds.length !== 1)
-      ctx.addIssue({
-        code: 'custom',
-        message: `an expectation has exactly one of ${expectationKinds.join(', ')} (found ${kinds.join(', ') || 'none'})`,
-      });
-  });
-
 export const scenarioSchema = z.strictObject({
   name: name.optional().describe('default: the file name'),
   description: z.string().optional(),
@@ -160,4 +82,3 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 export type StepFile = ScenarioFile['steps'][number];
-export type ExpectationFile = ScenarioFile['expect'][number];

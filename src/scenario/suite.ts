@@ -2,6 +2,11 @@ import { InterruptedError, PeerlabError } from '../errors.js';
 import type { Lab } from '../lab/lab.js';
 import type { LagDriver } from '../lab/lag/types.js';
 import { startLab } from '../lab/up.js';
+import type { Runtime } from '../runtime/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { judgeScenario } from './expectations/index.js';
+import type { LoadedScenario } from './load.js';
+import type { Scenario } from './model.js';
 import {
   runSchema,
   summarizeFigures,
@@ -9,12 +14,8 @@ import {
   type Attempt,
   type RunReport,
   type ScenarioReport,
-} from '../report/model.js';
-import type { Runtime } from '../runtime/types.js';
-import { systemClock, type Clock } from '../util/clock.js';
-import { judgeScenario } from './expect.js';
-import type { LoadedScenario } from './load.js';
-import { runScenario } from './run.js';
+} from './results.js';
+import { labTarget, runScenario } from './run.js';
 
 export interface SuiteOptions {
   runtime: Runtime;
@@ -28,6 +29,85 @@ export interface SuiteOptions {
   clock?: Clock;
 }
 
+/** The empty report a run fills in. */
+export function newRunReport(runtime: string, lag: string): RunReport {
+  const startedAt = new Date().toISOString();
+  return {
+    schema: runSchema,
+    startedAt,
+    finishedAt: startedAt,
+    runtime,
+    lag,
+    interrupted: false,
+    labs: [],
+    scenarios: [],
+    passed: false,
+  };
+}
+
+export interface OnLabOptions {
+  repeat?: number;
+  signal?: AbortSignal;
+  progress?: (line: string) => void;
+  clock?: Clock;
+}
+
+/** Run scenarios on a running lab, each `repeat` times, judged, into `report` (for `peerlab fault` too). */
+export async function runOnLab(
+  lab: Lab,
+  scenarios: Scenario[],
+  report: RunReport,
+  options: OnLabOptions = {},
+): Promise<void> {
+  const clock = options.clock ?? systemClock;
+  const progress = options.progress ?? (() => {});
+  const repeat = options.repeat ?? 1;
+  for (const scenario of scenarios) {
+    const entry: ScenarioReport = {
+      name: scenario.name,
+      file: scenario.file,
+      topology: scenario.topology,
+      ...(scenario.description ? { description: scenario.description } : {}),
+      covers: scenario.covers,
+      passed: false,
+      attempts: [],
+      figures: [],
+    };
+    report.scenarios.push(entry);
+    for (let i = 0; i < repeat; i++) {
+      progress(`${scenario.name}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''}`);
+      const record = await runScenario(labTarget(lab), scenario, {
+        clock,
+        ...(options.signal ? { signal: options.signal } : {}),
+        progress: (step) => progress(`${scenario.name}: ${step}`),
+      });
+      const attempt: Attempt = toAttempt(record, judgeScenario(scenario.expect, record), lab.model);
+      entry.attempts.push(attempt);
+      entry.passed = entry.attempts.every((a) => a.passed);
+      entry.figures = summarizeFigures(entry.attempts);
+      progress(`${scenario.name}: ${attempt.passed ? 'passed' : 'FAILED'}`);
+    }
+  }
+}
+
+/** An interrupted run, or one whose lab would not come up, keeps what it measured; other errors are bugs. */
+export function settleRun(report: RunReport, error: unknown, signal?: AbortSignal): void {
+  if (error instanceof InterruptedError || signal?.aborted) report.interrupted = true;
+  else if (error instanceof PeerlabError) report.error = error.message;
+  else throw error;
+}
+
+/** Set when the run ended: passed when every scenario that should run ran and passed. */
+export function finishRun(report: RunReport, expected: number): RunReport {
+  report.finishedAt = new Date().toISOString();
+  report.passed =
+    !report.interrupted &&
+    !report.error &&
+    report.scenarios.length === expected &&
+    report.scenarios.every((s) => s.passed);
+  return report;
+}
+
 /**
  * Bring each topology the scenarios need up once, run its scenarios on it (each starts from a
  * converged lab: a scenario's own first step usually waits for it), and tear it down. An interrupted
@@ -36,18 +116,7 @@ export interface SuiteOptions {
 export async function runSuite(loaded: LoadedScenario[], options: SuiteOptions): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const progress = options.progress ?? (() => {});
-  const startedAt = new Date().toISOString();
-  const report: RunReport = {
-    schema: runSchema,
-    startedAt,
-    finishedAt: startedAt,
-    runtime: options.runtime.kind,
-    lag: options.lag.kind,
-    interrupted: false,
-    labs: [],
-    scenarios: [],
-    passed: false,
-  };
+  const report = newRunReport(options.runtime.kind, options.lag.kind);
   const byTopology = new Map<string, LoadedScenario[]>();
   for (const l of loaded) byTopology.set(l.scenario.topology, [...(byTopology.get(l.scenario.topology) ?? []), l]);
   try {
@@ -65,46 +134,23 @@ export async function runSuite(loaded: LoadedScenario[], options: SuiteOptions):
       });
       report.labs.push({ topology, name, upMs: Math.round(clock.now() - began) });
       try {
-        for (const { scenario } of group) {
-          const entry: ScenarioReport = {
-            name: scenario.name,
-            file: scenario.file,
-            topology,
-            ...(scenario.description ? { description: scenario.description } : {}),
-            covers: scenario.covers,
-            passed: false,
-            attempts: [],
-            figures: [],
-          };
-          report.scenarios.push(entry);
-          for (let i = 0; i < (options.repeat ?? 1); i++) {
-            progress(`${scenario.name}${options.repeat && options.repeat > 1 ? ` (${i + 1}/${options.repeat})` : ''}`);
-            const record = await runScenario(lab, scenario, {
-              clock,
-              ...(options.signal ? { signal: options.signal } : {}),
-              progress: (step) => progress(`${scenario.name}: ${step}`),
-            });
-            const attempt: Attempt = toAttempt(record, judgeScenario(scenario.expect, record), model);
-            entry.attempts.push(attempt);
-            entry.passed = entry.attempts.every((a) => a.passed);
-            entry.figures = summarizeFigures(entry.attempts);
-            progress(`${scenario.name}: ${attempt.passed ? 'passed' : 'FAILED'}`);
-          }
-        }
+        await runOnLab(
+          lab,
+          group.map((g) => g.scenario),
+          report,
+          {
+            clock,
+            progress,
+            ...(options.repeat ? { repeat: options.repeat } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        );
       } finally {
         if (!options.keepLab) await lab.down();
       }
     }
   } catch (error) {
-    if (error instanceof InterruptedError || options.signal?.aborted) report.interrupted = true;
-    else if (error instanceof PeerlabError) report.error = error.message;
-    else throw error;
+    settleRun(report, error, options.signal);
   }
-  report.finishedAt = new Date().toISOString();
-  report.passed =
-    !report.interrupted &&
-    !report.error &&
-    report.scenarios.length === loaded.length &&
-    report.scenarios.every((s) => s.passed);
-  return report;
+  return finishRun(report, loaded.length);
 }

@@ -1,3 +1,4 @@
+import type { Bfd } from '../daemons/intent.js';
 import type { ConnectionType, Daemon, Role, TrafficClass } from './schema.js';
 
 /** The resolved lab: every name bound, every address allocated. Renderers and runtimes consume only this. */
@@ -75,10 +76,7 @@ export interface Link {
   interconnect?: string;
 }
 
-export interface Bfd {
-  intervalMs: number;
-  multiplier: number;
-}
+export type { Bfd } from '../daemons/intent.js';
 
 export interface Interconnect {
   /** `metro/name`, the address used in faults and reports. */

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { daemonNames } from '../daemons/registry.js';
 
 /** What a topology file says. Resolution into a lab model happens in resolve.ts. */
 
 const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
 const asn = z.number().int().min(0).max(4294967295);
-const daemon = z.enum(['frr', 'bird']);
+const daemon = z.enum(daemonNames);
 const speed = z.string().regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "10G" or "100G" (M or G)');
 const ipv4Prefix = z
   .string()

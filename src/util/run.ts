@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { CommandError } from '../errors.js';
+import { CommandError, missingTool } from '../errors.js';
 
 export interface RunOptions {
   /** Standard input for the command. */
@@ -24,6 +24,24 @@ export const systemPath = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
   .filter((dir) => dir && !dir.includes('node_modules'))
   .join(':');
 
+/** The Debian package of each host tool peerlab runs, named when one is missing. */
+export const toolPackages: Record<string, string> = {
+  vtysh: 'frr',
+  bird: 'bird2',
+  birdc: 'bird2',
+  'ovs-vsctl': 'openvswitch-switch',
+  'ovs-appctl': 'openvswitch-switch',
+  ip: 'iproute2',
+  nft: 'nftables',
+  nsenter: 'util-linux',
+  pkill: 'procps',
+  pgrep: 'procps',
+  docker: 'docker.io',
+  debootstrap: 'debootstrap',
+  modprobe: 'kmod',
+  tar: 'tar',
+};
+
 /** Runs one command from an argument array (never a shell string). Injected where logic is unit-tested. */
 export type Runner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -37,6 +55,8 @@ export const runCommand: Runner = async (argv, options = {}) => {
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
   });
+  if (result.exitCode === undefined && (result as { code?: string }).code === 'ENOENT')
+    throw missingTool(command, toolPackages[command] ?? command);
   const outcome = {
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),

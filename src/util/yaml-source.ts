@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { InputError, type SourcePosition } from '../errors.js';
+import { InputError, UnreadableFileError, type SourcePosition } from '../errors.js';
 
 /** A parsed YAML file that can say where any path in it is written. */
 export interface YamlSource {
@@ -16,7 +16,7 @@ export async function readYamlSource(file: string): Promise<YamlSource> {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new InputError(`cannot read ${file} (${code})`, undefined, undefined, { cause });
+    throw new UnreadableFileError(file, code, { cause });
   }
   return parseYamlSource(file, text);
 }

@@ -1,0 +1,40 @@
+import type { DaemonDriver, NodeAccess, NodeDirs } from '../types.js';
+import { parseBirdBfdSessions, parseBirdProtocols } from './parse.js';
+import { renderBird } from './render/index.js';
+import { birdQuery } from './socket.js';
+
+const socket = (dirs: NodeDirs) => `${dirs.run}/bird.ctl`;
+const pidFile = (dirs: NodeDirs) => `${dirs.run}/bird.pid`;
+const start = (dirs: NodeDirs) => ['bird', '-c', `${dirs.dir}/bird.conf`, '-s', socket(dirs), '-P', pidFile(dirs)];
+const kill = (dirs: NodeDirs) => [['pkill', '-KILL', '-F', pidFile(dirs)]];
+
+/** One command to BIRD: its control socket when the host sees it, else birdc in the node. */
+function query(node: NodeAccess, command: string): Promise<string | undefined> {
+  if (node.hostPath) return birdQuery(node.hostPath(socket(node.dirs)), command).catch(() => undefined);
+  return node.exec(['birdc', '-s', socket(node.dirs), ...command.split(' ')]);
+}
+
+/** BIRD 2: one process for BGP and BFD, configured by bird.conf at start. */
+export const bird: DaemonDriver = {
+  name: 'bird',
+  description: 'BIRD 2 (BGP and BFD in one daemon)',
+  configFile: 'bird.conf',
+  packages: ['bird2'],
+  render: renderBird,
+  validator: { command: (file) => ['bird', '-p', '-c', file], package: 'bird2' },
+  start: (dirs) => ({ commands: [start(dirs)] }),
+  kill,
+  restart: (dirs) => [start(dirs)],
+  crashBgp: (dirs) => ({ apply: kill(dirs), revert: [start(dirs)] }),
+  pidFile,
+  async readSessions(node) {
+    const [protocols, bfd] = await Promise.all([query(node, 'show protocols all'), query(node, 'show bfd sessions')]);
+    return { bgp: protocols ? parseBirdProtocols(protocols) : [], bfd: bfd ? parseBirdBfdSessions(bfd) : [] };
+  },
+  evidence: {
+    bfd: /^\s*bfd \{/,
+    community: (c) => new RegExp(`bgp_community\\.add\\(\\(${c.replace(':', ',')}\\)\\)`),
+    maxPrefix: (limit) => new RegExp(limit === undefined ? 'import limit' : `import limit ${limit} `),
+    multipath: /merge paths on/,
+  },
+};

@@ -1,0 +1,80 @@
+import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs } from '../types.js';
+import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys } from './parse.js';
+import { renderFrr } from './render/index.js';
+import { frrQuery } from './socket.js';
+
+const daemons = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
+type Daemon = (typeof daemons)[number];
+
+function vtysh(dirs: NodeDirs): string[] {
+  return ['vtysh', ...(dirs.pathspace ? ['-N', dirs.pathspace] : [])];
+}
+
+/** /run, not /var/run: the image's /var/run is an absolute symlink, which the host cannot follow into a container. */
+function runDir(dirs: NodeDirs): string {
+  return dirs.pathspace ? `/run/frr/${dirs.pathspace}` : '/run/frr';
+}
+
+function daemonCommand(dirs: NodeDirs, daemon: Daemon): string[] {
+  return [`/usr/lib/frr/${daemon}`, '-d', '-f', '/dev/null', '-A', '127.0.0.1', '-P', '0', ...pathspace(dirs)];
+}
+
+const pathspace = (dirs: NodeDirs) => (dirs.pathspace ? ['-N', dirs.pathspace] : []);
+const apply = (dirs: NodeDirs) => [...vtysh(dirs), '-f', `${dirs.dir}/frr.conf`];
+const pkill = (dirs: NodeDirs, daemon: Daemon) => ['pkill', '-KILL', '-F', `${runDir(dirs)}/${daemon}.pid`];
+
+/** One command to one FRR daemon: its vty socket when the host sees it, else vtysh in the node. */
+function query(node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string): Promise<string | undefined> {
+  if (node.hostPath)
+    return frrQuery(node.hostPath(`${runDir(node.dirs)}/${daemon}.vty`), command).catch(() => undefined);
+  return node.exec([...vtysh(node.dirs), '-c', command]);
+}
+
+/** FRR: zebra, bgpd, bfdd and staticd, started with an empty config; the rendered frr.conf is applied through vtysh. */
+export const frr: DaemonDriver = {
+  name: 'frr',
+  description: 'FRRouting (zebra, bgpd, bfdd, staticd)',
+  configFile: 'frr.conf',
+  packages: ['frr'],
+  render: renderFrr,
+  validator: { command: (file) => ['vtysh', '--dryrun', '-f', file], package: 'frr' },
+  start: (dirs) => ({
+    commands: [
+      ['mkdir', '-p', runDir(dirs)],
+      ['chown', 'frr:frr', runDir(dirs)],
+      ...daemons.map((d) => daemonCommand(dirs, d)),
+    ],
+    ready: { command: [...vtysh(dirs), '-c', 'show daemons'], ok: (out) => /bgpd/.test(out) && /bfdd/.test(out) },
+    apply: [apply(dirs)],
+  }),
+  kill: (dirs) => daemons.map((d) => pkill(dirs, d)),
+  restart: (dirs) => restartCommands(frr.start(dirs)),
+  crashBgp: (dirs) => ({
+    apply: [pkill(dirs, 'bgpd')],
+    revert: [daemonCommand(dirs, 'bgpd'), ['sleep', '1'], apply(dirs)],
+  }),
+  pidFile: (dirs) => `${runDir(dirs)}/zebra.pid`,
+  hostPaths: (pathspace) => [runDir({ dir: '', run: '', pathspace })],
+  async readSessions(node) {
+    const [bgp, bfd] = await Promise.all([
+      query(node, 'bgpd', 'show bgp summary json'),
+      query(node, 'bfdd', 'show bfd peers json'),
+    ]);
+    return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
+  },
+  routes: {
+    table: async (node) => routeKeys(await query(node, 'bgpd', 'show bgp ipv4 unicast json'), 'routes'),
+    // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).
+    received: async (node, peer) =>
+      routeKeys(
+        await query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} received-routes json`),
+        'receivedRoutes',
+      ),
+  },
+  evidence: {
+    bfd: /^\s*neighbor \S+ bfd$/,
+    community: (c) => new RegExp(`set community .*${c}`),
+    maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}$`),
+    multipath: /maximum-paths ibgp/,
+  },
+};

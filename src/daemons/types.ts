@@ -1,0 +1,114 @@
+import type { RouterIntent } from './intent.js';
+
+/** Where a node's daemons keep their state, as seen from inside the node. */
+export interface NodeDirs {
+  /** Configs (the node's host folder). */
+  dir: string;
+  /** Sockets, pid files, logs. */
+  run: string;
+  /**
+   * A per-node name for daemons whose state folders are fixed host paths (FRR's -N pathspace), set
+   * when nodes share the host's filesystem (netns runtime).
+   */
+  pathspace?: string;
+}
+
+/** How a driver reaches a running node: commands inside it, and, when the host can see them, its files. */
+export interface NodeAccess {
+  dirs: NodeDirs;
+  /** Run a command in the node; its output, or undefined when it failed. */
+  exec(argv: readonly string[]): Promise<string | undefined>;
+  /**
+   * The host path of a path inside the node, for talking to control sockets directly (no process per
+   * query). Absent: read through `exec`.
+   */
+  hostPath?(path: string): string;
+  /** A file of the node's /proc/net (which follows its network namespace). */
+  procNet(file: string): Promise<string | undefined>;
+}
+
+export interface BgpPeerState {
+  peer: string;
+  /** RFC 4271 state name: Established, Active, Connect, Idle, OpenSent, OpenConfirm. */
+  state: string;
+  /** Prefixes accepted from the peer (after import policy). */
+  received: number;
+  /** Why the session is down, when the daemon says. */
+  info?: string;
+}
+
+export interface BfdState {
+  peer: string;
+  state: 'up' | 'down' | 'init' | 'admin-down';
+}
+
+/** Commands that start a node's routing daemons (run in the node, in order). */
+export interface DaemonStart {
+  commands: string[][];
+  /** Polled (every 100 ms) until `ok` says the daemons answer; then `apply` runs. */
+  ready?: { command: string[]; ok: (stdout: string) => boolean };
+  /** Loads the config once the daemons answer. */
+  apply?: string[][];
+}
+
+/** Lines of a config that show a requirement is configured (`peerlab check` cites them). */
+export interface EvidencePatterns {
+  bfd: RegExp;
+  /** A community set on export. */
+  community(community: string): RegExp;
+  /** A max-prefix limit toward a neighbor; with `limit`, exactly that limit. */
+  maxPrefix(limit?: number): RegExp;
+  /** Equal-cost multipath across BGP paths. */
+  multipath: RegExp;
+}
+
+/**
+ * Everything specific to one routing daemon. A driver lives in `src/daemons/<name>/` and is registered
+ * by name in `src/daemons/registry.ts`; nothing else in peerlab branches on the daemon.
+ */
+export interface DaemonDriver {
+  readonly name: string;
+  readonly description: string;
+  /** The config file in the node's folder. */
+  readonly configFile: string;
+  /** Debian packages the router image installs for it. */
+  readonly packages: readonly string[];
+  /** The daemon config of one router, from the daemon-neutral intent. */
+  render(intent: RouterIntent, header: string): string;
+  /** The daemon's own parser, run on the host: the command for a config file, and the package holding the tool. */
+  readonly validator: { command(file: string): string[]; package: string };
+  start(dirs: NodeDirs): DaemonStart;
+  /** SIGKILL every routing daemon of the node by its pid files (never by name: netns labs share one process table). */
+  kill(dirs: NodeDirs): string[][];
+  /** Start again after `kill`, as commands run in sequence (a fault's revert). */
+  restart(dirs: NodeDirs): string[][];
+  /** daemon-crash: kill the BGP daemon alone, and bring it back with the same config. */
+  crashBgp(dirs: NodeDirs): { apply: string[][]; revert: string[][] };
+  /** A pid file of a process that lives in the node's network namespace while the daemon runs. */
+  pidFile(dirs: NodeDirs): string;
+  /** Folders the daemon keeps outside the node's folder under a pathspace (nodes sharing the host's filesystem); `down` removes them. */
+  hostPaths?(pathspace: string): string[];
+  /** BGP sessions and BFD sessions as the daemon reports them (empty when it does not answer). */
+  readSessions(node: NodeAccess): Promise<{ bgp: BgpPeerState[]; bfd: BfdState[] }>;
+  /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
+  readonly routes?: {
+    /** Prefixes in the BGP table. */
+    table(node: NodeAccess): Promise<string[]>;
+    /** Prefixes `peer` sent, before import policy (needs the session to keep them). */
+    received(node: NodeAccess, peer: string): Promise<string[]>;
+  };
+  readonly evidence: EvidencePatterns;
+}
+
+/** Commands that start a daemon again with no readiness poll (a fault's revert runs commands, not loops). */
+export function restartCommands(start: DaemonStart): string[][] {
+  return [...start.commands, ...(start.ready ? [['sleep', '1']] : []), ...(start.apply ?? [])];
+}
+
+/** A BFD state as any daemon spells it (Up, up, AdminDown, admin_down...), in one vocabulary. */
+export function normalizeBfd(state: string): BfdState['state'] {
+  const s = state.toLowerCase().replace(/[_ ]/g, '-');
+  if (s === 'up' || s === 'init' || s === 'admin-down') return s;
+  if (s === 'admindown') return 'admin-down';
+  return 'down';
+}

@@ -1,0 +1,131 @@
+import type { NodeAccess } from '../../../daemons/types.js';
+import { hostPart } from '../../../topology/addresses.js';
+import type { Bond, LagDriver, LagState } from '../types.js';
+import { parseOvsBondShow, parseOvsLacpShow, withLacp } from './parse.js';
+import { ovsQuery } from './socket.js';
+
+/** Environment that keeps one Open vSwitch instance's sockets, database and logs in its node's folder. */
+export function ovsEnv(runDir: string): string[] {
+  return ['env', `OVS_RUNDIR=${runDir}/ovs`, `OVS_DBDIR=${runDir}/ovs`, `OVS_LOGDIR=${runDir}/ovs`];
+}
+
+export function ovsctl(runDir: string): string[] {
+  return [...ovsEnv(runDir), 'ovs-vsctl', `--db=unix:${runDir}/ovs/db.sock`];
+}
+
+export function ovsAppctl(runDir: string): string[] {
+  return [...ovsEnv(runDir), 'ovs-appctl', '-t', `${runDir}/ovs/ovs-vswitchd.ctl`];
+}
+
+/** The bond port of bridge `bond` (the bridge's own internal port is the L3 interface). */
+export function ovsBondPort(bond: string): string {
+  return `${bond}-lag`;
+}
+
+/**
+ * A fixed MAC for a bond's L3 port, from its address (unique in a lab): OVS would otherwise pick a new
+ * one whenever it recreates the port (a router restart), and the partner would send to a stale MAC until
+ * its ARP entry expired, which no real router does to its neighbours.
+ */
+export function bondMac(address: string): string {
+  const octets = hostPart(address)
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0'));
+  return ['02', '00', ...octets].join(':');
+}
+
+/**
+ * Open vSwitch userspace (datapath_type=netdev): LACP runs in ovs-vswitchd, no kernel module needed.
+ * Each bond is a bridge of its own whose internal port carries the address.
+ */
+export const ovsLag: LagDriver = {
+  kind: 'ovs',
+  description: 'Open vSwitch userspace bonds (LACP in ovs-vswitchd; no kernel module)',
+  packages: ['openvswitch-switch'],
+  available: async () => ({ ok: true }),
+  // Its userspace datapaths saturate two cores near 5,000 packets/s across a reference lab: 8 flows at
+  // 1,000 pps queued seconds of delay before any fault; at 500 pps, RTT 3-6 ms.
+  defaultProbeRate: 500,
+  read,
+  kill(bonds, runDir) {
+    if (bonds.length === 0) return [];
+    const ovs = `${runDir}/ovs`;
+    return [
+      ['pkill', '-KILL', '-F', `${ovs}/ovs-vswitchd.pid`],
+      ['pkill', '-KILL', '-F', `${ovs}/ovsdb-server.pid`],
+      // OVS's userspace bridge ports are persistent taps that outlive ovs-vswitchd, addresses and all.
+      ...bonds.map((b) => ['ip', 'link', 'del', b.name]),
+    ];
+  },
+  restore(bonds, runDir) {
+    if (bonds.length === 0) return [];
+    return [['rm', '-rf', `${runDir}/ovs`], ...this.setup(bonds, runDir)];
+  },
+  setup(bonds, runDir) {
+    if (bonds.length === 0) return [];
+    const ovs = `${runDir}/ovs`;
+    const env = ovsEnv(runDir);
+    return [
+      ['mkdir', '-p', ovs],
+      [...env, 'ovsdb-tool', 'create', `${ovs}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema'],
+      [
+        ...env,
+        'ovsdb-server',
+        `${ovs}/conf.db`,
+        `--remote=punix:${ovs}/db.sock`,
+        `--pidfile=${ovs}/ovsdb-server.pid`,
+        `--unixctl=${ovs}/ovsdb-server.ctl`,
+        '--detach',
+        `--log-file=${ovs}/ovsdb-server.log`,
+      ],
+      [
+        ...env,
+        'ovs-vswitchd',
+        `unix:${ovs}/db.sock`,
+        `--pidfile=${ovs}/ovs-vswitchd.pid`,
+        `--unixctl=${ovs}/ovs-vswitchd.ctl`,
+        '--detach',
+        `--log-file=${ovs}/ovs-vswitchd.log`,
+      ],
+      [...ovsctl(runDir), '--no-wait', 'init'],
+      ...bonds.flatMap((b: Bond) => [
+        ...b.members.map((m) => ['ip', 'link', 'set', m, 'up']),
+        [
+          ...ovsctl(runDir),
+          'add-br',
+          b.name,
+          '--',
+          'set',
+          'bridge',
+          b.name,
+          'datapath_type=netdev',
+          `other_config:hwaddr=${bondMac(b.address)}`,
+          '--',
+          'add-bond',
+          b.name,
+          ovsBondPort(b.name),
+          ...b.members,
+          'lacp=active',
+          'bond_mode=balance-tcp',
+          'other_config:lacp-time=fast',
+        ],
+        ['ip', 'addr', 'add', b.address, 'dev', b.name],
+        ['ip', 'link', 'set', b.name, 'up'],
+      ]),
+    ];
+  },
+};
+
+/** One unixctl command: the daemon's socket when the host sees it, else ovs-appctl in the node. */
+function appctl(node: NodeAccess, method: string): Promise<string | undefined> {
+  const run = node.dirs.run;
+  if (node.hostPath) return ovsQuery(node.hostPath(`${run}/ovs/ovs-vswitchd.ctl`), method).catch(() => undefined);
+  return node.exec([...ovsAppctl(run), method]);
+}
+
+async function read(node: NodeAccess, bonds: Bond[]): Promise<LagState[]> {
+  if (bonds.length === 0) return [];
+  const [bondShow, lacpShow] = await Promise.all([appctl(node, 'bond/show'), appctl(node, 'lacp/show')]);
+  if (!bondShow) return [];
+  return withLacp(parseOvsBondShow(bondShow), lacpShow ? parseOvsLacpShow(lacpShow) : new Map());
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import type { BfdState, BgpPeerState, NodeAccess } from '../daemons/types.js';
+import type { Lab } from './lab.js';
+import { bondsOf, type LagState } from './lag/types.js';
+
+/** Typed state read from a router, the same shape whatever daemon or LAG driver produced it. */
+export interface NodeSnapshot {
+  node: string;
+  bgp: BgpPeerState[];
+  bfd: BfdState[];
+  lags: LagState[];
+}
+
+/** Through the runtime's exec (vtysh, birdc, ovs-appctl, cat): the way a user would look. */
+export function execAccess(lab: Lab, node: string): NodeAccess {
+  const exec = async (argv: readonly string[]) => {
+    const r = await lab.exec(node, argv, { allowFailure: true, timeoutMs: 5000 }).catch(() => undefined);
+    return r?.exitCode === 0 ? r.stdout : undefined;
+  };
+  return { dirs: lab.dirs(node), exec, procNet: (file) => exec(['cat', `/proc/net/${file}`]) };
+}
+
+/**
+ * Straight to the daemons' control sockets and the node's /proc/net from the host: no process per
+ * query, so the timeline can read every router ten times a second without loading the machine it measures.
+ */
+export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> {
+  const dirs = lab.dirs(node);
+  const root = await lab.runtime.hostRoot(lab.name, node);
+  // /proc/<pid>/net follows that process's namespace: a container's init, or (nodes sharing the host's
+  // filesystem) the routing daemon, whose pid file says where it is now (it changes when it restarts).
+  const pidFile = lab.daemon(node).pidFile(dirs);
+  const proc = async () =>
+    root
+      ? root.replace(/\/root$/, '')
+      : ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  return {
+    dirs,
+    exec: execAccess(lab, node).exec,
+    hostPath: (path) => `${root}${path}`,
+    procNet: async (file) => {
+      const dir = await proc();
+      return dir ? readFile(`${dir}/net/${file}`, 'utf8').catch(() => undefined) : undefined;
+    },
+  };
+}
+
+/** BGP, BFD and LAG state of one router, read by its daemon and LAG drivers (what does not answer reads as empty). */
+export async function snapshotNode(lab: Lab, node: string, access = execAccess(lab, node)): Promise<NodeSnapshot> {
+  const spec = lab.node(node);
+  const [sessions, lags] = await Promise.all([
+    lab.daemon(node).readSessions(access),
+    lab.lag.read(access, bondsOf(spec.interfaces)),
+  ]);
+  return { node, ...sessions, lags };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { SourcePosition } from '../../errors.js';
+import type { ScenarioRecord } from '../run.js';
+import { count } from './count.js';
+import { loss } from './loss.js';
+import { path } from './path.js';
+import { restore } from './restore.js';
+import { state } from './state.js';
+import type { BindContext, ExpectationKind, ExpectationResult } from './types.js';
+
+/** Every expectation kind, by the key a scenario file uses. Adding one: its file and a line here. */
+const kinds = { loss, state, path, restore, count };
+
+type Kinds = typeof kinds;
+type KindName = keyof Kinds;
+type BodyOf<K extends KindName> = Kinds[K] extends ExpectationKind<K, z.ZodType, infer B> ? B : never;
+
+export const expectationKinds = Object.keys(kinds) as KindName[];
+
+/** A bound expectation: its kind's fields, plus how reports name it. */
+export type ExpectationBody = { [K in KindName]: { kind: K } & BodyOf<K> }[KindName];
+export type Expectation = ExpectationBody & { id: string; covers: string[]; position: SourcePosition };
+
+const specId = z.string().regex(/^[RTE]-[A-Z0-9-]+$/, 'must be a spec ID such as "E-SILENT" or "R-BFD"');
+
+export const expectationSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"')
+      .optional()
+      .describe('names the expectation in reports (default: its kind and position)'),
+    covers: z.array(specId).optional(),
+    ...(Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, v.schema.optional()])) as {
+      [K in KindName]: z.ZodOptional<Kinds[K]['schema']>;
+    }),
+  })
+  .superRefine((e, ctx) => {
+    const found = expectationKinds.filter((k) => e[k] !== undefined);
+    if (found.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `an expectation has exactly one of ${expectationKinds.join(', ')} (found ${found.join(', ') || 'none'})`,
+      });
+  });
+
+export type ExpectationFile = z.output<typeof expectationSchema>;
+
+/** Bind the one kind an expectation file names; `at` is its path in the scenario file. */
+export function bindExpectation(file: ExpectationFile, at: PropertyKey[], ctx: BindContext): ExpectationBody {
+  const name = expectationKinds.find((k) => file[k] !== undefined)!;
+  const kind = kinds[name] as unknown as ExpectationKind<KindName, z.ZodType, unknown>;
+  return { kind: name, ...(kind.bind(file[name], [...at, name], ctx) as object) } as ExpectationBody;
+}
+
+/** Judge every expectation on what the run measured. Nothing here touches the lab. */
+export function judgeScenario(expect: Expectation[], record: ScenarioRecord): ExpectationResult[] {
+  return expect.map((e) => {
+    const kind = kinds[e.kind] as unknown as ExpectationKind<KindName, z.ZodType, unknown>;
+    return { id: e.id, kind: e.kind, covers: e.covers, ...kind.judge(e, record) };
+  });
+}
+
+export type { ExpectationResult } from './types.js';
+export { eventKinds, type EventKind } from './count.js';

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { LabModel } from '../../topology/model.js';
+import type { PathTarget, Step } from '../model.js';
+import type { ScenarioRecord } from '../run.js';
+
+/** A judged expectation, as reports show it. */
+export interface ExpectationResult {
+  id: string;
+  kind: string;
+  covers: string[];
+  pass: boolean;
+  /** The bound, as a person reads it. */
+  expected: string;
+  /** What was measured against it. */
+  measured: string;
+  /** Per flow, router or path figures behind `measured`. */
+  details: string[];
+}
+
+export type Verdict = Omit<ExpectationResult, 'id' | 'kind' | 'covers'>;
+
+/**
+ * What binding an expectation can ask of its scenario and topology. Every lookup fails as an
+ * InputError at the position of `path` in the scenario file, naming what exists.
+ */
+export interface BindContext {
+  model: LabModel;
+  steps: Step[];
+  fail(message: string, path: PropertyKey[]): never;
+  /** A mark step of that name exists. */
+  markNamed(name: string, path: PropertyKey[]): void;
+  /** A router (not a host) of that name exists. */
+  router(node: string, path: PropertyKey[]): void;
+  /** A host of that name exists. */
+  host(name: string, path: PropertyKey[]): void;
+  /** The neighbor address `node` has for a session named by interconnect id or by address. */
+  session(node: string, name: string, path: PropertyKey[]): { address: string; label: string };
+  /** The LAG of `node` on an interconnect. */
+  lag(node: string, name: string, path: PropertyKey[]): { iface: string; label: string };
+  /** An interconnect, `metro:<name>` or `transit`, as the interfaces whose counters show traffic there. */
+  pathTarget(name: string, path: PropertyKey[]): PathTarget;
+  metros(): string;
+}
+
+/**
+ * One kind of expectation: what a scenario file may say (`schema`), how it binds to the topology and
+ * steps before anything runs (`bind`), and how it is judged on what a run measured (`judge`). A kind
+ * is one file in this folder, registered in `index.ts`.
+ */
+export interface ExpectationKind<K extends string, S extends z.ZodType, B> {
+  kind: K;
+  schema: S;
+  bind(file: z.output<S>, path: PropertyKey[], ctx: BindContext): B;
+  judge(body: B, record: ScenarioRecord): Verdict;
+}
+
+export const ms = (n: number) => `${Math.round(n)} ms`;
+export const flowName = (f: ScenarioRecord['flows'][number]) => `${f.plan.from}->${f.plan.to}:${f.plan.srcPort}`;

@@ -1,0 +1,60 @@
+import { InputError } from '../errors.js';
+import { faultTarget, type FaultKind, type PlanOptions } from '../faults/primitives.js';
+import type { FlowOptions } from '../probe/flows.js';
+import type { LabModel } from '../topology/model.js';
+import type { Scenario, Step } from './model.js';
+
+export interface OneFaultOptions {
+  kind: FaultKind;
+  target: string;
+  /** How long the fault stays applied (each failure of a flap), ms. */
+  holdMs: number;
+  /** Probe traffic before the fault (after the warm-up) and after its revert, ms. */
+  beforeMs: number;
+  afterMs: number;
+  probe?: FlowOptions;
+  /** Repeat the fault: `count` failures of `holdMs`, one every `periodMs`. */
+  flap?: { count: number; periodMs: number };
+  direction?: PlanOptions['direction'];
+  scope?: PlanOptions['scope'];
+}
+
+/**
+ * `peerlab fault` as a scenario: hold, fault, hold, revert, hold (or hold, flap, hold), with no
+ * expectations; it runs on the same runner as `peerlab run`, so its phases and warnings are the same.
+ * The target is bound here: a wrong one is an InputError before any traffic starts.
+ */
+export function oneFaultScenario(model: LabModel, o: OneFaultOptions): Scenario {
+  faultTarget(model, o.kind, o.target);
+  if (o.flap && o.holdMs >= o.flap.periodMs)
+    throw new InputError(`--hold (${o.holdMs} ms) must be shorter than --period (${o.flap.periodMs} ms) to flap`);
+  const fault = {
+    kind: o.kind,
+    target: o.target,
+    ...(o.direction ? { direction: o.direction } : {}),
+    ...(o.scope ? { scope: o.scope } : {}),
+  };
+  const name = `${o.kind} ${o.target}`;
+  const steps: Step[] = o.flap
+    ? [
+        { kind: 'hold', ms: o.beforeMs },
+        { kind: 'flap', fault, count: o.flap.count, periodMs: o.flap.periodMs, downMs: o.holdMs },
+        { kind: 'hold', ms: o.afterMs },
+      ]
+    : [
+        { kind: 'hold', ms: o.beforeMs },
+        { kind: 'fault', fault, name },
+        { kind: 'hold', ms: o.holdMs },
+        { kind: 'revert', name: 'all' },
+        { kind: 'hold', ms: o.afterMs },
+      ];
+  return {
+    name: `fault ${name}${o.flap ? ` x${o.flap.count}` : ''}`,
+    file: '(peerlab fault)',
+    topology: model.source,
+    covers: [],
+    probe: o.probe ?? {},
+    steps,
+    expect: [],
+  };
+}

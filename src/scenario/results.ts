@@ -1,0 +1,234 @@
+import { counterGrowth } from '../observe/counters.js';
+import type { InterfaceCounters, TimelineEvent } from '../observe/timeline.js';
+import type { Percentiles } from '../probe/analyze.js';
+import { countedFrom, deadFromStart } from './baseline.js';
+import type { ExpectationResult } from './expectations/index.js';
+import type { ScenarioRecord } from './run.js';
+import type { LabModel } from '../topology/model.js';
+import { hostPart } from '../topology/addresses.js';
+
+/** Version of run.json; bump when a field changes meaning. */
+export const runSchema = 'peerlab-run/1';
+
+/** Everything a run measured, and enough to render every report again (`peerlab report run.json`). */
+export interface RunReport {
+  schema: typeof runSchema;
+  startedAt: string;
+  finishedAt: string;
+  runtime: string;
+  lag: string;
+  /** The run stopped early (Ctrl-C): what was measured until then. */
+  interrupted: boolean;
+  /** Why the run stopped before its scenarios were done (a lab that did not come up). */
+  error?: string;
+  labs: { topology: string; name: string; upMs: number }[];
+  scenarios: ScenarioReport[];
+  passed: boolean;
+}
+
+export interface ScenarioReport {
+  name: string;
+  file: string;
+  topology: string;
+  description?: string;
+  covers: string[];
+  passed: boolean;
+  attempts: Attempt[];
+  /** Over the attempts (--repeat): min, median, p95 and max of each figure. */
+  figures: { name: string; unit: string; min: number; median: number; p95: number; max: number; samples: number }[];
+}
+
+/** One run of a scenario. Times are ms from the start of its probe traffic. */
+export interface Attempt {
+  passed: boolean;
+  error?: string;
+  durationMs: number;
+  rate: number;
+  results: ExpectationResult[];
+  phases: Record<string, { fromMs: number; toMs: number } | null>;
+  faults: { name: string; appliedMs: number; revertedMs: number | null }[];
+  flows: {
+    name: string;
+    sent: number;
+    lost: number;
+    lossDerivedMs: number;
+    longestOutageMs: number;
+    duplicated: number;
+    reordered: number;
+    outages: { startMs: number; durationMs: number }[];
+    rttMs: Record<string, Percentiles | null>;
+  }[];
+  events: (Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs: number; sinceMs: number })[];
+  restoreMs: number | null;
+  interconnects: InterconnectFigures[];
+  /** Why some figures may not be the network's alone (the lab queued probe packets). */
+  warnings: string[];
+}
+
+/** Probe RTT above this means the lab itself queued packets (2-core hosts, userspace OVS). */
+const queuedRttMs = 500;
+
+/** What Microsoft's peering monitoring shows per interconnect, from the peer router's side. */
+export interface InterconnectFigures {
+  id: string;
+  /** Packets per second through the peer router's LAG, one sample per second: [ms, in, out]. */
+  rates: [number, number, number][];
+  /** Share of the run the BGP session was Established (peer router's view). */
+  availability: number;
+  /** BGP session drops (Established left) on either end. */
+  flaps: number;
+  /** Packets the interfaces of the interconnect (LAG and members, both ends) dropped during the run. */
+  drops: number;
+  /** Prefixes the peer router had accepted from the edge at the end of the run. */
+  routesReceived: number | null;
+}
+
+/** Turn one scenario record into its report entry: relative times, per-interconnect figures. */
+export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], model: LabModel): Attempt {
+  const t0 = record.startedAt;
+  const rel = (ms: number) => Math.round((ms - t0) * 10) / 10;
+  const events = record.timeline.events.map((e) => ({ ...e, atMs: rel(e.atMs), sinceMs: rel(e.sinceMs) }));
+  return {
+    passed: !record.error && results.every((r) => r.pass),
+    ...(record.error ? { error: record.error } : {}),
+    durationMs: rel(record.stoppedAt),
+    rate: record.rate,
+    results,
+    phases: Object.fromEntries(
+      Object.entries(record.phases).map(([k, w]) => [k, w ? { fromMs: rel(w.fromMs), toMs: rel(w.toMs) } : null]),
+    ),
+    faults: record.faults.map((f) => ({
+      name: f.name,
+      appliedMs: rel(f.appliedAt),
+      revertedMs: f.revertedAt === undefined ? null : rel(f.revertedAt),
+    })),
+    flows: record.flows.map((f) => ({
+      name: `${f.plan.from}->${f.plan.to}:${f.plan.srcPort}`,
+      sent: f.sent,
+      lost: f.lost,
+      lossDerivedMs: f.lossDerivedMs,
+      longestOutageMs: f.longestOutageMs,
+      duplicated: f.duplicated,
+      reordered: f.reordered,
+      outages: f.outages.map((o) => ({ startMs: rel(o.startMs), durationMs: o.durationMs })),
+      rttMs: Object.fromEntries(f.latency.map((l) => [l.phase, l.rttMs ?? null])),
+    })),
+    events,
+    restoreMs: record.restoreMs ?? null,
+    interconnects: model.interconnects.map((ic) => interconnectFigures(model, record, ic, rel)),
+    warnings: [...deadFlowWarnings(record), ...queueingWarnings(record)],
+  };
+}
+
+function deadFlowWarnings(record: ScenarioRecord): string[] {
+  const from = countedFrom(record);
+  return record.flows
+    .filter((f) => deadFromStart(f, from))
+    .map(
+      (f) =>
+        `flow ${f.plan.from}->${f.plan.to}:${f.plan.srcPort} delivered nothing for its first ${Math.round(f.outages[0]!.durationMs)} ms, before any fault could explain it: the path it hashed to never carried it (a broken baseline, such as a stale ARP entry or a filter on one LAG member). Loss bounds leave it out`,
+    );
+}
+
+function queueingWarnings(record: ScenarioRecord): string[] {
+  const worst = new Map<string, number>();
+  for (const f of record.flows)
+    for (const l of f.latency)
+      if (l.phase !== 'all' && l.rttMs && l.rttMs.p99 > (worst.get(l.phase) ?? queuedRttMs))
+        worst.set(l.phase, l.rttMs.p99);
+  return [...worst].map(
+    ([phase, ms]) =>
+      `probe RTT p99 reached ${Math.round(ms)} ms ${phase === 'before' ? 'before the fault' : `in the ${phase} phase`}: the lab queued packets, so loss there may be partly self-inflicted (lower the probe rate or the flow count)`,
+  );
+}
+
+function interconnectFigures(
+  model: LabModel,
+  record: ScenarioRecord,
+  ic: LabModel['interconnects'][number],
+  rel: (ms: number) => number,
+): InterconnectFigures {
+  const samples = record.timeline.counters.filter((c) => c.node === ic.peerRouter && c.counters[ic.lag.interface]);
+  const rates: [number, number, number][] = [];
+  let last = samples[0];
+  for (const s of samples) {
+    if (!last || s.atMs - last.atMs < 1000) continue;
+    const seconds = (s.atMs - last.atMs) / 1000;
+    const rate = (count: (c: InterfaceCounters) => number) =>
+      Math.round(counterGrowth(record.timeline, ic.peerRouter, ic.lag.interface, count, last!.atMs, s.atMs) / seconds);
+    rates.push([rel(s.atMs), rate((c) => c.rx), rate((c) => c.tx)]);
+    last = s;
+  }
+  const [edge, peer] = [ic.edgeAddress, ic.peerAddress].map(hostPart);
+  const mine = record.timeline.events.filter(
+    (e) =>
+      e.kind === 'bgp' &&
+      ((e.node === ic.peerRouter && e.subject === edge) || (e.node === ic.edgeRouter && e.subject === peer)),
+  );
+  const peerSide = mine.filter((e) => e.node === ic.peerRouter);
+  // Established from the start unless the first change says otherwise; sum the time spent Established.
+  let up = peerSide[0] ? peerSide[0].from === 'Established' : true;
+  let since = record.timeline.startedAt;
+  let upMs = 0;
+  for (const e of peerSide) {
+    if (up) upMs += e.atMs - since;
+    up = e.to === 'Established';
+    since = e.atMs;
+  }
+  if (up) upMs += record.timeline.stoppedAt - since;
+  const span = record.timeline.stoppedAt - record.timeline.startedAt;
+  const lastRoutes = [...record.timeline.events]
+    .reverse()
+    .find((e) => e.kind === 'routes' && e.node === ic.peerRouter && e.subject === edge);
+  return {
+    id: ic.id,
+    rates,
+    availability: span > 0 ? upMs / span : 1,
+    flaps: mine.filter((e) => e.from === 'Established').length,
+    drops: interconnectDrops(model, record, ic),
+    routesReceived: lastRoutes ? Number(lastRoutes.to) || 0 : null,
+  };
+}
+
+/** Packets dropped during the run by the interconnect's interfaces: its LAG and members, at both ends. */
+function interconnectDrops(model: LabModel, record: ScenarioRecord, ic: LabModel['interconnects'][number]): number {
+  const { timeline } = record;
+  let drops = 0;
+  for (const node of [ic.peerRouter, ic.edgeRouter])
+    for (const iface of model.nodes.find((n) => n.name === node)!.interfaces)
+      if (iface.name === ic.lag.interface || iface.bond === ic.lag.interface)
+        drops += counterGrowth(timeline, node, iface.name, (c) => c.drops, timeline.startedAt, timeline.stoppedAt);
+  return drops;
+}
+
+/** min, median, p95, max of each figure over the attempts. */
+export function summarizeFigures(attempts: Attempt[]): ScenarioReport['figures'] {
+  const figures: { name: string; unit: string; values: number[] }[] = [
+    {
+      name: 'worst loss-derived convergence',
+      unit: 'ms',
+      values: attempts.map((a) => Math.max(0, ...a.flows.map((f) => f.lossDerivedMs))),
+    },
+    {
+      name: 'longest outage',
+      unit: 'ms',
+      values: attempts.map((a) => Math.max(0, ...a.flows.map((f) => f.longestOutageMs))),
+    },
+    { name: 'restore', unit: 'ms', values: attempts.flatMap((a) => (a.restoreMs === null ? [] : [a.restoreMs])) },
+  ];
+  return figures
+    .filter((f) => f.values.length)
+    .map((f) => {
+      const v = [...f.values].sort((a, b) => a - b);
+      const q = (p: number) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]!;
+      return {
+        name: f.name,
+        unit: f.unit,
+        min: v[0]!,
+        median: q(0.5),
+        p95: q(0.95),
+        max: v.at(-1)!,
+        samples: v.length,
+      };
+    });
+}
