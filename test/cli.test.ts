@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
+import { execa } from 'execa';
 import { peerlab } from './helpers/fixtures.js';
+import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
 test('peerlab check topologies/*.yaml passes (exit 0) with one row per rule', async (t) => {
@@ -75,4 +77,23 @@ test('peerlab topology show prints nodes, links and sessions; --json the model',
   );
   const json = await peerlab('topology', 'show', '--json', 'topologies/maps-ers.yaml');
   t.is(JSON.parse(json.stdout).interconnects.length, 4);
+});
+
+test('a missing tool is an environment error naming the package to install (exit 69), not an internal error', async (t) => {
+  const dir = await tempDir(t, 'no-tools');
+  // An empty PATH: neither vtysh nor bird can be found, as on a host without FRR and BIRD.
+  const result = await execa(
+    process.execPath,
+    [join(root, 'bin', 'peerlab.js'), 'render', '--validate', 'topologies/maps-voice.yaml', '--out', dir],
+    {
+      cwd: root,
+      reject: false,
+      stdin: 'ignore',
+      env: { PATH: dir },
+      extendEnv: false,
+    },
+  );
+  t.is(result.exitCode, 69, result.stderr);
+  t.regex(result.stderr, /^peerlab: (vtysh|bird) is not installed on this host: install the Debian package (frr|bird2)/m);
+  t.notRegex(result.stderr, /internal error|\n\s+at /);
 });
