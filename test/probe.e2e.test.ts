@@ -1,6 +1,6 @@
 import test from 'ava';
 import { NetnsRuntime } from '../src/runtime/netns.js';
-import { labDir, resourceName } from '../src/runtime/identity.js';
+import { agentMarker, labDir, resourceName } from '../src/runtime/identity.js';
 import { probePort, type FlowPlan } from '../src/probe/flows.js';
 import { analyzeCapture, startProbe } from '../src/probe/probe.js';
 import { runCommand } from '../src/util/run.js';
@@ -72,7 +72,8 @@ test.serial(
     await runtime.removeLab(lab);
     await runCommand(['rm', '-rf', labDir(lab)]);
     t.deepEqual(await leftovers(lab), []);
-    const agents = await runCommand(['pgrep', '-f', `--peerlab-probe=${lab}`], { allowFailure: true });
-    t.is(agents.stdout, '', 'no probe agent outlives its probe');
+    // `--` ends pgrep's options: the marker itself starts with dashes. Exit 1 is "nothing matched"; 2 would be an error.
+    const agents = await runCommand(['pgrep', '-f', '--', agentMarker(lab)], { allowFailure: true });
+    t.is(agents.exitCode, 1, `no probe agent outlives its probe: ${agents.stdout}${agents.stderr}`);
   },
 );

@@ -50,54 +50,29 @@ export interface RunningTimeline {
 
 const absent = 'absent';
 
+/** What each kind of event watches in a snapshot: subject -> state, compared between two samples. */
+const watched: [EventKind, (s: NodeSnapshot) => [string, string][]][] = [
+  ['bfd', (s) => s.bfd.map((b) => [b.peer, b.state])],
+  ['bgp', (s) => s.bgp.map((b) => [b.peer, b.state])],
+  ['routes', (s) => s.bgp.map((b) => [b.peer, String(b.received)])],
+  ['lacp', (s) => s.lags.map((l) => [l.name, l.negotiated ? 'negotiated' : 'not negotiated'])],
+  [
+    'member',
+    (s) => s.lags.flatMap((l) => l.members.map((m): [string, string] => [m.name, m.enabled ? 'enabled' : 'disabled'])),
+  ],
+];
+
 /** The state changes between two snapshots of a node, each a timeline event. */
 export function diffSnapshots(prev: NodeSnapshot, next: NodeSnapshot, sinceMs: number, atMs: number): TimelineEvent[] {
   const events: TimelineEvent[] = [];
-  const push = (kind: EventKind, subject: string, from: string, to: string) => {
-    if (from !== to) events.push({ atMs, sinceMs, node: next.node, kind, subject, from, to });
-  };
-  const compare = <T>(kind: EventKind, a: T[], b: T[], key: (x: T) => string, value: (x: T) => string) => {
-    const before = new Map(a.map((x) => [key(x), value(x)]));
-    const after = new Map(b.map((x) => [key(x), value(x)]));
-    for (const k of new Set([...before.keys(), ...after.keys()]))
-      push(kind, k, before.get(k) ?? absent, after.get(k) ?? absent);
-  };
-  compare(
-    'bfd',
-    prev.bfd,
-    next.bfd,
-    (b) => b.peer,
-    (b) => b.state,
-  );
-  compare(
-    'bgp',
-    prev.bgp,
-    next.bgp,
-    (b) => b.peer,
-    (b) => b.state,
-  );
-  compare(
-    'routes',
-    prev.bgp,
-    next.bgp,
-    (b) => b.peer,
-    (b) => String(b.received),
-  );
-  compare(
-    'lacp',
-    prev.lags,
-    next.lags,
-    (l) => l.name,
-    (l) => (l.negotiated ? 'negotiated' : 'not negotiated'),
-  );
-  const members = (s: NodeSnapshot) => s.lags.flatMap((l) => l.members);
-  compare(
-    'member',
-    members(prev),
-    members(next),
-    (m) => m.name,
-    (m) => (m.enabled ? 'enabled' : 'disabled'),
-  );
+  for (const [kind, view] of watched) {
+    const before = new Map(view(prev));
+    const after = new Map(view(next));
+    for (const subject of new Set([...before.keys(), ...after.keys()])) {
+      const [from, to] = [before.get(subject) ?? absent, after.get(subject) ?? absent];
+      if (from !== to) events.push({ atMs, sinceMs, node: next.node, kind, subject, from, to });
+    }
+  }
   return events;
 }
 
