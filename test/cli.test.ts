@@ -94,6 +94,9 @@ test('a missing tool is an environment error naming the package to install (exit
     },
   );
   t.is(result.exitCode, 69, result.stderr);
-  t.regex(result.stderr, /^peerlab: (vtysh|bird) is not installed on this host: install the Debian package (frr|bird2)/m);
+  t.regex(
+    result.stderr,
+    /^peerlab: (vtysh|bird) is not installed on this host: install the Debian package (frr|bird2)/m,
+  );
   t.notRegex(result.stderr, /internal error|\n\s+at /);
 });
