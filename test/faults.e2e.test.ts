@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test from 'ava';
 import { waitConverged } from '../src/lab/converge.js';
 import type { Lab } from '../src/lab/lab.js';
@@ -7,7 +9,9 @@ import { tearDownLab } from '../src/lab/down.js';
 import { createRuntime } from '../src/runtime/select.js';
 import { oneFaultScenario, type OneFaultOptions } from '../src/scenario/one-fault.js';
 import { labTarget, runScenario, type ScenarioRecord } from '../src/scenario/run.js';
+import { peerlab } from './helpers/fixtures.js';
 import { labFor, leftovers } from './helpers/labs.js';
+import { tempDir } from './helpers/temp.js';
 
 // E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
 // Timing and ordering the scenario suite (test/run.e2e.test.ts) does not judge: BFD before BGP, LACP expiry,
@@ -72,6 +76,12 @@ test.serial(
     for (const f of x.flows)
       t.true(f.lossDerivedMs < 2000, `flow ${f.plan.srcPort} converged in ${f.lossDerivedMs} ms`);
     const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
+    const before = x.phases.before!;
+    // The interface is sampled and carried traffic before the fault: its silence during it is the fault's.
+    t.true(
+      packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', before.fromMs, before.toMs) > 100,
+      'it carried traffic before',
+    );
     t.true(packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to) < 50, 'nothing rides the failed interconnect');
     t.true(packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to) > 500, 'its local twin carries traffic');
   },
@@ -118,6 +128,37 @@ test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the o
   for (const f of x.flows)
     t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
 });
+
+test.serial(
+  'peerlab fault: one fault on the running lab, printed, its run.json rendered by peerlab report',
+  async (t) => {
+    t.timeout(300_000);
+    const dir = await tempDir(t, 'fault-cli');
+    const json = join(dir, 'run.json');
+    const run = await peerlab(
+      'fault',
+      'member-down',
+      'fra/ic1/m1',
+      '--lab',
+      name,
+      '--hold',
+      '2',
+      '--before',
+      '1',
+      '--after',
+      '1',
+      '--json',
+      json,
+    );
+    t.is(run.exitCode, 0, run.stderr);
+    t.regex(run.stdout, /^fault member-down fra\/ic1\/m1: applied at 0\.00 ms, reverted at \d+ ms/);
+    t.regex(run.stdout, /fra-pe1\s+member\s+fra-ic1-m1\s+enabled -> disabled/, 'the timeline shows the member going');
+    const report = await peerlab('report', json);
+    t.is(report.exitCode, 0, report.stderr);
+    t.regex(await readFile(join(dir, 'report.md'), 'utf8'), /fault member-down fra\/ic1\/m1: pass/);
+    await waitConverged(lab, { timeoutMs: 150_000 });
+  },
+);
 
 test.serial('every fault reverted, the lab is torn down and nothing is left behind', async (t) => {
   t.timeout(300_000);

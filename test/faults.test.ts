@@ -141,7 +141,11 @@ test('router-kill kills every daemon by pid file and takes the links down; the r
   t.true(apply.some((c) => /^pkill -KILL -F .*(bird|bgpd)\.pid$/.test(c)));
   t.true(apply.includes('ip link set ams-ic1-m1 down'));
   const revert = step!.revert.map((c) => c.join(' '));
-  t.true(revert.indexOf('ip link set ams-ic1-m1 up') < revert.findIndex((c) => c.includes('add-bond')));
+  // The router's own links come up first, before the LAG driver rebuilds its bonds (which starts with rm -rf).
+  const links = ['ams-ic1-m1', 'ams-ic1-m2', 'e-peer-core'].map((i) => `ip link set ${i} up`);
+  t.deepEqual(revert.slice(0, links.length), links);
+  t.regex(revert[links.length]!, /^rm -rf .*\/ovs$/);
+  t.true(revert.findIndex((c) => c.includes('add-bond')) > links.length);
   t.regex(revert.at(-1)!, /^(bird -c|vtysh -f)/);
 });
 

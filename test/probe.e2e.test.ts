@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import test from 'ava';
 import { NetnsRuntime } from '../src/runtime/netns.js';
 import { agentMarker, labDir, resourceName } from '../src/runtime/identity.js';
@@ -69,11 +70,14 @@ test.serial(
       t.is(s.duplicated, 0);
       t.truthy(s.latency[0]!.rttMs, 'echo replies measured round trips');
     }
+    // Before the namespaces go (removing them kills what runs inside): the probe itself stopped its agents
+    // and removed its capture folder. `--` ends pgrep's options (the marker starts with dashes); exit 1 is
+    // "nothing matched", 2 would be an error.
+    const agents = await runCommand(['pgrep', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });
+    t.is(agents.exitCode, 1, `no probe agent outlives its probe: ${agents.stdout}${agents.stderr}`);
+    t.deepEqual(await readdir(labDir(lab)), [], 'the probe removed its capture folder');
     await runtime.removeLab(lab);
     await runCommand(['rm', '-rf', labDir(lab)]);
     t.deepEqual(await leftovers(lab), []);
-    // `--` ends pgrep's options: the marker itself starts with dashes. Exit 1 is "nothing matched"; 2 would be an error.
-    const agents = await runCommand(['pgrep', '-f', '--', agentMarker(lab)], { allowFailure: true });
-    t.is(agents.exitCode, 1, `no probe agent outlives its probe: ${agents.stdout}${agents.stderr}`);
   },
 );

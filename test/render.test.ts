@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { renderFrrPolicies, privateAsnRegex } from '../src/daemons/frr/render/policy.js';
@@ -13,7 +13,9 @@ const topologies = [...referenceTopologies, ...fixtures('requirements', 'expect-
 
 for (const file of topologies) {
   test(`${file}: every rendered config is accepted by the real parser (vtysh --dryrun, bird -p)`, async (t) => {
-    const configs = renderLab(await loadTopology(file));
+    const model = await loadTopology(file);
+    const configs = renderLab(model);
+    t.is(configs.length, model.nodes.filter((n) => n.role !== 'host').length, 'one config per router');
     const results = await Promise.all(configs.map(validateConfig));
     for (const r of results) t.true(r.ok, `${r.config.node}/${r.config.file}:\n${r.output}`);
   });
@@ -41,6 +43,14 @@ test('the parsers are real: a broken FRR and a broken BIRD config are refused wi
 for (const file of referenceTopologies) {
   test(`${file}: rendered configs match the reviewed golden files (npm run golden to update)`, async (t) => {
     const model = await loadTopology(file);
+    const goldens = (await readdir(goldenDir(model.name), { recursive: true })).filter((f) => /\.conf$/.test(f)).sort();
+    t.deepEqual(
+      renderLab(model)
+        .map((c) => `${c.node}/${c.file}`)
+        .sort(),
+      goldens,
+      'the same config files as the goldens',
+    );
     for (const config of renderLab(model)) {
       const golden = await readFile(join(goldenDir(model.name), config.node, config.file), 'utf8');
       t.is(config.text, golden, `${config.node}/${config.file}`);

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { PeerlabError } from '../errors.js';
+import { LabError } from '../errors.js';
 import { systemPath } from '../util/run.js';
 import type { Lab } from '../lab/lab.js';
 import { agentMarker, labDir } from '../runtime/identity.js';
@@ -142,7 +142,7 @@ async function expectLine(agent: Agent, line: string, timeoutMs = 15_000): Promi
   } catch (cause) {
     agent.process.kill('SIGKILL');
     const { stderr } = await agent.process;
-    throw new PeerlabError(
+    throw new LabError(
       `probe agent on ${agent.node} did not answer "${line}" (${(cause as Error).message}): ${String(stderr).trim()}`,
       { cause },
     );

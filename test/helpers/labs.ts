@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'ava';
 import { tearDownLab } from '../../src/lab/down.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { selectLagDriver } from '../../src/lab/lag/registry.js';
-import { labDir, vethPrefix } from '../../src/runtime/identity.js';
+import { agentMarker, labDir, vethPrefix } from '../../src/runtime/identity.js';
 import { startLab } from '../../src/lab/up.js';
 import { buildImage } from '../../src/lab/image.js';
 import { createRuntime } from '../../src/runtime/select.js';
@@ -44,6 +44,10 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
   const links = await runCommand(['ip', '-o', 'link', 'show']);
   if (links.stdout.includes(`: ${vethPrefix(lab)}`)) found.push('host veths');
   if (existsSync(labDir(lab))) found.push(`state folder ${labDir(lab)}`);
+  // pgrep exits 1 when nothing matches; 0 lists probe agents of this lab still running.
+  const agents = await runCommand(['pgrep', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });
+  if (agents.exitCode !== 1)
+    found.push(`probe agents (pgrep exit ${agents.exitCode}): ${agents.stdout}${agents.stderr}`);
   if (daemons) {
     // Exited daemons waiting for init to reap them (state Z) hold nothing; live ones are leaks.
     const ps = await runCommand(['ps', '-eo', 'pid=,stat=,comm=']);
