@@ -4,19 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Router daemons and tools: their parsers validate rendered configs, and the netns runtime runs them on the host.
-# Docker and debootstrap: the container runtime and its offline image build. Chromium: tests open report.html headless.
+export DEBIAN_FRONTEND=noninteractive
+updated=
+install() {
+  [ "$#" -gt 0 ] || return 0
+  echo "setup: installing $*"
+  [ -n "$updated" ] || { apt-get update -qq; updated=1; }
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# Host tools no driver brings: Docker and debootstrap (the container runtime and its offline image build),
+# nsenter (faults and probes enter node namespaces), Chromium (tests open report.html headless).
 need=()
-for pair in vtysh:frr bird:bird2 ovs-vswitchd:openvswitch-switch ip:iproute2 nft:nftables ping:iputils-ping \
-  pgrep:procps dockerd:docker.io debootstrap:debootstrap chromium:chromium; do
+for pair in ip:iproute2 nft:nftables ping:iputils-ping pgrep:procps nsenter:util-linux dockerd:docker.io \
+  debootstrap:debootstrap chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install "${need[@]}"
 
 # A Docker engine for the default runtime: start Debian's dockerd when none answers.
 if ! docker info >/dev/null 2>&1; then
@@ -34,6 +39,12 @@ fi
 
 # The compiled CLI and library (dist/): bin/peerlab.js runs it, no TypeScript at run time.
 npm run --silent build
+
+# What the daemon and LAG drivers run (FRR, BIRD, Open vSwitch...) is the router image's package list; the
+# host needs it too: configs are validated with the daemons' own parsers, and the netns runtime runs them.
+missing=()
+for package in $(./bin/peerlab.js image packages); do installed "$package" || missing+=("$package"); done
+install "${missing[@]}"
 
 # The router image (about 75 s offline the first time; tagged by its recipe, so later runs find it).
 ./bin/peerlab.js image build

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { buildImage, imageTag } from '../lab/image.js';
+import { buildImage, imageRecipe, imageTag } from '../lab/image.js';
 
 export function registerImage(program: Command): void {
   const image = program.command('image').description('the router image (FRR, BIRD, Open vSwitch, iproute2, nftables)');
@@ -18,6 +18,12 @@ export function registerImage(program: Command): void {
         `${result.tag} ${result.method === 'cached' ? 'already built' : `built with ${result.method} in ${((Date.now() - start) / 1000).toFixed(0)} s`}`,
       );
     });
+  image
+    .command('packages')
+    .description(
+      "the Debian packages of the image recipe, one a line: every daemon and LAG driver's, and the base tools (setup.sh installs them on the host too)",
+    )
+    .action(() => console.log(imageRecipe.packages.join('\n')));
   image
     .command('tag')
     .description('print the tag of the current recipe')
