@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
@@ -70,6 +70,23 @@ test.serial(
         },
       );
     const dom = await chrome(['--dump-dom']);
+    // The control: a page that does log is seen logging, so the absence below means something.
+    const noisy = join(dir, 'noisy.html');
+    await writeFile(noisy, '<script>console.error("peerlab control")</script>');
+    const control = await execa(
+      'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--enable-logging=stderr',
+        '--v=0',
+        '--dump-dom',
+        `file://${noisy}`,
+      ],
+      { reject: false, timeout: 120_000 },
+    );
+    t.regex(control.stderr, /:CONSOLE[^\n]*peerlab control/, 'console messages are visible in this log');
     t.notRegex(dom.stderr, /:CONSOLE/, 'no console messages');
     t.regex(
       dom.stdout,
