@@ -29,7 +29,7 @@ export type { BgpSession, Interconnect, LabModel, LabNode, Link } from './topolo
 export { checkRequirements, type CheckReport } from './requirements/check.js';
 export { formatCheckReport } from './requirements/format.js';
 export { renderLab, renderNode, type RenderedConfig } from './render/render.js';
-export { validateConfig, type ValidationResult } from './render/validate.js';
+export { validateConfig, type ValidationResult } from './daemons/validate.js';
 export { writeRenderedLab } from './render/write.js';
 export { daemonDrivers, daemonNames, daemonDriver } from './daemons/registry.js';
 export type { DaemonDriver, NodeAccess, NodeDirs } from './daemons/types.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { renderFrrPolicies, privateAsnRegex } from '../src/daemons/frr/render/policy.js';
 import { renderLab } from '../src/render/render.js';
-import { validateConfig } from '../src/render/validate.js';
+import { validateConfig } from '../src/daemons/validate.js';
 import { classifyAsn } from '../src/topology/asn.js';
 import { loadTopology } from '../src/topology/load.js';
 import { fixtures } from './helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { renderLab } from '../render/render.js';
-import { validateConfig } from '../render/validate.js';
+import { validateConfig } from '../daemons/validate.js';
 import { writeRenderedLab } from '../render/write.js';
 import { loadTopology } from '../topology/load.js';
 

@@ -42,6 +42,17 @@ export interface BfdState {
   state: 'up' | 'down' | 'init' | 'admin-down';
 }
 
+/** What a config says about BGP, each fact with its 1-based line. */
+export interface ConfigFacts {
+  /** The local ASN of each BGP instance or protocol. */
+  localAs: { asn: number; line: number }[];
+  neighbors: { address: string; remoteAs: number | 'internal' | 'external'; line: number; localAs?: number }[];
+  /** Interfaces the config gives addresses to. */
+  interfaces: { name: string; address?: string; line: number }[];
+  /** What this reading does not follow (a constant, an unresolved group): said, never guessed. */
+  unread: { line: number; text: string }[];
+}
+
 /** Commands that start a node's routing daemons (run in the node, in order). */
 export interface DaemonStart {
   commands: string[][];
@@ -75,8 +86,17 @@ export interface DaemonDriver {
   readonly packages: readonly string[];
   /** The daemon config of one router, from the daemon-neutral intent. */
   render(intent: RouterIntent, header: string): string;
-  /** The daemon's own parser, run on the host: the command for a config file, and the package holding the tool. */
-  readonly validator: { command(file: string): string[]; package: string };
+  /**
+   * The daemon's own parser, run on the host: the command for a config file, the package holding the
+   * tool, and where its output says the first error is.
+   */
+  readonly validator: {
+    command(file: string): string[];
+    package: string;
+    locate(output: string): { line: number; column: number } | undefined;
+  };
+  /** The BGP facts a config states, with their lines: what a partner's own config is checked against. */
+  inspect(text: string): ConfigFacts;
   start(dirs: NodeDirs): DaemonStart;
   /** SIGKILL every routing daemon of the node by its pid files (never by name: netns labs share one process table). */
   kill(dirs: NodeDirs): string[][];

@@ -9,10 +9,22 @@ export interface RenderedConfig {
   /** File name inside the node's config folder. */
   file: string;
   text: string;
+  /** The partner's own file, when the config is theirs (topology `config:`), not rendered by peerlab. */
+  source?: string;
 }
 
-/** The daemon config of one router node. */
+/** The daemon config of one router node: rendered from its intent, or the partner's own. */
 export function renderNode(model: LabModel, node: LabNode): RenderedConfig {
+  if (node.config) {
+    const driver = daemonDriver(node.daemon!);
+    return {
+      node: node.name,
+      daemon: driver.name,
+      file: driver.configFile,
+      text: node.config.text,
+      source: node.config.file,
+    };
+  }
   const intent = buildIntent(model, node);
   const header = `peerlab lab ${model.name}: ${node.name} (${node.role}, AS${intent.asn}), generated from ${model.source}`;
   const driver = daemonDriver(intent.daemon);

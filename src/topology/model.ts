@@ -50,6 +50,8 @@ export interface LabNode {
   metro?: string;
   statefulFirewall: boolean;
   interfaces: NodeInterface[];
+  /** A partner's own daemon config (topology `config:`), checked against the contract: it runs instead of a rendered one. */
+  config?: { file: string; text: string };
   /** Static routes a host installs (routers learn theirs by BGP). */
   routes: { prefix: string; via: string }[];
 }

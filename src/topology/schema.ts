@@ -60,6 +60,13 @@ const routerSchema = z.strictObject({
     .optional()
     .describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),
   'stateful-firewall': z.boolean().default(false),
+  config: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "the router's own daemon config (frr.conf or bird.conf), relative to this file: the lab runs it instead of a rendered one, after checking it against the router's contract",
+    ),
 });
 
 const prefixSchema = z.strictObject({

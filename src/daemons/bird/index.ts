@@ -1,4 +1,5 @@
 import type { DaemonDriver, NodeAccess, NodeDirs } from '../types.js';
+import { inspectBird } from './inspect.js';
 import { parseBirdBfdSessions, parseBirdProtocols } from './parse.js';
 import { renderBird } from './render/index.js';
 import { birdQuery } from './socket.js';
@@ -21,7 +22,13 @@ export const bird: DaemonDriver = {
   configFile: 'bird.conf',
   packages: ['bird2'],
   render: renderBird,
-  validator: { command: (file) => ['bird', '-p', '-c', file], package: 'bird2' },
+  validator: {
+    command: (file) => ['bird', '-p', '-c', file],
+    package: 'bird2',
+    locate: (output) =>
+      ((m) => (m ? { line: Number(m[1]), column: Number(m[2]) } : undefined))(output.match(/:(\d+):(\d+) /)),
+  },
+  inspect: inspectBird,
   start: (dirs) => ({ commands: [start(dirs)] }),
   kill,
   restart: (dirs) => [start(dirs)],
@@ -32,8 +39,11 @@ export const bird: DaemonDriver = {
     return { bgp: protocols ? parseBirdProtocols(protocols) : [], bfd: bfd ? parseBirdBfdSessions(bfd) : [] };
   },
   evidence: {
-    bfd: /^\s*bfd \{/,
-    community: (c) => new RegExp(`bgp_community\\.add\\(\\(${c.replace(':', ',')}\\)\\)`),
+    bfd: /^\s*bfd\s*(\{|on\b|graceful\b)/,
+    community: (c) => {
+      const [asn, value] = c.split(':');
+      return new RegExp(`bgp_community\\.add\\(\\(\\s*${asn}\\s*,\\s*${value}\\s*\\)\\)`);
+    },
     maxPrefix: (limit) => new RegExp(limit === undefined ? 'import limit' : `import limit ${limit} `),
     multipath: /merge paths on/,
   },

@@ -1,4 +1,5 @@
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs } from '../types.js';
+import { inspectFrr } from './inspect.js';
 import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
@@ -37,7 +38,12 @@ export const frr: DaemonDriver = {
   configFile: 'frr.conf',
   packages: ['frr'],
   render: renderFrr,
-  validator: { command: (file) => ['vtysh', '--dryrun', '-f', file], package: 'frr' },
+  validator: {
+    command: (file) => ['vtysh', '--dryrun', '-f', file],
+    package: 'frr',
+    locate: (output) => ((m) => (m ? { line: Number(m[1]), column: 1 } : undefined))(output.match(/^line (\d+): /m)),
+  },
+  inspect: inspectFrr,
   start: (dirs) => ({
     commands: [
       ['mkdir', '-p', runDir(dirs)],
@@ -74,7 +80,8 @@ export const frr: DaemonDriver = {
   evidence: {
     bfd: /^\s*neighbor \S+ bfd$/,
     community: (c) => new RegExp(`set community .*${c}`),
-    maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}$`),
+    // `maximum-prefix N [threshold] [warning-only|restart M]`
+    maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}(\\s|$)`),
     multipath: /maximum-paths ibgp/,
   },
 };

@@ -1,0 +1,122 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { daemonDriver } from '../daemons/registry.js';
+import type { ConfigFacts } from '../daemons/types.js';
+import { validateConfig } from '../daemons/validate.js';
+import { InputError, type SourcePosition } from '../errors.js';
+import { addressAt, hostPart, parsePrefix } from './addresses.js';
+import { routerContract, type RouterContract } from './contract.js';
+import type { LabModel } from './model.js';
+import type { Locate } from './resolve.js';
+import type { TopologyFile } from './schema.js';
+
+/** A partner config larger than this is not a router config. */
+const maxConfigBytes = 4 * 1024 * 1024;
+
+/**
+ * Read every peer router's own config (`config:` in the topology, relative to the topology file),
+ * have its daemon's parser accept it, and check it against the router's contract. The first mistake
+ * is an InputError at the line of the partner's file, saying what the lab expected; nothing has
+ * started yet. The configs are stored in the model: the lab runs them instead of rendered ones.
+ */
+export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, locate: Locate): Promise<void> {
+  for (const [name, router] of Object.entries(file.peer.routers)) {
+    if (!router.config) continue;
+    const at = ['peer', 'routers', name, 'config'];
+    const path = resolve(dirname(model.source), router.config);
+    const shown = relative(process.cwd(), path) || path;
+    const text = await readConfig(path, shown, locate(at), at.join('.'));
+    const node = model.nodes.find((n) => n.name === name)!;
+    const driver = daemonDriver(node.daemon!);
+    const parsed = await validateConfig({ node: name, daemon: driver.name, file: driver.configFile, text });
+    if (!parsed.ok) {
+      const said = parsed.output.split('\n').find((l) => l.trim()) ?? 'refused';
+      throw new InputError(`${driver.name}'s parser refused it: ${said.trim()}`, {
+        file: shown,
+        line: parsed.at?.line ?? 1,
+        column: parsed.at?.column ?? 1,
+      });
+    }
+    checkContract(routerContract(model, node), driver.inspect(text), shown);
+    node.config = { file: shown, text };
+  }
+}
+
+async function readConfig(
+  path: string,
+  shown: string,
+  where: SourcePosition | undefined,
+  field: string,
+): Promise<string> {
+  const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read ${shown} (${cause.code ?? cause.message})`, where, field, { cause });
+  });
+  if (!info.isFile()) throw new InputError(`${shown} is not a regular file`, where, field);
+  if (info.size > maxConfigBytes) throw new InputError(`${shown} is larger than ${maxConfigBytes} bytes`, where, field);
+  return readFile(path, 'utf8');
+}
+
+/** The first way `facts` break the contract, as an InputError at the partner file's line. */
+export function checkContract(c: RouterContract, facts: ConfigFacts, file: string): void {
+  const fail = (line: number, message: string): never => {
+    throw new InputError(message, { file, line, column: 1 });
+  };
+  const sessions = c.sessions.map((s) => `${s.neighbor} (${s.peer}, AS${s.remoteAsn})`).join(', ');
+  for (const local of facts.localAs)
+    if (local.asn !== c.asn)
+      fail(local.line, `local AS ${local.asn}: the lab runs ${c.router} as AS${c.asn} (peer.asn, or its own asn)`);
+  for (const n of facts.neighbors) {
+    const session = c.sessions.find((s) => s.neighbor === n.address);
+    if (!session) {
+      const onLink = c.interfaces.some((i) => i.address && inSubnet(i.address, n.address));
+      fail(
+        n.line,
+        `neighbor ${n.address} ${onLink ? 'is on a link of' : 'is on no link of'} ${c.router} but no session the lab runs; its sessions: ${sessions}`,
+      );
+    }
+    const expected = session!.remoteAsn;
+    const ok =
+      n.remoteAs === expected ||
+      (n.remoteAs === 'internal' && expected === c.asn) ||
+      (n.remoteAs === 'external' && expected !== c.asn);
+    if (!ok)
+      fail(
+        n.line,
+        `neighbor ${n.address} remote-as ${n.remoteAs}: ${session!.peer}${session!.interconnect ? ` (the AS8075 edge over ${session!.interconnect})` : ''} is AS${expected}`,
+      );
+  }
+  const names = c.interfaces.map((i) => i.name);
+  for (const i of facts.interfaces) {
+    const want = c.interfaces.find((x) => x.name === i.name);
+    if (!want) {
+      if (i.address)
+        fail(i.line, `interface ${i.name}: ${c.router} has no such interface; its interfaces: ${names.join(', ')}`);
+      continue;
+    }
+    if (i.address && want.kind === 'member')
+      fail(
+        i.line,
+        `interface ${i.name} is a member of LAG ${want.of}: the lab addresses the LAG (${c.interfaces.find((x) => x.name === want.of)?.address})`,
+      );
+    if (i.address && i.address !== want.address)
+      fail(i.line, `interface ${i.name} address ${i.address}: the lab allocated ${want.address ?? 'no address'} to it`);
+  }
+  const unread = facts.unread.length
+    ? ` (this check could not follow: ${facts.unread.map((u) => `line ${u.line} "${u.text}"`).join('; ')})`
+    : '';
+  for (const s of c.sessions)
+    if (!facts.neighbors.some((n) => n.address === s.neighbor))
+      fail(
+        facts.localAs[0]?.line ?? 1,
+        `no session to ${s.kind === 'interconnect' ? `the AS8075 edge ${s.peer} over ${s.interconnect}` : `the peer's core ${s.peer}`}: the lab expects neighbor ${s.neighbor} remote-as ${s.remoteAsn}${unread}`,
+      );
+}
+
+/** Whether `address` is inside the subnet of the interface address `cidr` (and not the interface's own). */
+function inSubnet(cidr: string, address: string): boolean {
+  const net = parsePrefix(cidr);
+  const start = parsePrefix(addressAt(net, 0n)).startAddress().bigInt();
+  const size = 1n << BigInt(32 - net.subnetMask);
+  const a = parsePrefix(`${address}/32`).startAddress().bigInt();
+  return a >= start && a < start + size && address !== hostPart(cidr);
+}
