@@ -38,16 +38,16 @@ export function inspectFrr(text: string): ConfigFacts {
       facts.unread.push({ line, text: text.trim() });
     }
   });
+  // A member takes its group's remote-as: a mistake there is reported at the group's remote-as line.
   for (const m of members) {
-    const remoteAs = facts.neighbors.find((n) => n.address === m.address)?.remoteAs ?? groups.get(m.group);
     if (facts.neighbors.some((n) => n.address === m.address)) continue;
-    if (remoteAs === undefined)
-      facts.unread.push({ line: m.line, text: `neighbor ${m.address} peer-group ${m.group}` });
+    const group = groups.get(m.group);
+    if (!group) facts.unread.push({ line: m.line, text: `neighbor ${m.address} peer-group ${m.group}` });
     else
       facts.neighbors.push({
         address: m.address,
-        remoteAs,
-        line: m.line,
+        remoteAs: group.remoteAs,
+        line: group.line,
         ...(asn !== undefined ? { localAs: asn } : {}),
       });
   }
