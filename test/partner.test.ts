@@ -1,0 +1,148 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { InputError } from '../src/errors.js';
+import { checkRequirements } from '../src/requirements/check.js';
+import { renderLab } from '../src/render/render.js';
+import { writeRenderedLab } from '../src/render/write.js';
+import { routerContract } from '../src/topology/contract.js';
+import { loadTopology } from '../src/topology/load.js';
+import { peerlab } from './helpers/fixtures.js';
+import { leftovers } from './helpers/labs.js';
+import { root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
+
+const example = 'examples/partner-voice/topology.yaml';
+
+test('a partner config runs instead of a rendered one; check cites its own lines', async (t) => {
+  const model = await loadTopology(example);
+  const fra = renderLab(model).find((c) => c.node === 'fra-pe1')!;
+  t.is(fra.source, 'examples/partner-voice/configs/fra-pe1.conf');
+  t.is(fra.text, await readFile(join(root, fra.source!), 'utf8'));
+  t.is(
+    renderLab(model).find((c) => c.node === 'fra-pe2')!.source,
+    undefined,
+    'routers without config keep rendered ones',
+  );
+  const report = checkRequirements(model);
+  const community = report.results.find((r) => r.rule === 'R-COMMUNITY')!;
+  t.is(community.status, 'pass');
+  t.true(community.evidence.includes('pass: tagging at examples/partner-voice/configs/fra-pe1.conf:18'));
+  t.true(community.evidence.includes('pass: tagging at examples/partner-voice/configs/ams-pe1.conf:13'));
+});
+
+test('the contract names interfaces, addresses, sessions and what to announce; render publishes it', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const c = routerContract(
+    model,
+    model.nodes.find((n) => n.name === 'fra-pe1')!,
+  );
+  t.deepEqual(
+    c.sessions.map((s) => [s.neighbor, s.remoteAsn, s.peer, s.kind]),
+    [
+      ['198.51.100.4', 8075, 'fra-msee1', 'interconnect'],
+      ['192.0.2.4', 64500, 'peer-core', 'ibgp'],
+    ],
+  );
+  t.deepEqual(
+    c.interfaces.map((i) => [i.name, i.kind, i.address ?? '-']),
+    [
+      ['fra-ic1', 'lag', '198.51.100.5/31'],
+      ['fra-ic1-m1', 'member', '-'],
+      ['fra-ic1-m2', 'member', '-'],
+      ['e-peer-core', 'link', '192.0.2.5/31'],
+    ],
+  );
+  const out = await tempDir(t, 'contract');
+  await writeRenderedLab(model, out);
+  const text = await readFile(join(out, 'fra-pe1', 'contract.txt'), 'utf8');
+  t.regex(text, /neighbor 198\.51\.100\.4 remote-as 8075 {3}\(fra-msee1; local address 198\.51\.100\.5\)/);
+  t.regex(text, /BFD 300 ms x 3 \(required: T-VOICE\)/);
+  t.regex(text, /203\.0\.113\.0\/26 with 8075:8007/);
+  t.is(JSON.parse(await readFile(join(out, 'fra-pe1', 'contract.json'), 'utf8')).asn, 64500);
+});
+
+/** The example in a temporary folder, with one line of one partner config changed. */
+async function broken(t: ExecutionContext, router: 'fra-pe1' | 'ams-pe1', from: string | RegExp, to: string) {
+  const dir = await tempDir(t, 'partner');
+  await cp(join(root, 'examples', 'partner-voice'), dir, { recursive: true });
+  const file = join(dir, 'configs', `${router}.conf`);
+  const text = await readFile(file, 'utf8');
+  const changed = text.replace(from, to);
+  if (changed === text) throw new Error(`${from} not in ${router}.conf`);
+  await writeFile(file, changed);
+  const lineOf = (needle: string) => changed.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return { topology: join(dir, 'topology.yaml'), file: relative(process.cwd(), file), lineOf };
+}
+
+const refused = async (t: ExecutionContext, topology: string) =>
+  (await t.throwsAsync(loadTopology(topology), { instanceOf: InputError }))!.message;
+
+test('a wrong remote-as is refused at its line, with the AS the lab expects', async (t) => {
+  const b = await broken(t, 'fra-pe1', 'neighbor MSFT remote-as 8075', 'neighbor MSFT remote-as 8076');
+  t.is(
+    await refused(t, b.topology),
+    `${b.file}:${b.lineOf('remote-as 8076')}:1: neighbor 198.51.100.4 remote-as 8076: fra-msee1 (the AS8075 edge over fra/ic1) is AS8075`,
+  );
+});
+
+test('a session to an address on no link is refused, naming the sessions the lab runs', async (t) => {
+  const b = await broken(t, 'fra-pe1', ' neighbor 192.0.2.4 remote-as 64500', ' neighbor 192.0.2.99 remote-as 64500');
+  t.regex(
+    await refused(t, b.topology),
+    new RegExp(
+      `^${b.file}:${b.lineOf('192.0.2.99 remote-as')}:1: neighbor 192\\.0\\.2\\.99 is on no link of fra-pe1 but no session the lab runs; its sessions: 198\\.51\\.100\\.4 \\(fra-msee1, AS8075\\), 192\\.0\\.2\\.4 \\(peer-core, AS64500\\)$`,
+    ),
+  );
+});
+
+test('a missing session to the edge is refused at router bgp, with the neighbor the lab expects', async (t) => {
+  const b = await broken(t, 'fra-pe1', ' neighbor 198.51.100.4 peer-group MSFT\n', '');
+  t.is(
+    await refused(t, b.topology),
+    `${b.file}:${b.lineOf('router bgp')}:1: no session to the AS8075 edge fra-msee1 over fra/ic1: the lab expects neighbor 198.51.100.4 remote-as 8075`,
+  );
+});
+
+test('an address the lab did not allocate is refused', async (t) => {
+  const b = await broken(
+    t,
+    'fra-pe1',
+    '!\nrouter bgp',
+    '!\ninterface fra-ic1\n ip address 198.51.100.9/31\nexit\n!\nrouter bgp',
+  );
+  t.is(
+    await refused(t, b.topology),
+    `${b.file}:${b.lineOf('interface fra-ic1')}:1: interface fra-ic1 address 198.51.100.9/31: the lab allocated 198.51.100.5/31 to it`,
+  );
+});
+
+test("a config its daemon's parser refuses is refused at the parser's line (FRR and BIRD)", async (t) => {
+  const frr = await broken(t, 'fra-pe1', ' bgp log-neighbor-changes', ' bgp log-neighbour-changes');
+  t.regex(
+    await refused(t, frr.topology),
+    new RegExp(`^${frr.file}:${frr.lineOf('log-neighbour')}:1: frr's parser refused it: line \\d+: % Unknown command`),
+  );
+  const bird = await broken(t, 'ams-pe1', 'local as 64500;\n  bfd', 'local as 64500\n  bfd');
+  t.regex(
+    await refused(t, bird.topology),
+    new RegExp(`^${bird.file}:\\d+:\\d+: bird's parser refused it: .*syntax error`),
+  );
+});
+
+test('a BIRD protocol with a wrong local AS is refused at the protocol, templates followed', async (t) => {
+  const b = await broken(t, 'ams-pe1', '  local as 64500;\n  bfd', '  local as 64501;\n  bfd');
+  t.is(
+    await refused(t, b.topology),
+    `${b.file}:${b.lineOf('protocol bgp msft_ams_ic1')}:1: local AS 64501: the lab runs ams-pe1 as AS64500 (peer.asn, or its own asn)`,
+  );
+});
+
+test('peerlab up with a broken partner config: exit 2 with the line, and nothing is created', async (t) => {
+  const b = await broken(t, 'fra-pe1', 'neighbor MSFT remote-as 8075', 'neighbor MSFT remote-as 8076');
+  const up = await peerlab('up', b.topology, '--name', 'partner-refused', '--runtime', 'netns');
+  t.is(up.exitCode, 2);
+  t.regex(up.stderr, /^peerlab: \S+fra-pe1\.conf:\d+:1: neighbor 198\.51\.100\.4 remote-as 8076/);
+  t.notRegex(up.stderr, /\n\s+at /, 'no stack trace');
+  t.deepEqual(await leftovers('partner-refused'), [], 'nothing of the refused lab exists');
+});
