@@ -1,0 +1,44 @@
+import test from 'ava';
+import type { Lab } from '../src/lab/lab.js';
+import { labFor, leftovers } from './helpers/labs.js';
+
+// The partner's own configs (examples/partner-voice: hand-written FRR on fra-pe1, BIRD on ams-pe1) run in
+// a real lab next to rendered ones, and the Microsoft edge sees what they announce.
+const name = 'e2e-partner';
+
+/** The paths an FRR edge router has for a prefix: AS path, communities, and the neighbor it came from. */
+async function edgePaths(lab: Lab, edge: string, prefix: string) {
+  const vtysh = ['vtysh', ...(lab.dirs(edge).pathspace ? ['-N', lab.dirs(edge).pathspace!] : [])];
+  const out = await lab.exec(edge, [...vtysh, '-c', `show bgp ipv4 unicast ${prefix} json`]);
+  const paths =
+    (
+      JSON.parse(out.stdout) as {
+        paths?: { aspath: { string: string }; community?: { string: string }; peer: { peerId: string } }[];
+      }
+    ).paths ?? [];
+  return paths.map((p) => ({ path: p.aspath.string, communities: p.community?.string ?? '', from: p.peer.peerId }));
+}
+
+test.serial('partner configs run in the lab; the edge receives their prefixes with 8075:8007', async (t) => {
+  t.timeout(400_000);
+  const started = performance.now();
+  const lab = await labFor(t, 'examples/partner-voice/topology.yaml', name, 'netns', 240_000);
+  t.log(`converged in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const fra = lab.dirs('fra-pe1');
+  const running = await lab.exec('fra-pe1', ['vtysh', '-N', fra.pathspace!, '-c', 'show running-config']);
+  t.regex(running.stdout, /route-map MSFT-OUT permit 10/, "fra-pe1 runs the partner's route-maps");
+  for (const [edge, from] of [
+    ['fra-msee1', '198.51.100.5'],
+    ['ams-msee1', '198.51.100.1'],
+  ] as const)
+    for (const prefix of ['203.0.113.0/26', '203.0.113.64/26']) {
+      const paths = await edgePaths(lab, edge, prefix);
+      t.deepEqual(
+        paths.filter((p) => p.from === from),
+        [{ path: '64500', communities: '8075:8007', from }],
+        `${edge} got ${prefix} from its partner router, tagged`,
+      );
+    }
+  await lab.down();
+  t.deepEqual(await leftovers(name), []);
+});
