@@ -60,7 +60,7 @@ test('peerlab render --validate writes every node config and lab.json, all valid
   const out = await tempDir(t, 'render');
   const run = await peerlab('render', 'topologies/maps-voice.yaml', '--out', out, '--validate');
   t.is(run.exitCode, 0, run.stdout + run.stderr);
-  t.deepEqual((await readdir(join(out, 'ams-pe1'))).sort(), ['bird.conf']);
+  t.deepEqual((await readdir(join(out, 'ams-pe1'))).sort(), ['bird.conf', 'contract.json', 'contract.txt']);
   t.deepEqual((await readdir(join(out, 'ams-msee1'))).sort(), ['frr.conf']);
   t.true((await readdir(out)).includes('lab.json'));
   t.is(run.stdout.match(/^valid /gm)?.length, 11);
