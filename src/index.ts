@@ -4,7 +4,7 @@
  * and write the reports. The CLI is a thin layer over these.
  */
 import { DockerRuntime } from './runtime/docker.js';
-import { buildImage } from './lab/image.js';
+import { buildImagesFor } from './lab/image.js';
 import type { Lab } from './lab/lab.js';
 import { selectLagDriver } from './lab/lag/registry.js';
 import { startLab, type UpOptions } from './lab/up.js';
@@ -38,7 +38,7 @@ export { lagDrivers, lagDriverChoices, selectLagDriver } from './lab/lag/registr
 export type { LagDriver, LagState } from './lab/lag/types.js';
 export { createRuntime, runtimeKinds } from './runtime/select.js';
 export type { Runtime, RuntimeKind } from './runtime/types.js';
-export { buildImage, imageTag } from './lab/image.js';
+export { buildImage, buildImagesFor, imageTag, imageTagOf } from './lab/image.js';
 export { Lab } from './lab/lab.js';
 export { startLab, type UpOptions } from './lab/up.js';
 export { openLab, tearDownAll } from './lab/open.js';
@@ -70,7 +70,7 @@ export async function up(topology: string | LabModel, options: LabOptions = {}):
   const runtime = createRuntime(options.runtime ?? 'docker');
   if (runtime instanceof DockerRuntime) {
     await runtime.ping();
-    await buildImage(options.progress ? { log: options.progress } : {});
+    await buildImagesFor(model, options.progress ? { log: options.progress } : {});
   }
   const lag = await selectLagDriver(options.lagDriver ?? 'auto');
   const { runtime: kind, lagDriver, ...rest } = options;

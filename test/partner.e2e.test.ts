@@ -1,6 +1,11 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test from 'ava';
 import type { Lab } from '../src/lab/lab.js';
+import { peerlab } from './helpers/fixtures.js';
 import { labFor, leftovers } from './helpers/labs.js';
+import { root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
 
 // The partner's own configs (examples/partner-voice: hand-written FRR on fra-pe1, BIRD on ams-pe1) run in
 // a real lab next to rendered ones, and the Microsoft edge sees what they announce.
@@ -42,3 +47,43 @@ test.serial('partner configs run in the lab; the edge receives their prefixes wi
   await lab.down();
   t.deepEqual(await leftovers(name), []);
 });
+
+test.serial(
+  "the partner's versions: FRR 10.3 and BIRD 2.17 routers (Debian 13 images) beside FRR 8.4 edges",
+  async (t) => {
+    t.timeout(600_000);
+    const lab = await labFor(t, 'examples/partner-voice/topology-current.yaml', `${name}-v`, 'docker', 240_000);
+    const version = await lab.exec('fra-pe1', ['vtysh', '-c', 'show version']);
+    t.regex(version.stdout, /^FRRouting 10\.3 /);
+    const bird = await lab.exec('ams-pe1', ['birdc', '-s', `${lab.dirs('ams-pe1').run}/bird.ctl`, 'show status']);
+    t.regex(bird.stdout, /^BIRD 2\.17\./);
+    t.regex((await lab.exec('fra-msee1', ['vtysh', '-c', 'show version'])).stdout, /^FRRouting 8\.4/);
+    for (const [edge, from] of [
+      ['fra-msee1', '198.51.100.5'],
+      ['ams-msee1', '198.51.100.1'],
+    ] as const)
+      t.deepEqual(
+        (await edgePaths(lab, edge, '203.0.113.64/26')).filter((p) => p.from === from),
+        [{ path: '64500', communities: '8075:8007', from }],
+      );
+    await lab.down();
+    t.deepEqual(await leftovers(`${name}-v`), []);
+  },
+);
+
+test.serial(
+  "a config FRR 10.3's own parser refuses: exit 2 at its line, parsed in the 10.3 image, nothing created",
+  async (t) => {
+    const dir = await tempDir(t, 'partner-v');
+    await cp(join(root, 'examples', 'partner-voice'), dir, { recursive: true });
+    const conf = join(dir, 'configs', 'fra-pe1.conf');
+    await writeFile(
+      conf,
+      (await readFile(conf, 'utf8')).replace(' bgp log-neighbor-changes', ' bgp log-neighbour-changes'),
+    );
+    const up = await peerlab('up', join(dir, 'topology-current.yaml'), '--name', 'e2e-partner-refused');
+    t.is(up.exitCode, 2, up.stderr);
+    t.regex(up.stderr, /fra-pe1\.conf:\d+:1: frr's parser refused it: line \d+: % Unknown command/);
+    t.deepEqual(await leftovers('e2e-partner-refused'), []);
+  },
+);

@@ -146,3 +146,34 @@ test('peerlab up with a broken partner config: exit 2 with the line, and nothing
   t.notRegex(up.stderr, /\n\s+at /, 'no stack trace');
   t.deepEqual(await leftovers('partner-refused'), [], 'nothing of the refused lab exists');
 });
+
+test('a daemon version the driver does not have is refused at the field, naming the versions', async (t) => {
+  const dir = await tempDir(t, 'version');
+  await cp(join(root, 'examples', 'partner-voice'), dir, { recursive: true });
+  const file = join(dir, 'topology.yaml');
+  await writeFile(
+    file,
+    (await readFile(file, 'utf8')).replace('fra-pe2: { daemon: frr }', 'fra-pe2: { daemon: frr, version: "9.9" }'),
+  );
+  t.regex(
+    await refused(t, file),
+    /topology\.yaml:\d+:\d+: peer\.routers\.fra-pe2\.version: frr has no version "9\.9" here; versions: 8\.4, 10\.3$/,
+  );
+});
+
+test('the netns runtime refuses a version the host does not run (exit 69) before creating anything', async (t) => {
+  const up = await peerlab(
+    'up',
+    'examples/partner-voice/topology-current.yaml',
+    '--name',
+    'partner-netns',
+    '--runtime',
+    'netns',
+  );
+  t.is(up.exitCode, 69, up.stderr);
+  t.regex(
+    up.stderr,
+    /runs (bird 2\.17|frr 10\.3) \(Debian trixie\); the netns runtime runs this host's daemons \(Debian bookworm\): use --runtime docker/,
+  );
+  t.deepEqual(await leftovers('partner-netns'), []);
+});

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { buildImage } from '../lab/image.js';
+import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { openLab, tearDownAll } from '../lab/open.js';
 import { DockerRuntime } from '../runtime/docker.js';
@@ -38,7 +38,7 @@ export function registerLab(program: Command): void {
         if (runtime instanceof DockerRuntime) {
           await runtime.ping();
           progress('router image');
-          await buildImage({ log: progress });
+          await buildImagesFor(model, { log: progress });
         }
         const lag = await selectLagDriver(lagChoice);
         await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the lab was torn down'));

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { buildImage } from '../lab/image.js';
+import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
@@ -60,7 +60,7 @@ export function registerRun(program: Command): void {
         const runtime = createRuntime(kind);
         if (runtime instanceof DockerRuntime) {
           await runtime.ping();
-          await buildImage({ log: progress });
+          for (const { model } of loaded) await buildImagesFor(model, { log: progress });
         }
         const lag = await selectLagDriver(lagChoice);
         await using interrupt = onInterrupt(

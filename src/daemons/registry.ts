@@ -14,3 +14,10 @@ export function daemonDriver(name: string): DaemonDriver {
   if (!driver) throw new EnvironmentError(`no daemon driver "${name}"; drivers: ${daemonNames.join(', ')}`);
   return driver;
 }
+
+/** The driver of a router node, for the version it runs. */
+export function daemonOf(node: { name: string; daemon?: string; version?: string }): DaemonDriver {
+  if (!node.daemon) throw new EnvironmentError(`${node.name} runs no routing daemon`);
+  const driver = daemonDriver(node.daemon);
+  return node.version && driver.forVersion ? driver.forVersion(node.version) : driver;
+}

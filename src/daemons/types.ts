@@ -1,5 +1,9 @@
 import type { RouterIntent } from './intent.js';
 
+/** The Debian releases router images are built from (and the host may run). */
+export const suites = ['bookworm', 'trixie'] as const;
+export type Suite = (typeof suites)[number];
+
 /** Where a node's daemons keep their state, as seen from inside the node. */
 export interface NodeDirs {
   /** Configs (the node's host folder). */
@@ -84,6 +88,16 @@ export interface DaemonDriver {
   readonly configFile: string;
   /** Debian packages the router image installs for it. */
   readonly packages: readonly string[];
+  /**
+   * The versions a topology may name (`version:`), each with the Debian suite whose packages are that
+   * version: its router image runs it and its parser validates configs for it.
+   */
+  readonly versions: Readonly<Record<string, { suite: Suite }>>;
+  readonly defaultVersion: string;
+  /** The version this driver object runs (the default one's, unless from `forVersion`). */
+  readonly version?: string;
+  /** The driver for another of its versions, where versions start, stop or are read differently. */
+  forVersion?(version: string): DaemonDriver;
   /** The daemon config of one router, from the daemon-neutral intent. */
   render(intent: RouterIntent, header: string): string;
   /**

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { daemonDriver } from '../daemons/registry.js';
+import { daemonOf } from '../daemons/registry.js';
 import type { NodeDirs } from '../daemons/types.js';
 import { bondsOf, type LagDriver } from '../lab/lag/types.js';
 import type { Interconnect, LabModel, LabNode, Link } from '../topology/model.js';
@@ -205,7 +205,7 @@ function egressDrop(node: string, table: string, ifaces: string[], match: string
  */
 function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
   const links = node.interfaces.filter((i) => i.kind !== 'bond').map((i) => i.name);
-  const daemon = daemonDriver(node.daemon!);
+  const daemon = daemonOf(node);
   const bonds = bondsOf(node.interfaces);
   return {
     node: node.name,
@@ -221,5 +221,5 @@ function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
 
 /** Kill the BGP daemon alone, the way its driver knows, and start it again with the same config. */
 function daemonCrash(node: LabNode, dirs: NodeDirs): FaultStep {
-  return { node: node.name, netOnly: false, ...daemonDriver(node.daemon!).crashBgp(dirs) };
+  return { node: node.name, netOnly: false, ...daemonOf(node).crashBgp(dirs) };
 }

@@ -1,39 +1,68 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { daemonDrivers } from '../daemons/registry.js';
+import { daemonDriver, daemonDrivers } from '../daemons/registry.js';
+import type { Suite } from '../daemons/types.js';
+import type { ConfigText, ValidationResult } from '../daemons/validate.js';
+import { labels } from '../runtime/identity.js';
 import { EnvironmentError } from '../errors.js';
 import { runCommand, type Runner } from '../util/run.js';
+import type { LabModel, LabNode } from '../topology/model.js';
 import { lagDrivers } from './lag/registry.js';
 
 /** Tools every node uses whatever its daemons: wiring, faults, probes' reachability checks, pid files. */
 const basePackages = ['iproute2', 'nftables', 'iputils-ping', 'procps', 'kmod', 'ca-certificates'];
 
 /**
- * What goes into the router image: the packages of every daemon and LAG driver, then the base tools.
- * Its hash is the image tag, so a rebuild happens only when this changes.
+ * What goes into a router image of a Debian suite: the packages of every daemon and LAG driver, then
+ * the base tools. Its hash is the image tag, so a rebuild happens only when this changes (the bookworm
+ * recipe is the one every earlier version built).
  */
-export const imageRecipe = {
-  repository: 'peerlab-router',
-  suite: 'bookworm',
-  base: 'debian:bookworm-slim',
-  packages: [
-    ...Object.values(daemonDrivers).flatMap((d) => d.packages),
-    ...lagDrivers.flatMap((d) => d.packages),
-    ...basePackages,
-  ],
-};
+export function imageRecipeOf(suite: Suite) {
+  return {
+    repository: 'peerlab-router',
+    suite,
+    base: `debian:${suite}-slim`,
+    packages: [
+      ...Object.values(daemonDrivers).flatMap((d) => d.packages),
+      ...lagDrivers.flatMap((d) => d.packages),
+      ...basePackages,
+    ],
+  };
+}
 
-export const imageTag = `${imageRecipe.repository}:${createHash('sha256').update(JSON.stringify(imageRecipe)).digest('hex').slice(0, 12)}`;
+export const defaultSuite: Suite = 'bookworm';
+export const imageRecipe = imageRecipeOf(defaultSuite);
+
+export function imageTagOf(suite: Suite): string {
+  const recipe = imageRecipeOf(suite);
+  return `${recipe.repository}:${createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)}`;
+}
+
+/** The image the emulated Microsoft side, the cores and routers of the default versions run. */
+export const imageTag = imageTagOf(defaultSuite);
+
+/** The suite a node's image is of: its daemon version's (the default version's when it names none). */
+export function suiteOf(node: LabNode): Suite {
+  if (!node.daemon) return defaultSuite;
+  const driver = daemonDriver(node.daemon);
+  return driver.versions[node.version ?? driver.defaultVersion]!.suite;
+}
+
+/** Every suite a lab's nodes need an image of. */
+export function suitesOf(model: LabModel): Suite[] {
+  return [...new Set([defaultSuite, ...model.nodes.map(suiteOf)])];
+}
 
 export type BuildMethod = 'dockerfile' | 'debootstrap';
 
-export function dockerfile(): string {
+export function dockerfile(suite: Suite = defaultSuite): string {
+  const recipe = imageRecipeOf(suite);
   return [
-    `FROM ${imageRecipe.base}`,
+    `FROM ${recipe.base}`,
     'RUN apt-get update \\',
-    ` && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${imageRecipe.packages.join(' ')} \\`,
+    ` && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${recipe.packages.join(' ')} \\`,
     ' && rm -rf /var/lib/apt/lists/*',
     'CMD ["sleep", "infinity"]',
     '',
@@ -41,31 +70,35 @@ export function dockerfile(): string {
 }
 
 export interface BuildOptions {
+  suite?: Suite;
   method?: BuildMethod | 'auto';
   mirror?: string;
   log?: (line: string) => void;
   run?: Runner;
 }
 
-export async function imageExists(run: Runner = runCommand): Promise<boolean> {
-  return (await run(['docker', 'image', 'inspect', imageTag], { allowFailure: true })).exitCode === 0;
+export async function imageExists(run: Runner = runCommand, suite: Suite = defaultSuite): Promise<boolean> {
+  return (await run(['docker', 'image', 'inspect', imageTagOf(suite)], { allowFailure: true })).exitCode === 0;
 }
 
-/** Build the router image unless it exists: a Dockerfile build where a registry answers, debootstrap + import where none does. */
+/** Build a suite's router image unless it exists: a Dockerfile build where a registry answers, debootstrap + import where none does. */
 export async function buildImage(options: BuildOptions = {}): Promise<{ tag: string; method: BuildMethod | 'cached' }> {
   const run = options.run ?? runCommand;
   const log = options.log ?? (() => {});
-  if (await imageExists(run)) return { tag: imageTag, method: 'cached' };
-  const method = options.method && options.method !== 'auto' ? options.method : await pickMethod(run);
-  log(`building ${imageTag} (${method})`);
+  const suite = options.suite ?? defaultSuite;
+  const tag = imageTagOf(suite);
+  if (await imageExists(run, suite)) return { tag, method: 'cached' };
+  const method = options.method && options.method !== 'auto' ? options.method : await pickMethod(run, suite);
+  log(`building ${tag} (${suite}, ${method})`);
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-image-'));
   try {
     if (method === 'dockerfile') {
-      await writeFile(join(dir, 'Dockerfile'), dockerfile());
-      await run(['docker', 'build', '--label', 'peerlab.image=router', '-t', imageTag, dir], { timeoutMs: 900_000 });
+      await writeFile(join(dir, 'Dockerfile'), dockerfile(suite));
+      await run(['docker', 'build', '--label', 'peerlab.image=router', '-t', tag, dir], { timeoutMs: 900_000 });
     } else {
       await bootstrapAndImport(
         dir,
+        suite,
         options.mirror ?? process.env.PEERLAB_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
         run,
       );
@@ -73,30 +106,45 @@ export async function buildImage(options: BuildOptions = {}): Promise<{ tag: str
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { tag: imageTag, method };
+  return { tag, method };
 }
 
-async function pickMethod(run: Runner): Promise<BuildMethod> {
-  if ((await run(['docker', 'image', 'inspect', imageRecipe.base], { allowFailure: true })).exitCode === 0)
-    return 'dockerfile';
-  const pull = await run(['docker', 'pull', imageRecipe.base], { allowFailure: true, timeoutMs: 60_000 });
+/** The images of every suite a lab needs, built when missing. */
+export async function buildImagesFor(model: LabModel, options: Omit<BuildOptions, 'suite'> = {}): Promise<void> {
+  for (const suite of suitesOf(model)) await buildImage({ ...options, suite });
+}
+
+async function pickMethod(run: Runner, suite: Suite): Promise<BuildMethod> {
+  const base = imageRecipeOf(suite).base;
+  if ((await run(['docker', 'image', 'inspect', base], { allowFailure: true })).exitCode === 0) return 'dockerfile';
+  const pull = await run(['docker', 'pull', base], { allowFailure: true, timeoutMs: 60_000 });
   return pull.exitCode === 0 ? 'dockerfile' : 'debootstrap';
 }
 
-async function bootstrapAndImport(dir: string, mirror: string, run: Runner): Promise<void> {
+/**
+ * debootstrap a minbase root, then install the recipe's packages. Bookworm takes them with --include;
+ * trixie cannot (debootstrap fails on systemd's pre-dependency), so there they are installed by apt
+ * inside the new root.
+ */
+async function bootstrapAndImport(dir: string, suite: Suite, mirror: string, run: Runner): Promise<void> {
   const root = join(dir, 'rootfs');
-  const include = imageRecipe.packages.join(',');
-  const strap = await run(
-    ['debootstrap', '--variant=minbase', `--include=${include}`, imageRecipe.suite, root, mirror],
-    {
-      allowFailure: true,
-      timeoutMs: 900_000,
-    },
-  );
+  const { packages } = imageRecipeOf(suite);
+  const include = suite === 'bookworm' ? [`--include=${packages.join(',')}`] : [];
+  const strap = await run(['debootstrap', '--variant=minbase', ...include, suite, root, mirror], {
+    allowFailure: true,
+    timeoutMs: 900_000,
+  });
   if (strap.exitCode !== 0) {
     throw new EnvironmentError(
-      `debootstrap failed (is the debootstrap package installed? mirror ${mirror}):\n${strap.stderr.slice(-2000)}`,
+      `debootstrap ${suite} failed (is the debootstrap package installed? mirror ${mirror}):\n${strap.stderr.slice(-2000)}`,
     );
+  }
+  if (!include.length) {
+    await copyFile('/etc/resolv.conf', join(root, 'etc', 'resolv.conf')).catch(() => {});
+    const apt = ['chroot', root, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
+    await run([...apt, 'update', '-qq'], { timeoutMs: 600_000 });
+    await run([...apt, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { timeoutMs: 900_000 });
+    await rm(join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
   }
   await rm(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
   const tarball = join(dir, 'rootfs.tar');
@@ -110,10 +158,53 @@ async function bootstrapAndImport(dir: string, mirror: string, run: Runner): Pro
       '--change',
       'LABEL peerlab.image=router',
       tarball,
-      imageTag,
+      imageTagOf(suite),
     ],
-    {
-      timeoutMs: 600_000,
-    },
+    { timeoutMs: 600_000 },
   );
+}
+
+/**
+ * Parse a config with the parser of the version that will run it, inside that version's router image
+ * (a throwaway container: no network, the config mounted read-only, labelled with the lab so `down`
+ * would find it). For versions the host does not have.
+ */
+export async function validateInImage(
+  lab: string,
+  config: ConfigText,
+  suite: Suite,
+  run: Runner = runCommand,
+): Promise<ValidationResult> {
+  const validator = daemonDriver(config.daemon).validator;
+  const dir = await mkdtemp(join(tmpdir(), 'peerlab-validate-'));
+  try {
+    await writeFile(join(dir, config.file), config.text);
+    const inside = `/peerlab/${config.file}`;
+    const result = await run(
+      [
+        'docker',
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--label',
+        `${labels.lab}=${lab}`,
+        '-v',
+        `${dir}:/peerlab:ro`,
+        imageTagOf(suite),
+        ...validator.command(inside),
+      ],
+      { allowFailure: true, timeoutMs: 120_000 },
+    );
+    // 125-127: docker itself failed (no such image, no engine): nothing was parsed.
+    if (result.exitCode >= 125)
+      throw new EnvironmentError(
+        `cannot run ${suite}'s parser for ${config.node} (docker exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0]}; peerlab image build --suite ${suite} builds its image`,
+      );
+    const output = `${result.stdout}\n${result.stderr}`.trim().replaceAll(inside, `${config.node}/${config.file}`);
+    const at = result.exitCode === 0 ? undefined : validator.locate(output);
+    return { config, ok: result.exitCode === 0, output, ...(at ? { at } : {}) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,4 @@
-import { daemonDriver } from '../daemons/registry.js';
+import { daemonOf } from '../daemons/registry.js';
 import type { DaemonDriver, NodeDirs } from '../daemons/types.js';
 import { LabError } from '../errors.js';
 import { nodeHostDir } from '../runtime/identity.js';
@@ -25,9 +25,9 @@ export class Lab implements AsyncDisposable {
 
   /** The daemon driver of a router. */
   daemon(node: string): DaemonDriver {
-    const daemon = this.node(node).daemon;
-    if (!daemon) throw new LabError(`${node} in lab ${this.name} runs no routing daemon`);
-    return daemonDriver(daemon);
+    const spec = this.node(node);
+    if (!spec.daemon) throw new LabError(`${node} in lab ${this.name} runs no routing daemon`);
+    return daemonOf(spec);
   }
 
   dirs(node: string): NodeDirs {

@@ -1,15 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DaemonStart } from '../daemons/types.js';
-import { InputError, LabError } from '../errors.js';
-import { renderLab } from '../render/render.js';
+import { EnvironmentError, InputError, LabError } from '../errors.js';
+import { renderLab, renderNode } from '../render/render.js';
 import { checkLabName, labDir, nodeHostDir } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
+import { parserRefused } from '../topology/partner.js';
+import { hostCodename } from '../util/host.js';
 import { runCommand, type Runner } from '../util/run.js';
 import { waitConverged, waitLagsNegotiated } from './converge.js';
 import { tearDownLab } from './down.js';
-import { imageTag } from './image.js';
+import { imageTagOf, suiteOf, validateInImage } from './image.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
 import { writeLabState } from './state.js';
@@ -42,10 +44,13 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     options.progress?.(phase);
     return work();
   };
+  await step('checking daemon versions', () => checkVersions(lab));
   try {
     await step('writing configs', () => writeConfigs(lab));
     await step('creating nodes', () =>
-      Promise.all(model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name), imageTag))),
+      Promise.all(
+        model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name), imageTagOf(suiteOf(n)))),
+      ),
     );
     await step('wiring links', () => wire(lab, options.run ?? runCommand));
     await step('bonding LAGs', () => Promise.all(model.nodes.map((n) => wireAndBond(lab, n))));
@@ -71,6 +76,30 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     throw error;
   }
   return lab;
+}
+
+/**
+ * Before anything is created: every router's daemon version can run here (the netns runtime runs the
+ * host's daemons), and a partner config for a version the host does not have is parsed by that
+ * version's own parser, in its image.
+ */
+async function checkVersions(lab: Lab): Promise<void> {
+  const host = hostCodename();
+  for (const node of lab.model.nodes) {
+    if (!node.daemon) continue;
+    const suite = suiteOf(node);
+    if (suite === host) continue;
+    const driver = lab.daemon(node.name);
+    const version = node.version ?? driver.defaultVersion;
+    if (lab.runtime.usesHostDaemons)
+      throw new EnvironmentError(
+        `${node.name} runs ${driver.name} ${version} (Debian ${suite}); the ${lab.runtime.kind} runtime runs this host's daemons (Debian ${host ?? 'unknown'}): use --runtime docker`,
+      );
+    if (!node.config) continue;
+    const config = renderNode(lab.model, node);
+    const parsed = await validateInImage(lab.name, config, suite);
+    if (!parsed.ok) throw parserRefused(driver.name, parsed, node.config.file);
+  }
 }
 
 async function writeConfigs(lab: Lab): Promise<void> {

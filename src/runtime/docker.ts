@@ -12,6 +12,7 @@ const nodeDir = '/etc/peerlab';
 /** One container per node: --network none, the capabilities routing needs, labelled with the lab. */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
+  readonly usesHostDaemons = false;
   private client?: Promise<Docker>;
 
   constructor(

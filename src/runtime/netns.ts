@@ -12,6 +12,7 @@ import type { Runtime } from './types.js';
  */
 export class NetnsRuntime implements Runtime {
   readonly kind = 'netns';
+  readonly usesHostDaemons = true;
 
   constructor(private readonly run: Runner = runCommand) {}
 

@@ -6,6 +6,8 @@ export type RuntimeKind = 'docker' | 'netns';
 /** Where a lab's nodes live. Only node creation, exec and teardown differ between runtimes. */
 export interface Runtime {
   readonly kind: RuntimeKind;
+  /** Nodes run the host's own daemons (their versions are the host's), not a router image's. */
+  readonly usesHostDaemons: boolean;
   /**
    * Create the node with `hostDir` (its configs, sockets and pid files) visible inside it at `nodeDir()`;
    * `image` is the router image, for runtimes that run one.

@@ -45,6 +45,8 @@ export interface LabNode {
   side: Side;
   /** Routing daemon; hosts have none. */
   daemon?: Daemon;
+  /** The daemon's version when the topology names one (else its driver's default). */
+  version?: string;
   asn?: number;
   routerId?: string;
   metro?: string;

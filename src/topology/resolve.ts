@@ -1,4 +1,5 @@
 import type { Address4 } from 'ip-address';
+import { daemonDriver } from '../daemons/registry.js';
 import { InputError, type SourcePosition } from '../errors.js';
 import { addressAt, networkOf, overlaps, parsePrefix, ranges, SubnetPool, hostPart } from './addresses.js';
 import type { Bfd, BgpSession, Interconnect, LabModel, LabNode, Link, NodeInterface, PeerPrefix } from './model.js';
@@ -51,12 +52,21 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   });
   for (const [name, router] of Object.entries(file.peer.routers)) {
     claim(name, ['peer', 'routers'], name);
+    const versions = Object.keys(daemonDriver(router.daemon).versions);
+    if (router.version !== undefined && !versions.includes(router.version))
+      fail(`${router.daemon} has no version "${router.version}" here; versions: ${versions.join(', ')}`, [
+        'peer',
+        'routers',
+        name,
+        'version',
+      ]);
     addNode({
       name,
       role: 'peer-router',
       side: 'peer',
       asn: router.asn ?? file.peer.asn,
       daemon: router.daemon,
+      ...(router.version !== undefined ? { version: router.version } : {}),
       statefulFirewall: router['stateful-firewall'],
     });
   }

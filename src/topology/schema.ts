@@ -56,6 +56,10 @@ const metroSchema = z.strictObject({
 
 const routerSchema = z.strictObject({
   daemon: daemon.default('frr'),
+  version: z
+    .string()
+    .optional()
+    .describe("the daemon's version, as the partner runs it (frr: 8.4, 10.3; bird: 2.0, 2.17); default the oldest"),
   asn: asn
     .optional()
     .describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),

@@ -5,7 +5,7 @@ import type { Lab } from '../../src/lab/lab.js';
 import { selectLagDriver } from '../../src/lab/lag/registry.js';
 import { agentMarker, labDir, vethPrefix } from '../../src/runtime/identity.js';
 import { startLab } from '../../src/lab/up.js';
-import { buildImage } from '../../src/lab/image.js';
+import { buildImagesFor } from '../../src/lab/image.js';
 import { createRuntime } from '../../src/runtime/select.js';
 import type { RuntimeKind } from '../../src/runtime/types.js';
 import { loadTopology } from '../../src/topology/load.js';
@@ -19,11 +19,12 @@ export async function labFor(
   runtime: RuntimeKind = 'docker',
   timeoutMs = 180_000,
 ): Promise<Lab> {
-  if (runtime === 'docker') await buildImage();
+  const model = await loadTopology(file);
+  if (runtime === 'docker') await buildImagesFor(model);
   // Test lab names are the tests' own: what a killed earlier run left under one is stale.
   if ((await leftovers(name, { daemons: false })).length) await tearDownLab(name, createRuntime(runtime));
   t?.teardown(() => tearDownLab(name, createRuntime(runtime)));
-  return startLab(await loadTopology(file), {
+  return startLab(model, {
     name,
     runtime: createRuntime(runtime),
     lag: await selectLagDriver('auto'),

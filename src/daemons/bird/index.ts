@@ -20,6 +20,8 @@ export const bird: DaemonDriver = {
   name: 'bird',
   description: 'BIRD 2 (BGP and BFD in one daemon)',
   configFile: 'bird.conf',
+  versions: { '2.0': { suite: 'bookworm' }, '2.17': { suite: 'trixie' } },
+  defaultVersion: '2.0',
   packages: ['bird2'],
   render: renderBird,
   validator: {

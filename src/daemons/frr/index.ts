@@ -1,11 +1,24 @@
-import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs } from '../types.js';
+import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
 import { inspectFrr } from './inspect.js';
 import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
 
-const daemons = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
-type Daemon = (typeof daemons)[number];
+type Daemon = 'mgmtd' | 'zebra' | 'bgpd' | 'bfdd' | 'staticd';
+
+/**
+ * What differs between the FRR versions peerlab runs: FRR 9 and later configure staticd through mgmtd,
+ * which must start first, and neither takes a config file (-f).
+ */
+const profiles = {
+  '8.4': { suite: 'bookworm', daemons: ['zebra', 'bgpd', 'bfdd', 'staticd'], noConfigFile: [] },
+  '10.3': {
+    suite: 'trixie',
+    daemons: ['mgmtd', 'zebra', 'bgpd', 'bfdd', 'staticd'],
+    noConfigFile: ['mgmtd', 'staticd'],
+  },
+} as const satisfies Record<string, { suite: Suite; daemons: readonly Daemon[]; noConfigFile: readonly Daemon[] }>;
+type Version = keyof typeof profiles;
 
 function vtysh(dirs: NodeDirs): string[] {
   return ['vtysh', ...(dirs.pathspace ? ['-N', dirs.pathspace] : [])];
@@ -16,8 +29,9 @@ function runDir(dirs: NodeDirs): string {
   return dirs.pathspace ? `/run/frr/${dirs.pathspace}` : '/run/frr';
 }
 
-function daemonCommand(dirs: NodeDirs, daemon: Daemon): string[] {
-  return [`/usr/lib/frr/${daemon}`, '-d', '-f', '/dev/null', '-A', '127.0.0.1', '-P', '0', ...pathspace(dirs)];
+function daemonCommand(dirs: NodeDirs, daemon: Daemon, version: Version): string[] {
+  const config = (profiles[version].noConfigFile as readonly Daemon[]).includes(daemon) ? [] : ['-f', '/dev/null'];
+  return [`/usr/lib/frr/${daemon}`, '-d', ...config, '-A', '127.0.0.1', '-P', '0', ...pathspace(dirs)];
 }
 
 const pathspace = (dirs: NodeDirs) => (dirs.pathspace ? ['-N', dirs.pathspace] : []);
@@ -31,57 +45,70 @@ function query(node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string): Prom
   return node.exec([...vtysh(node.dirs), '-c', command]);
 }
 
-/** FRR: zebra, bgpd, bfdd and staticd, started with an empty config; the rendered frr.conf is applied through vtysh. */
-export const frr: DaemonDriver = {
-  name: 'frr',
-  description: 'FRRouting (zebra, bgpd, bfdd, staticd)',
-  configFile: 'frr.conf',
-  packages: ['frr'],
-  render: renderFrr,
-  validator: {
-    command: (file) => ['vtysh', '--dryrun', '-f', file],
-    package: 'frr',
-    locate: (output) => ((m) => (m ? { line: Number(m[1]), column: 1 } : undefined))(output.match(/^line (\d+): /m)),
-  },
-  inspect: inspectFrr,
-  start: (dirs) => ({
-    commands: [
-      ['mkdir', '-p', runDir(dirs)],
-      ['chown', 'frr:frr', runDir(dirs)],
-      ...daemons.map((d) => daemonCommand(dirs, d)),
-    ],
-    ready: { command: [...vtysh(dirs), '-c', 'show daemons'], ok: (out) => /bgpd/.test(out) && /bfdd/.test(out) },
-    apply: [apply(dirs)],
-  }),
-  kill: (dirs) => daemons.map((d) => pkill(dirs, d)),
-  restart: (dirs) => restartCommands(frr.start(dirs)),
-  crashBgp: (dirs) => ({
-    apply: [pkill(dirs, 'bgpd')],
-    revert: [daemonCommand(dirs, 'bgpd'), ['sleep', '1'], apply(dirs)],
-  }),
-  pidFile: (dirs) => `${runDir(dirs)}/zebra.pid`,
-  hostPaths: (pathspace) => [runDir({ dir: '', run: '', pathspace })],
-  async readSessions(node) {
-    const [bgp, bfd] = await Promise.all([
-      query(node, 'bgpd', 'show bgp summary json'),
-      query(node, 'bfdd', 'show bfd peers json'),
-    ]);
-    return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
-  },
-  routes: {
-    table: async (node) => routeKeys(await query(node, 'bgpd', 'show bgp ipv4 unicast json'), 'routes'),
-    // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).
-    received: async (node, peer) =>
-      routeKeys(
-        await query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} received-routes json`),
-        'receivedRoutes',
-      ),
-  },
-  evidence: {
-    bfd: /^\s*neighbor \S+ bfd$/,
-    community: (c) => new RegExp(`set community .*${c}`),
-    // `maximum-prefix N [threshold] [warning-only|restart M]`
-    maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}(\\s|$)`),
-    multipath: /maximum-paths ibgp/,
-  },
-};
+/**
+ * FRR: zebra, bgpd, bfdd and staticd (and mgmtd from FRR 9 on), started with an empty config; the
+ * rendered or the partner's frr.conf is applied through vtysh.
+ */
+function frrDriver(version: Version): DaemonDriver {
+  const daemons = profiles[version].daemons;
+  const driver: DaemonDriver = {
+    name: 'frr',
+    description: `FRRouting ${version} (${daemons.join(', ')})`,
+    configFile: 'frr.conf',
+    versions: Object.fromEntries(Object.entries(profiles).map(([v, p]) => [v, { suite: p.suite }])),
+    defaultVersion: '8.4',
+    version,
+    forVersion: (v) => frrDriver(v as Version),
+    packages: ['frr'],
+    render: renderFrr,
+    validator: {
+      command: (file) => ['vtysh', '--dryrun', '-f', file],
+      package: 'frr',
+      locate: (output) => ((m) => (m ? { line: Number(m[1]), column: 1 } : undefined))(output.match(/^line (\d+): /m)),
+    },
+    inspect: inspectFrr,
+    start: (dirs) => ({
+      commands: [
+        ['mkdir', '-p', runDir(dirs)],
+        ['chown', 'frr:frr', runDir(dirs)],
+        ...daemons.map((d) => daemonCommand(dirs, d, version)),
+      ],
+      ready: { command: [...vtysh(dirs), '-c', 'show daemons'], ok: (out) => /bgpd/.test(out) && /bfdd/.test(out) },
+      apply: [apply(dirs)],
+    }),
+    kill: (dirs) => daemons.map((d) => pkill(dirs, d)),
+    restart: (dirs) => restartCommands(driver.start(dirs)),
+    crashBgp: (dirs) => ({
+      apply: [pkill(dirs, 'bgpd')],
+      revert: [daemonCommand(dirs, 'bgpd', version), ['sleep', '1'], apply(dirs)],
+    }),
+    pidFile: (dirs) => `${runDir(dirs)}/zebra.pid`,
+    hostPaths: (pathspace) => [runDir({ dir: '', run: '', pathspace })],
+    async readSessions(node) {
+      const [bgp, bfd] = await Promise.all([
+        query(node, 'bgpd', 'show bgp summary json'),
+        query(node, 'bfdd', 'show bfd peers json'),
+      ]);
+      return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
+    },
+    routes: {
+      table: async (node) => routeKeys(await query(node, 'bgpd', 'show bgp ipv4 unicast json'), 'routes'),
+      // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).
+      received: async (node, peer) =>
+        routeKeys(
+          await query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} received-routes json`),
+          'receivedRoutes',
+        ),
+    },
+    evidence: {
+      bfd: /^\s*neighbor \S+ bfd$/,
+      community: (c) => new RegExp(`set community .*${c}`),
+      // `maximum-prefix N [threshold] [warning-only|restart M]`
+      maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}(\\s|$)`),
+      multipath: /maximum-paths ibgp/,
+    },
+  };
+  return driver;
+}
+
+export const frr = frrDriver('8.4');
