@@ -32,6 +32,12 @@ test.serial('partner configs run in the lab; the edge receives their prefixes wi
   const fra = lab.dirs('fra-pe1');
   const running = await lab.exec('fra-pe1', ['vtysh', '-N', fra.pathspace!, '-c', 'show running-config']);
   t.regex(running.stdout, /route-map MSFT-OUT permit 10/, "fra-pe1 runs the partner's route-maps");
+  const ruleset = await lab.exec('fra-pe1', ['nft', 'list', 'table', 'inet', 'contoso_edge']);
+  t.regex(
+    ruleset.stdout,
+    /iifname "fra-ic1" ip saddr @bogons counter packets \d+ bytes \d+ drop/,
+    "and the partner's ACL",
+  );
   for (const [edge, from] of [
     ['fra-msee1', '198.51.100.5'],
     ['ams-msee1', '198.51.100.1'],

@@ -177,3 +177,70 @@ test('the netns runtime refuses a version the host does not run (exit 69) before
   );
   t.deepEqual(await leftovers('partner-netns'), []);
 });
+
+/** The example with its topology changed (a router's line) and, optionally, its ruleset. */
+async function variant(t: ExecutionContext, router: string, to: string, ruleset?: string) {
+  const dir = await tempDir(t, 'partner-net');
+  await cp(join(root, 'examples', 'partner-voice'), dir, { recursive: true });
+  const file = join(dir, 'topology.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(new RegExp(`^    ${router}: .*$`, 'm'), `    ${router}: ${to}`));
+  if (ruleset) await writeFile(join(dir, 'configs', 'fra-pe1.nft'), ruleset);
+  return file;
+}
+const rule = async (topology: string, id: string) =>
+  checkRequirements(await loadTopology(topology)).results.find((r) => r.rule === id)!;
+
+test('R-NO-RATE-LIMIT: a shaper the partner runs on an interconnect fails check, citing the tc command', async (t) => {
+  const file = await variant(
+    t,
+    'fra-pe2',
+    '{ daemon: frr, tc: ["qdisc add dev fra-ic2 root tbf rate 1gbit burst 128k latency 50ms"] }',
+  );
+  const result = await rule(file, 'R-NO-RATE-LIMIT');
+  t.is(result.status, 'fail');
+  t.true(
+    result.evidence.includes(
+      'fail: fra/ic2: fra-pe2 runs tc qdisc add dev fra-ic2 root tbf rate 1gbit burst 128k latency 50ms',
+    ),
+  );
+  const model = await loadTopology(file);
+  t.deepEqual(model.nodes.find((n) => n.name === 'fra-pe2')!.tc, [
+    ['qdisc', 'add', 'dev', 'fra-ic2', 'root', 'tbf', 'rate', '1gbit', 'burst', '128k', 'latency', '50ms'],
+  ]);
+});
+
+test('R-NO-STATEFUL-FW: connection tracking in the partner ruleset fails check at its line', async (t) => {
+  const file = await variant(
+    t,
+    'fra-pe2',
+    '{ daemon: frr }',
+    'table inet edge {\n  chain transit {\n    type filter hook forward priority 0; policy drop;\n    ct state established,related accept\n  }\n}\n',
+  );
+  const result = await rule(file, 'R-NO-STATEFUL-FW');
+  t.is(result.status, 'fail');
+  t.true(
+    result.evidence.some((e) =>
+      /fra-pe1: connection tracking at \S+fra-pe1\.nft:4 \(ct state established,related accept\)/.test(e),
+    ),
+  );
+});
+
+test('a ruleset nft refuses, or tc on an interface the router lacks, is exit 2 at its place', async (t) => {
+  const bad = await variant(
+    t,
+    'fra-pe2',
+    '{ daemon: frr }',
+    'table inet edge {\n  chain transit {\n    ip saddr 10.0.0.0/8 dorp\n  }\n}\n',
+  );
+  t.regex(await refused(t, bad), /fra-pe1\.nft:3:\d+: nft refused it: /);
+  const tc = await variant(
+    t,
+    'fra-pe2',
+    '{ daemon: frr, tc: ["qdisc add dev eth9 root tbf rate 1gbit burst 128k latency 50ms"] }',
+  );
+  t.regex(
+    await refused(t, tc),
+    /topology\.yaml:\d+:\d+: peer\.routers\.fra-pe2\.tc\.0: "qdisc add dev eth9 .*": fra-pe2 has no interface eth9; its interfaces: fra-ic2, /,
+  );
+});

@@ -59,6 +59,9 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     await step('negotiating LACP', () =>
       waitLagsNegotiated(lab, { timeoutMs: 60_000, ...(options.signal ? { signal: options.signal } : {}) }),
     );
+    await step("applying the partners' packet filters and traffic control", () =>
+      Promise.all(model.nodes.map((n) => applyPartnerNetwork(lab, n))),
+    );
     await step('starting routing daemons', () => Promise.all(model.nodes.map((n) => startDaemons(lab, n))));
   } catch (error) {
     await lab.down().catch(() => {});
@@ -113,6 +116,8 @@ async function writeConfigs(lab: Lab): Promise<void> {
   for (const node of lab.model.nodes) await mkdir(join(nodeHostDir(lab.name, node.name), 'run'), { recursive: true });
   for (const config of renderLab(lab.model))
     await writeFile(join(nodeHostDir(lab.name, config.node), config.file), config.text);
+  for (const node of lab.model.nodes)
+    if (node.nftables) await writeFile(join(nodeHostDir(lab.name, node.name), partnerRuleset), node.nftables.text);
   await writeFile(join(labDir(lab.name), '.keep'), '');
 }
 
@@ -130,6 +135,14 @@ async function wireAndBond(lab: Lab, node: LabNode): Promise<void> {
   await runAll(lab, node.name, nodeWiringCommands(lab.name, lab.model, node.name));
   if (node.role === 'host') return runAll(lab, node.name, hostCommands(node));
   await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run));
+}
+
+const partnerRuleset = 'nftables.conf';
+
+/** A partner router's own packet filter and traffic control, in its namespace, as its box would run them. */
+async function applyPartnerNetwork(lab: Lab, node: LabNode): Promise<void> {
+  if (node.nftables) await lab.exec(node.name, ['nft', '-f', `${lab.dirs(node.name).dir}/${partnerRuleset}`]);
+  for (const argv of node.tc ?? []) await lab.exec(node.name, ['tc', ...argv]);
 }
 
 /** The driver's start commands, then (when it has a readiness check) a poll until the daemons answer, then the config. */

@@ -31,25 +31,57 @@ export const lacp: Check = ({ model }) =>
     })),
   );
 
+/** tc that limits rate: a shaping or policing qdisc, a class of one, or a filter with a policer. */
+const limiting = /\b(tbf|htb|hfsc|cbq|cake|police)\b/;
+
 export const noRateLimit: Check = ({ model }) =>
   fromFindings(
     'R-NO-RATE-LIMIT',
-    model.interconnects.map((i) =>
-      i.rateLimitMbps
-        ? { status: 'fail', text: `${i.id}: policer at ${gbps(i.rateLimitMbps)} on ${i.peerRouter} ${i.lag.interface}` }
-        : { status: 'pass', text: `${i.id}: none` },
-    ),
+    model.interconnects.map((i) => {
+      const router = model.nodes.find((n) => n.name === i.peerRouter)!;
+      const ifaces = [
+        i.lag.interface,
+        ...router.interfaces.filter((x) => x.bond === i.lag.interface).map((x) => x.name),
+      ];
+      const shaping = (router.tc ?? []).filter(
+        (argv) => ifaces.includes(argv[argv.indexOf('dev') + 1]!) && limiting.test(argv.join(' ')),
+      );
+      if (i.rateLimitMbps)
+        return {
+          status: 'fail',
+          text: `${i.id}: policer at ${gbps(i.rateLimitMbps)} on ${i.peerRouter} ${i.lag.interface}`,
+        };
+      if (shaping.length)
+        return {
+          status: 'fail',
+          text: `${i.id}: ${i.peerRouter} runs tc ${shaping.map((a) => a.join(' ')).join('; tc ')}`,
+        };
+      return { status: 'pass', text: `${i.id}: none` };
+    }),
   );
+
+/** nftables expressions that track connections: a stateful firewall. */
+const conntrack =
+  /\bct\s+(state|status|mark|direction|original|reply|zone|helper|count|expiration)\b|\bct\s+\w+\s+(set|!=|==)|\blimit\s+rate\b.*\bover\b|\bnotrack\b/;
 
 export const noStatefulFirewall: Check = ({ model }) =>
   fromFindings(
     'R-NO-STATEFUL-FW',
     model.nodes
       .filter((n) => n.role === 'peer-router')
-      .map((n) => ({
-        status: n.statefulFirewall ? 'fail' : 'pass',
-        text: `${n.name}: ${n.statefulFirewall ? 'declares a stateful firewall' : 'no stateful firewall'}`,
-      })),
+      .map((n) => {
+        if (n.statefulFirewall) return { status: 'fail', text: `${n.name}: declares a stateful firewall` };
+        const line = n.nftables?.text.split('\n').findIndex((l) => conntrack.test(l.replace(/#.*$/, '')));
+        if (line !== undefined && line >= 0)
+          return {
+            status: 'fail',
+            text: `${n.name}: connection tracking at ${n.nftables!.file}:${line + 1} (${n.nftables!.text.split('\n')[line]!.trim()})`,
+          };
+        return {
+          status: 'pass',
+          text: `${n.name}: no stateful firewall${n.nftables ? ` (${n.nftables.file} tracks no connections)` : ''}`,
+        };
+      }),
   );
 
 export const bfd: Check = ({ model, configs }) => {

@@ -54,6 +54,10 @@ export interface LabNode {
   interfaces: NodeInterface[];
   /** A partner's own daemon config (topology `config:`), checked against the contract: it runs instead of a rendered one. */
   config?: { file: string; text: string };
+  /** The partner's packet filter (topology `nftables:`), applied before the daemons start. */
+  nftables?: { file: string; text: string };
+  /** The partner's traffic control (topology `tc:`): tc argument lists, applied before the daemons start. */
+  tc?: string[][];
   /** Static routes a host installs (routers learn theirs by BGP). */
   routes: { prefix: string; via: string }[];
 }

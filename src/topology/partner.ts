@@ -1,10 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { daemonDriver } from '../daemons/registry.js';
 import type { ConfigFacts } from '../daemons/types.js';
 import { validateConfig } from '../daemons/validate.js';
 import { InputError, type SourcePosition } from '../errors.js';
 import { hostCodename } from '../util/host.js';
+import { runCommand } from '../util/run.js';
 import { addressAt, hostPart, parsePrefix } from './addresses.js';
 import { routerContract, type RouterContract } from './contract.js';
 import type { LabModel } from './model.js';
@@ -22,12 +24,15 @@ const maxConfigBytes = 4 * 1024 * 1024;
  */
 export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, locate: Locate): Promise<void> {
   for (const [name, router] of Object.entries(file.peer.routers)) {
+    const node = model.nodes.find((n) => n.name === name)!;
+    if (router.nftables)
+      node.nftables = await bindRuleset(model, router.nftables, ['peer', 'routers', name, 'nftables'], locate);
+    if (router.tc) node.tc = bindTc(routerContract(model, node), router.tc, ['peer', 'routers', name, 'tc'], locate);
     if (!router.config) continue;
     const at = ['peer', 'routers', name, 'config'];
     const path = resolve(dirname(model.source), router.config);
     const shown = relative(process.cwd(), path) || path;
     const text = await readConfig(path, shown, locate(at), at.join('.'));
-    const node = model.nodes.find((n) => n.name === name)!;
     const driver = daemonDriver(node.daemon!);
     // The host's parser is the version's own only when the host runs that version's Debian suite; other
     // versions are parsed in their router image when the lab comes up, before any node is created.
@@ -38,6 +43,51 @@ export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, lo
     checkContract(routerContract(model, node), driver.inspect(text), shown);
     node.config = { file: shown, text };
   }
+}
+
+/** A partner's nftables ruleset, accepted by nft's own parser (`nft -c` in a throwaway network namespace). */
+async function bindRuleset(model: LabModel, file: string, at: string[], locate: Locate) {
+  const path = resolve(dirname(model.source), file);
+  const shown = relative(process.cwd(), path) || path;
+  const text = await readConfig(path, shown, locate(at), at.join('.'));
+  const dir = await mkdtemp(join(tmpdir(), 'peerlab-nft-'));
+  try {
+    await writeFile(join(dir, 'ruleset.nft'), text);
+    const checked = await runCommand(['unshare', '-n', 'nft', '-c', '-f', join(dir, 'ruleset.nft')], {
+      allowFailure: true,
+    });
+    if (checked.exitCode !== 0) {
+      const said = checked.stderr.split('\n').find((l) => l.includes('Error:')) ?? checked.stderr.split('\n')[0] ?? '';
+      const where = said.match(/:(\d+):(\d+)(?:-\d+)?: /);
+      throw new InputError(`nft refused it: ${said.replace(/^.*?Error: /, '')}`, {
+        file: shown,
+        line: where ? Number(where[1]) : 1,
+        column: where ? Number(where[2]) : 1,
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { file: shown, text };
+}
+
+/** tc commands as argument lists; each must be a qdisc, class or filter command on an interface of the router. */
+function bindTc(contract: RouterContract, commands: string[], at: string[], locate: Locate): string[][] {
+  const names = contract.interfaces.map((i) => i.name);
+  return commands.map((command, i) => {
+    const argv = command.trim().split(/\s+/);
+    const fail = (message: string): never => {
+      throw new InputError(message, locate([...at, i]), [...at, i].join('.'));
+    };
+    if (!['qdisc', 'class', 'filter'].includes(argv[0]!))
+      fail(`"${command}": a tc command here starts with qdisc, class or filter (the arguments after "tc")`);
+    const dev = argv[argv.indexOf('dev') + 1];
+    if (!argv.includes('dev') || !dev)
+      fail(`"${command}": name the interface with "dev"; ${contract.router}'s interfaces: ${names.join(', ')}`);
+    if (!names.includes(dev!))
+      fail(`"${command}": ${contract.router} has no interface ${dev}; its interfaces: ${names.join(', ')}`);
+    return argv;
+  });
 }
 
 /** A parser's refusal as an InputError at the line it names in the partner's file. */

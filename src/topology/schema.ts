@@ -64,6 +64,17 @@ const routerSchema = z.strictObject({
     .optional()
     .describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),
   'stateful-firewall': z.boolean().default(false),
+  nftables: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the router's own nftables ruleset file, applied in its namespace before its daemons start"),
+  tc: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'traffic control the router runs, as tc arguments ("qdisc add dev fra-ic1 root tbf ..."), applied before its daemons start',
+    ),
   config: z
     .string()
     .min(1)

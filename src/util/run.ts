@@ -34,6 +34,8 @@ export const toolPackages: Record<string, string> = {
   ip: 'iproute2',
   nft: 'nftables',
   nsenter: 'util-linux',
+  unshare: 'util-linux',
+  tc: 'iproute2',
   pkill: 'procps',
   pgrep: 'procps',
   docker: 'docker.io',
