@@ -74,6 +74,13 @@ function record(): ScenarioRecord {
         atMs: 6000,
         prefixes: { 'ams-msee1': ['198.18.0.0/24', '203.0.113.0/26', '203.0.113.64/26'] },
         received: { 'ams-msee1': ['203.0.113.0/26', '203.0.113.64/26', '203.0.113.128/25'] },
+        paths: {
+          transit: {
+            '203.0.113.0/26': ['64500'],
+            '203.0.113.64/26': ['64500', '8075 64500'],
+            '198.18.0.0/24': ['8075'],
+          },
+        },
         snapshots: {
           'ams-pe1': {
             node: 'ams-pe1',
@@ -283,4 +290,27 @@ test('a flow dead from its first counted packet is a broken baseline: left out o
   t.regex(loss!.expected, /2 flows/);
   const attempt = toAttempt(rec, [], await loadTopology('topologies/maps-voice.yaml'));
   t.regex(attempt.warnings[0]!, /^flow sbc-ams->teams-media:40002 delivered nothing for its first 9000 ms/);
+});
+
+test('readvertise (R-NO-READVERTISE): a peer prefix the transit has through AS8075 fails; one it lacks proves nothing', (t) => {
+  const rec = record();
+  const e = {
+    id: 'no-readvertise',
+    covers: ['R-NO-READVERTISE'],
+    position: { file: 'x.yaml', line: 1, column: 1 },
+    kind: 'readvertise' as const,
+    at: 'during',
+    transit: 'transit',
+    asn: 8075,
+    prefixes: ['203.0.113.0/26', '203.0.113.64/26', '203.0.113.128/25'],
+  };
+  const [bad] = judgeScenario([e], rec);
+  t.false(bad!.pass);
+  t.is(bad!.measured, '1 peer prefixes reached the transit through AS8075');
+  t.true(bad!.details.includes('203.0.113.64/26: [64500] [8075 64500] (through AS8075)'));
+  t.true(bad!.details.includes('203.0.113.128/25: absent'));
+  const [good] = judgeScenario([{ ...e, prefixes: ['203.0.113.0/26'] }], rec);
+  t.true(good!.pass, good!.measured);
+  const [vacuous] = judgeScenario([{ ...e, prefixes: ['203.0.113.128/25'] }], rec);
+  t.false(vacuous!.pass, 'a prefix the transit does not have cannot show it was not re-advertised');
 });

@@ -79,7 +79,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
     },
     async readMark(name, atMs) {
       calls.push(`mark ${name}`);
-      return { name, atMs, snapshots: {}, prefixes: {}, received: {} };
+      return { name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} };
     },
   };
   return { target, calls, marks };

@@ -126,8 +126,8 @@ export interface DaemonDriver {
   readSessions(node: NodeAccess): Promise<{ bgp: BgpPeerState[]; bfd: BfdState[] }>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
   readonly routes?: {
-    /** Prefixes in the BGP table. */
-    table(node: NodeAccess): Promise<string[]>;
+    /** The BGP table: each prefix with the AS path of every path the router has for it. */
+    table(node: NodeAccess): Promise<Record<string, string[]>>;
     /** Prefixes `peer` sent, before import policy (needs the session to keep them). */
     received(node: NodeAccess, peer: string): Promise<string[]>;
   };

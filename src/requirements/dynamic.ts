@@ -2,12 +2,12 @@ import type { Check } from './context.js';
 
 const dynamic = 'checked in a running lab by the scenarios';
 
-/** Microsoft's behaviour, not the partner's: no scenario verifies it yet, so nothing claims it. */
+/** Microsoft's behaviour, not the partner's: a `readvertise` expectation reads the transit's table in a running lab. */
 export const noReadvertise: Check = () => ({
   rule: 'R-NO-READVERTISE',
   status: 'n/a',
   evidence: [
-    "not verified yet: Microsoft's obligation; the emulated Microsoft core exports only its service prefixes to the transit (by construction, not measured)",
+    "n/a statically (Microsoft's obligation); in a running lab a readvertise expectation reads the transit's BGP table (the reference E-INTERNET scenarios have one)",
   ],
 });
 

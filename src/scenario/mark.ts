@@ -7,6 +7,8 @@ export interface MarkRecord {
   snapshots: Record<string, NodeSnapshot>;
   /** The prefixes in the BGP table of each router whose daemon can show it. */
   prefixes: Record<string, string[]>;
+  /** The same tables with the AS path of each path of each prefix. */
+  paths: Record<string, Record<string, string[]>>;
   /** The prefixes each edge router received from its peers before its import policy. */
   received: Record<string, string[]>;
 }
@@ -19,19 +21,20 @@ export async function readMark(lab: Lab, name: string, atMs: number): Promise<Ma
       const access = await socketAccess(lab, node.name);
       const snapshot = await snapshotNode(lab, node.name, access);
       const routes = lab.daemon(node.name).routes;
-      if (!routes) return { node: node.name, snapshot, prefixes: [], received: [] };
+      if (!routes) return { node: node.name, snapshot, table: {}, received: [] };
       const table = await routes.table(access);
       // Edges keep what they filter: a rejected prefix shows it arrived.
       const received =
         node.role === 'edge-router' ? await Promise.all(snapshot.bgp.map((b) => routes.received(access, b.peer))) : [];
-      return { node: node.name, snapshot, prefixes: table, received: received.flat() };
+      return { node: node.name, snapshot, table, received: received.flat() };
     }),
   );
   return {
     name,
     atMs,
     snapshots: Object.fromEntries(read.map((r) => [r.node, r.snapshot])),
-    prefixes: Object.fromEntries(read.map((r) => [r.node, r.prefixes])),
+    prefixes: Object.fromEntries(read.map((r) => [r.node, Object.keys(r.table)])),
+    paths: Object.fromEntries(read.map((r) => [r.node, r.table])),
     received: Object.fromEntries(read.map((r) => [r.node, r.received])),
   };
 }

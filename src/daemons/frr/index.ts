@@ -1,6 +1,6 @@
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
 import { inspectFrr } from './inspect.js';
-import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys } from './parse.js';
+import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys, routePaths } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
 
@@ -92,7 +92,7 @@ function frrDriver(version: Version): DaemonDriver {
       return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
     },
     routes: {
-      table: async (node) => routeKeys(await query(node, 'bgpd', 'show bgp ipv4 unicast json'), 'routes'),
+      table: async (node) => routePaths(await query(node, 'bgpd', 'show bgp ipv4 unicast json')),
       // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).
       received: async (node, peer) =>
         routeKeys(

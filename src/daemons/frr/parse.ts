@@ -35,3 +35,15 @@ export function routeKeys(json: string | undefined, member: string): string[] {
     return [];
   }
 }
+
+/** `show bgp ipv4 unicast json`: each prefix with the AS path of each of its paths ("" for a local one). */
+export function routePaths(json: string | undefined): Record<string, string[]> {
+  try {
+    const routes = (JSON.parse(json ?? '{}') as { routes?: Record<string, { path?: string }[]> }).routes ?? {};
+    return Object.fromEntries(
+      Object.entries(routes).map(([prefix, paths]) => [prefix, paths.map((p) => p.path ?? '')]),
+    );
+  } catch {
+    return {};
+  }
+}

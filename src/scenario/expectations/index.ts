@@ -4,12 +4,13 @@ import type { ScenarioRecord } from '../run.js';
 import { count } from './count.js';
 import { loss } from './loss.js';
 import { path } from './path.js';
+import { readvertise } from './readvertise.js';
 import { restore } from './restore.js';
 import { state } from './state.js';
 import type { BindContext, ExpectationKind, ExpectationResult } from './types.js';
 
 /** Every expectation kind, by the key a scenario file uses. Adding one: its file and a line here. */
-const kinds = { loss, state, path, restore, count };
+const kinds = { loss, state, path, restore, count, readvertise };
 
 type Kinds = typeof kinds;
 type KindName = keyof Kinds;
