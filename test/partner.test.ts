@@ -244,3 +244,10 @@ test('a ruleset nft refuses, or tc on an interface the router lacks, is exit 2 a
     /topology\.yaml:\d+:\d+: peer\.routers\.fra-pe2\.tc\.0: "qdisc add dev eth9 .*": fra-pe2 has no interface eth9; its interfaces: fra-ic2, /,
   );
 });
+
+test("R-MAX-PREFIX reads the partner's own limit, not the topology's", async (t) => {
+  const b = await broken(t, 'fra-pe1', 'neighbor MSFT maximum-prefix 500 90', 'neighbor MSFT maximum-prefix 300 90');
+  const result = checkRequirements(await loadTopology(b.topology)).results.find((r) => r.rule === 'R-MAX-PREFIX')!;
+  t.is(result.status, 'fail');
+  t.true(result.evidence.includes(`fail: fra-pe1: limit 300 at ${b.file}:${b.lineOf('maximum-prefix 300')}`));
+});

@@ -136,5 +136,70 @@ test('evidence cites the rendered peer config lines', async (t) => {
     community.evidence.join('\n'),
   );
   const maxPrefix = report.results.find((r) => r.rule === 'R-MAX-PREFIX')!;
-  t.true(maxPrefix.evidence.some((e) => /configured at fra-pe1\/frr\.conf:\d+/.test(e)));
+  t.true(maxPrefix.evidence.some((e) => /^pass: fra-pe1: limit 500 at fra-pe1\/frr\.conf:\d+$/.test(e)));
+});
+
+/** A two-metro direct topology with `change` applied to its file, resolved and checked. */
+function checked(change: (file: ReturnType<typeof minimal>) => void) {
+  const file = minimal('direct', { a: ['a1', 'a2'], b: ['b1', 'b2'] });
+  change(file);
+  return checkRequirements(resolveTopology(file, 'x.yaml')).results;
+}
+const ruleOf = (results: ReturnType<typeof checked>, id: string) => results.filter((r) => r.rule === id);
+
+test('R-ACTIVE-ACTIVE compares effective values: MED 0 written on one twin is no difference, MED 10 is', (t) => {
+  const med = (value: number) =>
+    ruleOf(
+      checked((f) => void (f.metros.a!.interconnects.ic2!.policy = { med: value })),
+      'R-ACTIVE-ACTIVE',
+    )[0]!;
+  t.is(med(0).status, 'pass', med(0).evidence.join('\n'));
+  t.is(med(10).status, 'fail');
+  t.regex(med(10).evidence[0]!, /a\/ic1: local-pref 100, MED 0, .*a\/ic2: local-pref 100, MED 10/);
+});
+
+test('R-ASPATH-SMALL-PREFIX counts the path as sent: prepends on one interconnect make a /25 too long there', (t) => {
+  const results = checked((f) => {
+    f.peer.prefixes = [{ prefix: '203.0.113.0/25', class: 'data', registered: false, 'as-path': [64496, 64497] }];
+    f.metros.b!.interconnects.ic1!.policy = { prepend: 1 };
+  });
+  const accepted = ruleOf(results, 'R-ASPATH-SMALL-PREFIX').find((r) => r.reading?.startsWith('/25+'))!;
+  t.is(accepted.status, 'fail');
+  t.true(accepted.evidence.includes('pass: 203.0.113.0/25 path 8283 64496 64497 (on a/ic1, a/ic2, b/ic2) has 3 ASNs'));
+  t.true(
+    accepted.evidence.includes(
+      'fail: 203.0.113.0/25 path 8283 8283 64496 64497 (on b/ic1) has 4 ASNs as sent, prepends included (must be fewer than 4)',
+    ),
+  );
+});
+
+test('R-ASN-PUBLIC judges every ASN the routers use: a private per-router override, and AS8075 as the peer', (t) => {
+  const override = ruleOf(
+    checked((f) => void (f.peer.routers.a2 = { daemon: 'frr', asn: 65001, 'stateful-firewall': false })),
+    'R-ASN-PUBLIC',
+  )[0]!;
+  t.is(override.status, 'fail');
+  t.true(override.evidence.includes('fail: a2 (its own asn): AS65001 is private'));
+  const msft = ruleOf(
+    checked((f) => void (f.peer.asn = 8075)),
+    'R-ASN-PUBLIC',
+  )[0]!;
+  t.is(msft.status, 'fail');
+  t.true(msft.evidence.includes("fail: peer.asn: AS8075 is Microsoft's ASN, not the peer's own"));
+});
+
+test("R-MAX-PREFIX judges the limit each config sets, against the edge's announcement plus 15%", (t) => {
+  const at = (limit: number) =>
+    ruleOf(
+      checked((f) => void (f.peer['max-prefix'] = limit)),
+      'R-MAX-PREFIX',
+    )[0]!;
+  t.is(at(500).status, 'pass');
+  t.is(at(350).status, 'warn');
+  t.is(at(300).status, 'fail');
+  t.is(
+    at(300).evidence[0],
+    'the edge announces 280; below 322 (that plus 15% growth) fails, below 400 warns, 400-500 is the documented setting',
+  );
+  t.regex(at(300).evidence[1]!, /^fail: a1: limit 300 at a1\/frr\.conf:\d+$/);
 });

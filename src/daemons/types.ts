@@ -71,10 +71,10 @@ export interface EvidencePatterns {
   bfd: RegExp;
   /** A community set on export. */
   community(community: string): RegExp;
-  /** A max-prefix limit toward a neighbor; with `limit`, exactly that limit. */
-  maxPrefix(limit?: number): RegExp;
   /** Equal-cost multipath across BGP paths. */
   multipath: RegExp;
+  /** A max-prefix limit, the number captured (group 1). */
+  maxPrefixValue: RegExp;
 }
 
 /**

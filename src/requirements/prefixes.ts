@@ -2,28 +2,34 @@ import { Address4 } from 'ip-address';
 import { overlaps, parsePrefix } from '../topology/addresses.js';
 import { classifyAsn, isPrivateAsn } from '../topology/asn.js';
 import type { Check } from './context.js';
+import { daemonDriver } from '../daemons/registry.js';
 import { citeLine } from './evidence.js';
 import { fromFindings, type RuleResult } from './result.js';
 
-export const asnPublic: Check = ({ model }) => {
-  const asn = model.peer.asn;
-  const kind = classifyAsn(asn);
-  if (kind === 'public') return { rule: 'R-ASN-PUBLIC', status: 'pass', evidence: [`AS${asn} is public`] };
-  if (kind === 'documentation') {
-    return model.lab
-      ? {
-          rule: 'R-ASN-PUBLIC',
-          status: 'warn',
-          evidence: [`AS${asn} is a documentation ASN (RFC 5398): accepted in lab mode only`],
-        }
-      : {
-          rule: 'R-ASN-PUBLIC',
-          status: 'fail',
-          evidence: [`AS${asn} is a documentation ASN and the topology is not in lab mode`],
-        };
-  }
-  return { rule: 'R-ASN-PUBLIC', status: 'fail', evidence: [`AS${asn} is ${kind}`] };
-};
+/** Every ASN the peer's routers are configured with: the peer's, and any router's own (a per-router override). */
+function peerAsns(model: Parameters<Check>[0]['model']): { asn: number; where: string }[] {
+  const overrides = model.nodes.filter((n) => n.role === 'peer-router' && n.asn !== model.peer.asn);
+  return [
+    { asn: model.peer.asn, where: 'peer.asn' },
+    ...overrides.map((n) => ({ asn: n.asn!, where: `${n.name} (its own asn)` })),
+  ];
+}
+
+export const asnPublic: Check = ({ model }) =>
+  fromFindings(
+    'R-ASN-PUBLIC',
+    peerAsns(model).map(({ asn, where }) => {
+      if (asn === model.microsoft.asn)
+        return { status: 'fail', text: `${where}: AS${asn} is Microsoft's ASN, not the peer's own` };
+      const kind = classifyAsn(asn);
+      if (kind === 'public') return { status: 'pass', text: `${where}: AS${asn} is public` };
+      if (kind === 'documentation')
+        return model.lab
+          ? { status: 'warn', text: `${where}: AS${asn} is a documentation ASN (RFC 5398): accepted in lab mode only` }
+          : { status: 'fail', text: `${where}: AS${asn} is a documentation ASN and the topology is not in lab mode` };
+      return { status: 'fail', text: `${where}: AS${asn} is ${kind}` };
+    }),
+  );
 
 const notPublic = [
   '10.0.0.0/8',
@@ -115,19 +121,52 @@ export const originAsnRegistered: Check = ({ model }) => {
   return fromFindings('R-ORIGIN-ASN-REGISTERED', findings);
 };
 
-const fullPath = (asn: number, path: number[]) => [asn, ...path];
+type Model = Parameters<Check>[0]['model'];
+
+/**
+ * The AS paths a prefix is sent with toward AS8075, one per distinct path over the interconnects: the
+ * router's ASN (its own when it overrides peer.asn), repeated once more per prepend, then the ASNs behind
+ * the peer. This is what the edge receives, not what the topology lists.
+ */
+function sentPaths(model: Model, p: Model['peer']['prefixes'][number]): { path: number[]; on: string[] }[] {
+  const byPath = new Map<string, { path: number[]; on: string[] }>();
+  for (const ic of model.interconnects) {
+    const asn = model.nodes.find((n) => n.name === ic.peerRouter)!.asn!;
+    const path = [...Array<number>(1 + (ic.policy.prepend ?? 0)).fill(asn), ...p.asPath];
+    const entry = byPath.get(path.join(' ')) ?? { path, on: [] };
+    entry.on.push(ic.id);
+    byPath.set(path.join(' '), entry);
+  }
+  return [...byPath.values()];
+}
+
+const on = (s: { on: string[] }, model: Model) =>
+  s.on.length === model.interconnects.length ? '' : ` (on ${s.on.join(', ')})`;
+
+/** Routers whose own config decides what they send: their paths are decided in the lab. */
+const ownConfigs = (model: Model) =>
+  model.nodes
+    .filter((n) => n.role === 'peer-router' && n.config)
+    .map((n) => ({
+      status: 'n/a' as const,
+      text: `${n.name} runs its own config (${n.config!.file}): the paths it sends are decided in the lab`,
+    }));
 
 export const noPrivateAsnInPath: Check = ({ model }) =>
-  fromFindings(
-    'R-NO-PRIVATE-ASN-IN-PATH',
-    model.peer.prefixes.map((p) => {
-      const path = fullPath(model.peer.asn, p.asPath);
-      const bad = path.filter(isPrivateAsn);
-      return bad.length
-        ? { status: 'fail', text: `${p.prefix} path ${path.join(' ')} has private AS${bad.join(', AS')}` }
-        : { status: 'pass', text: `${p.prefix} path ${path.join(' ')}` };
-    }),
-  );
+  fromFindings('R-NO-PRIVATE-ASN-IN-PATH', [
+    ...model.peer.prefixes.flatMap((p) =>
+      sentPaths(model, p).map((s) => {
+        const bad = s.path.filter(isPrivateAsn);
+        return bad.length
+          ? {
+              status: 'fail' as const,
+              text: `${p.prefix} path ${s.path.join(' ')}${on(s, model)} has private AS${bad.join(', AS')}`,
+            }
+          : { status: 'pass' as const, text: `${p.prefix} path ${s.path.join(' ')}${on(s, model)}` };
+      }),
+    ),
+    ...ownConfigs(model),
+  ]);
 
 /** The documents disagree on whether registration accepts prefixes longer than /24: report both readings. */
 export const asPathSmallPrefix: Check = ({ model }): RuleResult[] => {
@@ -139,15 +178,23 @@ export const asPathSmallPrefix: Check = ({ model }): RuleResult[] => {
       { rule: 'R-ASPATH-SMALL-PREFIX', reading: '/24 or shorter only', status: 'pass', evidence },
     ];
   }
-  const accepted = fromFindings(
-    'R-ASPATH-SMALL-PREFIX',
-    longer.map((p) => {
-      const path = fullPath(model.peer.asn, p.asPath);
-      return path.length >= 4
-        ? { status: 'fail', text: `${p.prefix} path ${path.join(' ')} has ${path.length} ASNs (must be fewer than 4)` }
-        : { status: 'pass', text: `${p.prefix} path ${path.join(' ')} has ${path.length} ASNs` };
-    }),
-  );
+  // The length the edge sees: prepends count, so a /25 sent with one prepend too many is refused.
+  const accepted = fromFindings('R-ASPATH-SMALL-PREFIX', [
+    ...longer.flatMap((p) =>
+      sentPaths(model, p).map((s) =>
+        s.path.length >= 4
+          ? {
+              status: 'fail' as const,
+              text: `${p.prefix} path ${s.path.join(' ')}${on(s, model)} has ${s.path.length} ASNs as sent, prepends included (must be fewer than 4)`,
+            }
+          : {
+              status: 'pass' as const,
+              text: `${p.prefix} path ${s.path.join(' ')}${on(s, model)} has ${s.path.length} ASNs`,
+            },
+      ),
+    ),
+    ...ownConfigs(model),
+  ]);
   const registration = fromFindings(
     'R-ASPATH-SMALL-PREFIX',
     longer.map((p) => ({
@@ -163,21 +210,29 @@ export const asPathSmallPrefix: Check = ({ model }): RuleResult[] => {
   ];
 };
 
-/** Microsoft announces about 280 prefixes, growing 10-15%: 400-500 is the documented safe setting. */
+/**
+ * Microsoft announces about 280 prefixes and the count grows 10-15%: a limit below the edge's
+ * announcement plus 15% tears the session down as it grows; 400-500 is the documented setting. Each
+ * peer router is judged on the limit its config really sets (a partner's file may differ from the
+ * topology's max-prefix).
+ */
 export const maxPrefix: Check = ({ model, peerConfigs }) => {
-  const limit = model.peer.maxPrefix;
-  const status = limit < 325 ? 'fail' : limit < 400 ? 'warn' : 'pass';
   const announced = model.microsoft.servicePrefixes.length;
-  const evidence = [
-    `limit ${limit} toward AS8075; the emulated edge announces ${announced}; below 325 fails, 400-500 is the documented setting`,
-  ];
-  for (const config of peerConfigs) {
-    const line = citeLine(config, (e) => e.maxPrefix(limit));
-    evidence.push(line ? `configured at ${line}` : `${config.node}: no max-prefix configured`);
-  }
-  return {
-    rule: 'R-MAX-PREFIX',
-    status: peerConfigs.every((c) => citeLine(c, (e) => e.maxPrefix())) ? status : 'fail',
-    evidence,
-  };
+  const failBelow = Math.ceil(announced * 1.15);
+  const warnBelow = Math.max(400, failBelow);
+  const findings = peerConfigs.map((config) => {
+    const pattern = daemonDriver(config.daemon).evidence.maxPrefixValue;
+    const lines = config.text.split('\n');
+    const index = lines.findIndex((l) => pattern.test(l));
+    const where = `${config.source ?? `${config.node}/${config.file}`}:${index + 1}`;
+    if (index < 0) return { status: 'fail' as const, text: `${config.node}: no max-prefix toward AS8075` };
+    const limit = Number(lines[index]!.match(pattern)![1]);
+    const status = limit < failBelow ? ('fail' as const) : limit < warnBelow ? ('warn' as const) : ('pass' as const);
+    return { status, text: `${config.node}: limit ${limit} at ${where}` };
+  });
+  const result = fromFindings('R-MAX-PREFIX', findings);
+  result.evidence.unshift(
+    `the edge announces ${announced}; below ${failBelow} (that plus 15% growth) fails, below ${warnBelow} warns, 400-500 is the documented setting`,
+  );
+  return result;
 };

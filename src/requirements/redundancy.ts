@@ -1,7 +1,7 @@
 import type { Interconnect } from '../topology/model.js';
 import type { Check } from './context.js';
 import { citeLine } from './evidence.js';
-import { fromFindings } from './result.js';
+import { fromFindings, type Status } from './result.js';
 
 function byMetro(ics: Interconnect[]): Map<string, Interconnect[]> {
   const metros = new Map<string, Interconnect[]>();
@@ -59,6 +59,16 @@ export const geoRedundancy: Check = ({ model }) => {
   ];
 };
 
+/**
+ * What a router will do toward AS8075 on an interconnect, defaults filled in: a missing local-pref is
+ * 100, a missing MED 0, no prepend 0, no weight 0. Twins are compared on these, so `med: 0` on one and
+ * nothing on the other is no difference.
+ */
+function effective(ic: Interconnect): string {
+  const p = ic.policy;
+  return `local-pref ${p.localPref ?? 100}, MED ${p.med ?? 0}, prepend x${p.prepend ?? 0}, weight ${p.weight ?? 0}`;
+}
+
 function tuning(ic: Interconnect): string {
   const p = ic.policy;
   return (
@@ -74,16 +84,25 @@ function tuning(ic: Interconnect): string {
 }
 
 export const activeActive: Check = ({ model, configs }) => {
-  const findings = [...byMetro(model.interconnects)].map(([metro, ics]) => {
+  const findings: { status: Status; text: string }[] = [...byMetro(model.interconnects)].map(([metro, ics]) => {
     const roles = new Set(ics.map((i) => i.role));
-    const tunings = new Set(ics.map(tuning));
+    const tunings = new Set(ics.map(effective));
     const detail = ics.map((i) => `${i.id} ${i.role}, tuning: ${tuning(i)}`).join('; ');
     if (roles.has('primary') && roles.has('backup'))
       return { status: 'fail' as const, text: `metro ${metro}: primary/backup between local twins (${detail})` };
     if (tunings.size > 1)
-      return { status: 'fail' as const, text: `metro ${metro}: a local twin is depreferenced (${detail})` };
+      return {
+        status: 'fail' as const,
+        text: `metro ${metro}: a local twin is depreferenced (${ics.map((i) => `${i.id}: ${effective(i)}`).join('; ')})`,
+      };
     return { status: 'pass' as const, text: `metro ${metro}: equal (${detail})` };
   });
+  // A partner's own config sets its own MED, prepends and preferences: only the lab can tell.
+  for (const router of model.nodes.filter((n) => n.role === 'peer-router' && n.config))
+    findings.push({
+      status: 'n/a',
+      text: `${router.name} runs its own config (${router.config!.file}): what it sends each twin is decided in the lab`,
+    });
   const core = configs.get(model.peer.core);
   const multipath = core && (citeLine(core, (e) => e.multipath) ?? undefined);
   findings.push(

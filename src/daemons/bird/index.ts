@@ -46,7 +46,7 @@ export const bird: DaemonDriver = {
       const [asn, value] = c.split(':');
       return new RegExp(`bgp_community\\.add\\(\\(\\s*${asn}\\s*,\\s*${value}\\s*\\)\\)`);
     },
-    maxPrefix: (limit) => new RegExp(limit === undefined ? 'import limit' : `import limit ${limit} `),
     multipath: /merge paths on/,
+    maxPrefixValue: /\bimport limit (\d+)/,
   },
 };

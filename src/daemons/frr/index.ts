@@ -103,9 +103,8 @@ function frrDriver(version: Version): DaemonDriver {
     evidence: {
       bfd: /^\s*neighbor \S+ bfd$/,
       community: (c) => new RegExp(`set community .*${c}`),
-      // `maximum-prefix N [threshold] [warning-only|restart M]`
-      maxPrefix: (limit) => new RegExp(limit === undefined ? 'maximum-prefix' : `maximum-prefix ${limit}(\\s|$)`),
       multipath: /maximum-paths ibgp/,
+      maxPrefixValue: /^\s*neighbor \S+ maximum-prefix (\d+)/,
     },
   };
   return driver;
