@@ -138,7 +138,7 @@ test('a BIRD protocol with a wrong local AS is refused at the protocol, template
   );
 });
 
-test('peerlab up with a broken partner config: exit 2 with the line, and nothing is created', async (t) => {
+test.serial('peerlab up with a broken partner config: exit 2 with the line, and nothing is created', async (t) => {
   const b = await broken(t, 'fra-pe1', 'neighbor MSFT remote-as 8075', 'neighbor MSFT remote-as 8076');
   const up = await peerlab('up', b.topology, '--name', 'partner-refused', '--runtime', 'netns');
   t.is(up.exitCode, 2);
@@ -161,22 +161,25 @@ test('a daemon version the driver does not have is refused at the field, naming 
   );
 });
 
-test('the netns runtime refuses a version the host does not run (exit 69) before creating anything', async (t) => {
-  const up = await peerlab(
-    'up',
-    'examples/partner-voice/topology-current.yaml',
-    '--name',
-    'partner-netns',
-    '--runtime',
-    'netns',
-  );
-  t.is(up.exitCode, 69, up.stderr);
-  t.regex(
-    up.stderr,
-    /runs (bird 2\.17|frr 10\.3) \(Debian trixie\); the netns runtime runs this host's daemons \(Debian bookworm\): use --runtime docker/,
-  );
-  t.deepEqual(await leftovers('partner-netns'), []);
-});
+test.serial(
+  'the netns runtime refuses a version the host does not run (exit 69) before creating anything',
+  async (t) => {
+    const up = await peerlab(
+      'up',
+      'examples/partner-voice/topology-current.yaml',
+      '--name',
+      'partner-netns',
+      '--runtime',
+      'netns',
+    );
+    t.is(up.exitCode, 69, up.stderr);
+    t.regex(
+      up.stderr,
+      /runs (bird 2\.17|frr 10\.3) \(Debian trixie\); the netns runtime runs this host's daemons \(Debian bookworm\): use --runtime docker/,
+    );
+    t.deepEqual(await leftovers('partner-netns'), []);
+  },
+);
 
 /** The example with its topology changed (a router's line) and, optionally, its ruleset. */
 async function variant(t: ExecutionContext, router: string, to: string, ruleset?: string) {

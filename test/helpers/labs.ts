@@ -51,13 +51,16 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
     found.push(`probe agents (pgrep exit ${agents.exitCode}): ${agents.stdout}${agents.stderr}`);
   if (daemons) {
     // Exited daemons waiting for init to reap them (state Z) hold nothing; live ones are leaks.
-    const ps = await runCommand(['ps', '-eo', 'pid=,stat=,comm=']);
+    // A config parser run by another test (`bird -p`) has a daemon's name but is not one.
+    const ps = await runCommand(['ps', '-eo', 'pid=,stat=,comm=,args=']);
     const live = ps.stdout
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
       .filter(
-        ([, stat, comm]) =>
-          !stat!.startsWith('Z') && /^(zebra|bgpd|bfdd|staticd|bird|ovs-vswitchd|ovsdb-server)$/.test(comm ?? ''),
+        ([, stat, comm, ...args]) =>
+          !stat!.startsWith('Z') &&
+          /^(zebra|bgpd|bfdd|staticd|mgmtd|bird|ovs-vswitchd|ovsdb-server)$/.test(comm ?? '') &&
+          !args.includes('-p'),
       );
     if (live.length) found.push(`daemons: ${live.map((p) => `${p[2]}(${p[0]})`).join(', ')}`);
   }
