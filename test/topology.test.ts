@@ -1,9 +1,12 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test from 'ava';
 import { Address4 } from 'ip-address';
 import { InputError } from '../src/errors.js';
 import { loadTopology } from '../src/topology/load.js';
 import { fixtures } from './helpers/fixtures.js';
 import { referenceTopologies } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
 
 const labRanges = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '198.18.0.0/15'].map((r) => new Address4(r));
 
@@ -97,4 +100,33 @@ for (const { file, expected } of fixtures('malformed', 'expect-error')) {
 test('a missing file is an InputError naming it', async (t) => {
   const error = await t.throwsAsync(loadTopology('topologies/nope.yaml'), { instanceOf: InputError });
   t.regex(error.message, /nope\.yaml.*ENOENT/);
+});
+
+test('a registered more-specific inside an announced aggregate is a normal design; hosts may not share address space', async (t) => {
+  const dir = await tempDir(t, 'nested');
+  const base = (await readFile('topologies/maps-voice.yaml', 'utf8')).replace(
+    '    - { prefix: 203.0.113.128/25, class: data, registered: false }',
+    '    - { prefix: 203.0.113.128/25, class: data, registered: false }\n    - { prefix: 203.0.113.0/24, class: data, registered: false }',
+  );
+  await writeFile(join(dir, 'nested.yaml'), base);
+  const model = await loadTopology(join(dir, 'nested.yaml'));
+  t.true(model.peer.prefixes.some((p) => p.prefix === '203.0.113.0/24'));
+  await writeFile(
+    join(dir, 'hosts.yaml'),
+    base.replace('sbc-fra: { prefix: 203.0.113.64/26 }', 'sbc-fra: { prefix: 203.0.113.0/24 }'),
+  );
+  await t.throwsAsync(loadTopology(join(dir, 'hosts.yaml')), {
+    message:
+      /peer\.hosts\.sbc-fra\.prefix: prefix 203\.0\.113\.0\/24 overlaps 203\.0\.113\.0\/26, which houses host "sbc-ams"/,
+  });
+  await writeFile(
+    join(dir, 'community.yaml'),
+    base.replace(
+      '{ prefix: 203.0.113.0/26, class: voice }',
+      '{ prefix: 203.0.113.0/26, class: voice, communities: ["8075:70000"] }',
+    ),
+  );
+  await t.throwsAsync(loadTopology(join(dir, 'community.yaml')), {
+    message: /communities\.0: must be two 16-bit values, such as "8075:8007" \(each 0-65535\)/,
+  });
 });

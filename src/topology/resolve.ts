@@ -213,9 +213,13 @@ function resolvePrefixes(file: TopologyFile, fail: Fail): PeerPrefix[] {
     }
     if (networkOf(parsed) !== p.prefix)
       fail(`"${p.prefix}" has host bits set; did you mean ${networkOf(parsed)}?`, [...path, 'prefix']);
-    const clash = seen.find((s) => overlaps(s.prefix, parsed));
-    if (clash)
-      fail(`${p.prefix} overlaps ${networkOf(clash.prefix)} (peer.prefixes.${clash.index})`, [...path, 'prefix']);
+    // A registered more-specific inside an announced aggregate is a normal design; the same prefix twice is not.
+    const same = seen.find((s) => networkOf(s.prefix) === p.prefix);
+    if (same)
+      fail(
+        `${p.prefix} is listed twice (also peer.prefixes.${same.index}); a more-specific inside an aggregate is fine, the same prefix twice is not`,
+        [...path, 'prefix'],
+      );
     const lab = labRanges.find(([, range]) => overlaps(range, parsed));
     if (lab)
       fail(`${p.prefix} overlaps the lab's ${lab[0]} range ${networkOf(lab[1])}; use e.g. 203.0.113.0/24`, [
@@ -340,6 +344,12 @@ function attachHosts(file: TopologyFile, prefixes: PeerPrefix[], services: strin
         ...path,
         'prefix',
       ]);
+    const nested = [...used].find(([other]) => overlaps(parsePrefix(other), parsePrefix(spec.prefix)));
+    if (nested && nested[0] !== spec.prefix)
+      ctx.fail(
+        `prefix ${spec.prefix} overlaps ${nested[0]}, which houses host "${nested[1]}"; hosts need prefixes that do not overlap`,
+        [...path, 'prefix'],
+      );
     if (used.has(spec.prefix))
       ctx.fail(`prefix ${spec.prefix} already houses host "${used.get(spec.prefix)}"; give each host its own prefix`, [
         ...path,

@@ -10,7 +10,12 @@ const speed = z.string().regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "1
 const ipv4Prefix = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 prefix such as "203.0.113.0/25"');
-const community = z.string().regex(/^\d{1,5}:\d{1,5}$/, 'must be a community such as "8075:8007"');
+const community = z
+  .string()
+  .regex(/^\d{1,5}:\d{1,5}$/, 'must be a community such as "8075:8007"')
+  .refine((c) => c.split(':').every((half) => Number(half) <= 65535), {
+    message: 'must be two 16-bit values, such as "8075:8007" (each 0-65535)',
+  });
 
 export const connectionTypes = ['direct', 'voice', 'ers'] as const;
 export const roles = ['redundant', 'primary', 'backup'] as const;
