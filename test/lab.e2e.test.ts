@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { execa } from 'execa';
@@ -12,7 +14,12 @@ const slow = (t: { timeout: (ms: number) => void }) => t.timeout(420_000);
 
 test.serial('netns: maps-voice comes up converged with host processes, and down kills them all', async (t) => {
   slow(t);
+  // FRR keeps /var/tmp/frr/<daemon>.<pid> until a clean exit: nothing of this lab may stay there.
+  const crashLogs = async () => new Set(await readdir('/var/tmp/frr').catch(() => [] as string[]));
+  const before = await crashLogs();
   const lab = await labFor(t, 'topologies/maps-voice.yaml', 'e2e-netns', 'netns');
+  const during = [...(await crashLogs())].filter((f) => !before.has(f));
+  t.true(during.length >= 36, `FRR made its folders (${during.length}), so their removal is measured`);
   t.deepEqual(await currentProblems(lab), []);
   // Each end of an interconnect reaches the other's bond port, never a member's own MAC (a member MAC
   // in the ARP cache made a LAG path drop the flows hashed onto the other member).
@@ -29,6 +36,11 @@ test.serial('netns: maps-voice comes up converged with host processes, and down 
   t.is(lab.runtime.kind, 'netns');
   await lab.down();
   t.deepEqual(await leftovers('e2e-netns'), []);
+  t.deepEqual(
+    during.filter((f) => existsSync(`/var/tmp/frr/${f}`)),
+    [],
+    'down removed every FRR crash-log folder of the lab',
+  );
 });
 
 test.serial('two labs with different names run at the same time without collisions', async (t) => {

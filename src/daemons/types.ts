@@ -121,7 +121,9 @@ export interface DaemonDriver {
   /** A pid file of a process that lives in the node's network namespace while the daemon runs. */
   pidFile(dirs: NodeDirs): string;
   /** Folders the daemon keeps outside the node's folder under a pathspace (nodes sharing the host's filesystem); `down` removes them. */
-  hostPaths?(pathspace: string): string[];
+  hostPaths?(node: { pathspace: string; pids: readonly string[] }): string[];
+  /** `down --all`: folders the daemon left on the host for processes that no longer run (crashed or killed labs). */
+  orphans?(): Promise<string[]>;
   /** BGP sessions and BFD sessions as the daemon reports them (empty when it does not answer). */
   readSessions(node: NodeAccess): Promise<{ bgp: BgpPeerState[]; bfd: BfdState[] }>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { daemonDrivers } from '../daemons/registry.js';
 import { InputError } from '../errors.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { tearDownLab } from './down.js';
@@ -38,5 +40,8 @@ export async function tearDownAll(): Promise<string[]> {
   for (const { name } of labs) {
     for (const kind of runtimeKinds) await tearDownLab(name, createRuntime(kind)).catch(() => {});
   }
+  // What daemons of crashed or killed labs left on the host, their processes gone.
+  for (const driver of Object.values(daemonDrivers))
+    for (const path of (await driver.orphans?.()) ?? []) await rm(path, { recursive: true, force: true });
   return labs.map((l) => l.name);
 }

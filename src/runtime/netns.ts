@@ -50,11 +50,12 @@ export class NetnsRuntime implements Runtime {
   async removeLab(lab: string): Promise<void> {
     for (const ns of await this.namespaces()) {
       if (!isLabResource(ns, lab)) continue;
-      await this.killAll(ns);
+      const pids = await this.stopAll(ns);
       await this.run(['ip', 'netns', 'del', ns], { allowFailure: true });
       const pathspace = nodePathspace(lab, ns.slice(resourceName(lab, '').length));
       for (const driver of Object.values(daemonDrivers))
-        for (const path of driver.hostPaths?.(pathspace) ?? []) await rm(path, { recursive: true, force: true });
+        for (const path of driver.hostPaths?.({ pathspace, pids }) ?? [])
+          await rm(path, { recursive: true, force: true });
     }
   }
 
@@ -64,15 +65,29 @@ export class NetnsRuntime implements Runtime {
   }
 
   /** SIGKILL every process in the namespace and wait until none is left (down returns only when they are gone). */
-  private async killAll(ns: string): Promise<void> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const pids = (await this.run(['ip', 'netns', 'pids', ns], { allowFailure: true })).stdout
+  /**
+   * Stop every process in the namespace the way daemons expect: SIGTERM, up to 2 s to exit (FRR removes
+   * its crash-log folder only on a clean exit), then SIGKILL until none is left (down returns only when
+   * they are gone). Returns every pid it saw, so what they leave outside the lab's folder can be removed.
+   */
+  private async stopAll(ns: string): Promise<string[]> {
+    const seen = new Set<string>();
+    const pids = async () => {
+      const found = (await this.run(['ip', 'netns', 'pids', ns], { allowFailure: true })).stdout
         .split('\n')
         .filter(Boolean);
-      if (pids.length === 0) return;
-      await this.run(['kill', '-KILL', ...pids], { allowFailure: true });
+      for (const pid of found) seen.add(pid);
+      return found;
+    };
+    const running = await pids();
+    if (running.length) await this.run(['kill', '-TERM', ...running], { allowFailure: true });
+    for (let attempt = 0; attempt < 70; attempt++) {
+      const left = await pids();
+      if (left.length === 0) break;
+      if (attempt >= 20) await this.run(['kill', '-KILL', ...left], { allowFailure: true });
       await new Promise((r) => setTimeout(r, 100));
     }
+    return [...seen];
   }
 
   private async namespaces(): Promise<string[]> {

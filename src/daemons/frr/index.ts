@@ -1,10 +1,15 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
 import { inspectFrr } from './inspect.js';
 import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys, routePaths } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
 
-type Daemon = 'mgmtd' | 'zebra' | 'bgpd' | 'bfdd' | 'staticd';
+const allDaemons = ['mgmtd', 'zebra', 'bgpd', 'bfdd', 'staticd'] as const;
+type Daemon = (typeof allDaemons)[number];
+const crashLogDir = '/var/tmp/frr';
+const daemonFolder = new RegExp(`^(${allDaemons.join('|')})\\.\\d+$`);
 
 /**
  * What differs between the FRR versions peerlab runs: FRR 9 and later configure staticd through mgmtd,
@@ -83,7 +88,15 @@ function frrDriver(version: Version): DaemonDriver {
       revert: [daemonCommand(dirs, 'bgpd', version), ['sleep', '1'], apply(dirs)],
     }),
     pidFile: (dirs) => `${runDir(dirs)}/zebra.pid`,
-    hostPaths: (pathspace) => [runDir({ dir: '', run: '', pathspace })],
+    // FRR keeps a crash-log folder per daemon process, /var/tmp/frr/<daemon>.<pid>, whatever the pathspace.
+    hostPaths: ({ pathspace, pids }) => [
+      runDir({ dir: '', run: '', pathspace }),
+      ...pids.flatMap((pid) => allDaemons.map((d) => `${crashLogDir}/${d}.${pid}`)),
+    ],
+    orphans: async () =>
+      (await readdir(crashLogDir).catch(() => [] as string[]))
+        .filter((f) => daemonFolder.test(f) && !existsSync(`/proc/${f.split('.')[1]}`))
+        .map((f) => `${crashLogDir}/${f}`),
     async readSessions(node) {
       const [bgp, bfd] = await Promise.all([
         query(node, 'bgpd', 'show bgp summary json'),
