@@ -66,15 +66,12 @@ export interface LabOptions extends Partial<Omit<UpOptions, 'runtime' | 'lag'>> 
  * (`await using`) or call `down()` to remove everything it made.
  */
 export async function up(topology: string | LabModel, options: LabOptions = {}): Promise<Lab> {
+  const { runtime: kind = 'docker', lagDriver = 'auto', ...rest } = options;
   const model = typeof topology === 'string' ? await loadTopology(topology) : topology;
-  const runtime = createRuntime(options.runtime ?? 'docker');
+  const runtime = createRuntime(kind);
   if (runtime instanceof DockerRuntime) {
     await runtime.ping();
-    await buildImagesFor(model, options.progress ? { log: options.progress } : {});
+    await buildImagesFor(model, rest.progress ? { log: rest.progress } : {});
   }
-  const lag = await selectLagDriver(options.lagDriver ?? 'auto');
-  const { runtime: kind, lagDriver, ...rest } = options;
-  void kind;
-  void lagDriver;
-  return startLab(model, { ...rest, runtime, lag });
+  return startLab(model, { ...rest, runtime, lag: await selectLagDriver(lagDriver) });
 }
