@@ -21,6 +21,7 @@ const layers = [
   ['faults', 'probe'],
   ['observe'],
   ['scenario'],
+  ['certify'],
   ['report'],
   ['cli'],
   ['index'],

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodes, PeerlabError } from '../errors.js';
+import { registerCertify } from './certify.js';
 import { registerCheck } from './check.js';
 import { registerFault } from './fault.js';
 import { registerImage } from './image.js';
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
     .exitOverride()
     .showHelpAfterError();
+  registerCertify(program);
   registerCheck(program);
   registerFault(program);
   registerImage(program);

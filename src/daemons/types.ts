@@ -46,6 +46,19 @@ export interface BfdState {
   state: 'up' | 'down' | 'init' | 'admin-down';
 }
 
+/** A route as a neighbor sent it (before import policy), and whether the import policy accepted it. */
+export interface ReceivedRoute {
+  prefix: string;
+  asPath: number[];
+  /** IGP, EGP or incomplete. */
+  origin: string;
+  /** MED as received (absent is 0, as best-path selection reads it). */
+  med: number;
+  /** Communities as received, where the daemon keeps them (for accepted routes). */
+  communities?: string[];
+  accepted: boolean;
+}
+
 /** What a config says about BGP, each fact with its 1-based line. */
 export interface ConfigFacts {
   /** The local ASN of each BGP instance or protocol. */
@@ -132,7 +145,19 @@ export interface DaemonDriver {
     table(node: NodeAccess): Promise<Record<string, string[]>>;
     /** Prefixes `peer` sent, before import policy (needs the session to keep them). */
     received(node: NodeAccess, peer: string): Promise<string[]>;
+    /** What `peer` sent with its attributes, each marked accepted or refused by import policy. */
+    fromNeighbor?(node: NodeAccess, peer: string): Promise<ReceivedRoute[]>;
   };
+  /**
+   * Commands that hold one BGP neighbor administratively down and release it: the edge's BFD gate
+   * (Microsoft holds route exchange until BFD is up). Drivers without it cannot run the gate.
+   */
+  readonly gate?: {
+    hold(dirs: NodeDirs, asn: number, address: string): string[][];
+    release(dirs: NodeDirs, asn: number, address: string): string[][];
+  };
+  /** Originate more prefixes from a running router (the edge growing its announcement), and withdraw them. */
+  originate?(dirs: NodeDirs, asn: number, prefixes: readonly string[]): { apply: string[][]; revert: string[][] };
   readonly evidence: EvidencePatterns;
 }
 

@@ -1,3 +1,4 @@
+import { daemonDriver } from '../daemons/registry.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { allRoutes, neighborFor, peerPrefixSet, servicePrefixSet, sessionsOf } from './helpers.js';
 import type { Policy, RouterIntent, Term } from '../daemons/intent.js';
@@ -16,10 +17,22 @@ export function edgeRouterIntent(model: LabModel, node: LabNode, base: RouterInt
     policies: [allRoutes, fromPeer, toPeer],
     neighbors: sessionsOf(model, node.name).map((view) =>
       view.session.kind === 'interconnect'
-        ? neighborFor(view, { importPolicy: fromPeer.name, exportPolicy: toPeer.name, keepRejected: true })
+        ? neighborFor(view, {
+            importPolicy: fromPeer.name,
+            exportPolicy: toPeer.name,
+            keepRejected: true,
+            ...holdUntilBfd(model, node, view),
+          })
         : neighborFor(view, { importPolicy: allRoutes.name, exportPolicy: allRoutes.name }),
     ),
   };
+}
+
+/** With the BFD gate on (certify), a BFD-protected session waits for BFD, where the edge's daemon can hold it. */
+function holdUntilBfd(model: LabModel, node: LabNode, view: ReturnType<typeof sessionsOf>[number]) {
+  const ic = model.interconnects.find((i) => i.id === view.session.interconnect);
+  if (!model.bfdGate || !view.session.bfd || !ic || !node.daemon || !daemonDriver(node.daemon).gate) return {};
+  return { holdUntilBfd: { localAddress: view.local.address, interface: ic.lag.interface } };
 }
 
 function acceptFromPeer(model: LabModel): Policy {

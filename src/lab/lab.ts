@@ -5,10 +5,18 @@ import { nodeHostDir } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
+import type { BfdGate } from './bfd-gate.js';
 import type { LagDriver } from './lag/types.js';
 
 /** A running lab: its model, where its nodes live, and how to reach them. Disposing it tears it down. */
 export class Lab implements AsyncDisposable {
+  /** Work that runs as long as the lab in this process (the edge's BFD gate); stopped before teardown. */
+  /** The edge's BFD gate, when the model asks for one (certify). */
+  gate?: BfdGate;
+  /** Set when the lab was accepted without converging: what was not ready. */
+  notConverged?: string;
+  private readonly background: (() => Promise<void>)[] = [];
+
   constructor(
     readonly name: string,
     readonly model: LabModel,
@@ -40,7 +48,13 @@ export class Lab implements AsyncDisposable {
     return this.runtime.exec(this.name, node, argv, options);
   }
 
+  /** Run `stop` before the lab is torn down. */
+  onDown(stop: () => Promise<void>): void {
+    this.background.push(stop);
+  }
+
   async down(): Promise<void> {
+    await Promise.all(this.background.splice(0).map((stop) => stop().catch(() => {})));
     await this.teardown();
   }
 

@@ -1,3 +1,4 @@
+import { certificationHtml } from './certification.js';
 import type { Attempt, InterconnectFigures, RunReport, ScenarioReport } from '../scenario/results.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -20,6 +21,7 @@ export function renderHtml(report: RunReport): string {
 <p>Runtime ${esc(report.runtime)}, ${esc(report.lag)} LAGs. ${report.labs
     .map((l) => `Lab ${esc(l.name)} (${esc(l.topology)}) converged in ${(l.upMs / 1000).toFixed(1)} s.`)
     .join(' ')}${report.error ? ` <b>The run stopped:</b> ${esc(report.error)}` : ''}</p>
+${report.certification ? certificationHtml(report.certification) : ''}
 <table><tr><th>scenario</th><th>result</th><th>covers</th><th>runs</th></tr>
 ${report.scenarios
   .map(

@@ -1,4 +1,5 @@
 import type { RunReport } from '../scenario/results.js';
+import { certificationJunit } from './certification.js';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -25,6 +26,7 @@ export function renderJunit(report: RunReport): string {
     const time = s.attempts.reduce((t, a) => t + a.durationMs, 0) / 1000;
     return `  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(1)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  if (report.certification) suites.unshift(certificationJunit(report.certification));
   if (report.error || report.interrupted)
     suites.push(
       `  <testsuite name="run" tests="1" failures="0" errors="1"><testcase classname="run" name="run"><error message="${xml(report.error ?? 'interrupted')}"/></testcase></testsuite>`,

@@ -1,5 +1,6 @@
 import { expectations, ruleIds } from '../requirements/catalog.js';
 import type { RunReport, ScenarioReport } from '../scenario/results.js';
+import { certificationMarkdown } from './certification.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const figure = (s: ScenarioReport, name: string) => {
@@ -12,13 +13,14 @@ const figure = (s: ScenarioReport, name: string) => {
 export function renderMarkdown(report: RunReport): string {
   const status = report.passed ? 'PASSED' : report.interrupted ? 'INTERRUPTED' : 'FAILED';
   const lines = [
-    `# peerlab run ${report.startedAt}: ${status}`,
+    `# peerlab ${report.certification ? 'certification' : 'run'} ${report.startedAt}: ${status}`,
     '',
     `Runtime ${report.runtime}, ${report.lag} LAGs. ` +
       report.labs.map((l) => `Lab ${l.name} (${l.topology}) converged in ${(l.upMs / 1000).toFixed(1)} s.`).join(' '),
     ...(report.error ? ['', `**The run stopped:** ${report.error}`] : []),
     ...(report.interrupted ? ['', '**Interrupted**: the figures below are what was measured until then.'] : []),
     '',
+    ...(report.certification ? certificationMarkdown(report.certification) : []),
     '| scenario | result | covers | worst loss-derived | longest outage | restore |',
     '|---|---|---|---|---|---|',
     ...report.scenarios.map(

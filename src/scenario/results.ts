@@ -23,6 +23,33 @@ export interface RunReport {
   error?: string;
   labs: { topology: string; name: string; upMs: number }[];
   scenarios: ScenarioReport[];
+  /** `peerlab certify`: one row per R-* and E-*, judged from the lab and the partner's configs. */
+  certification?: Certification;
+  passed: boolean;
+}
+
+export type CertStatus = 'pass' | 'fail' | 'warn' | 'n/a';
+
+/** The verdict on one requirement (R-*) or failure behaviour (E-*) of a certification. */
+export interface CertRow {
+  id: string;
+  title: string;
+  status: CertStatus;
+  /** Where the verdict comes from: the edge's view, the running partner router, the configs, the scenarios. */
+  sources: ('edge' | 'router' | 'static' | 'scenario')[];
+  /** Each line starts with its source and status, e.g. "edge: fail: 203.0.113.0/26 from fra-pe1 ...". */
+  evidence: string[];
+}
+
+export interface Certification {
+  topology: string;
+  type: string;
+  /** The partner's own files the lab ran: router -> config (and packet filter). */
+  partnerFiles: { router: string; daemon: string; version: string; config?: string; nftables?: string }[];
+  /** Time from starting the daemons to a converged lab, or why it did not converge. */
+  convergedMs: number | null;
+  notConverged?: string;
+  rows: CertRow[];
   passed: boolean;
 }
 

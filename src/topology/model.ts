@@ -14,6 +14,11 @@ export interface LabModel {
   links: Link[];
   interconnects: Interconnect[];
   sessions: BgpSession[];
+  /**
+   * The emulated edge holds each BFD-protected interconnect session down until its BFD session is up,
+   * as Microsoft's edge does for T-VOICE (set by `peerlab certify`).
+   */
+  bfdGate?: boolean;
 }
 
 export interface PeerSide {

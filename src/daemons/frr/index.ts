@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
 import { inspectFrr } from './inspect.js';
-import { parseFrrBfdPeers, parseFrrBgpSummary, routeKeys, routePaths } from './parse.js';
+import { communitiesFrom, parseFrrBfdPeers, parseFrrBgpSummary, parseReceivedRoutes, routeKeys, routePaths } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
 
@@ -42,6 +42,8 @@ function daemonCommand(dirs: NodeDirs, daemon: Daemon, version: Version): string
 const pathspace = (dirs: NodeDirs) => (dirs.pathspace ? ['-N', dirs.pathspace] : []);
 const apply = (dirs: NodeDirs) => [...vtysh(dirs), '-f', `${dirs.dir}/frr.conf`];
 const pkill = (dirs: NodeDirs, daemon: Daemon) => ['pkill', '-KILL', '-F', `${runDir(dirs)}/${daemon}.pid`];
+
+const configure = (asn: number) => ['-c', 'configure terminal', '-c', `router bgp ${asn}`];
 
 /** One command to one FRR daemon: its vty socket when the host sees it, else vtysh in the node. */
 function query(node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string): Promise<string | undefined> {
@@ -112,7 +114,54 @@ function frrDriver(version: Version): DaemonDriver {
           await query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} received-routes json`),
           'receivedRoutes',
         ),
+      fromNeighbor: async (node, peer) => {
+        const [received, accepted] = await Promise.all([
+          query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} received-routes json`),
+          query(node, 'bgpd', `show bgp ipv4 unicast neighbors ${peer} routes json`),
+        ]);
+        const kept = new Set(routeKeys(accepted, 'routes'));
+        // The adj-RIB-in keeps path, origin and MED of every route; communities only from the accepted path.
+        return Promise.all(
+          parseReceivedRoutes(received).map(async (route) => {
+            if (!kept.has(route.prefix)) return { ...route, accepted: false };
+            const detail = await query(node, 'bgpd', `show bgp ipv4 unicast ${route.prefix} json`);
+            return { ...route, accepted: true, communities: communitiesFrom(detail, peer) };
+          }),
+        );
+      },
     },
+    gate: {
+      hold: (dirs, asn, address) => [[...vtysh(dirs), ...configure(asn), '-c', `neighbor ${address} shutdown`]],
+      release: (dirs, asn, address) => [[...vtysh(dirs), ...configure(asn), '-c', `no neighbor ${address} shutdown`]],
+    },
+    originate: (dirs, asn, prefixes) => ({
+      apply: [
+        [
+          ...vtysh(dirs),
+          '-c',
+          'configure terminal',
+          ...prefixes.flatMap((p) => ['-c', `ip route ${p} blackhole`]),
+          ...configure(asn).slice(2),
+          '-c',
+          'address-family ipv4 unicast',
+          ...prefixes.flatMap((p) => ['-c', `network ${p}`]),
+        ],
+      ],
+      revert: [
+        [
+          ...vtysh(dirs),
+          ...configure(asn),
+          '-c',
+          'address-family ipv4 unicast',
+          ...prefixes.flatMap((p) => ['-c', `no network ${p}`]),
+          '-c',
+          'exit-address-family',
+          '-c',
+          'exit',
+          ...prefixes.flatMap((p) => ['-c', `no ip route ${p} blackhole`]),
+        ],
+      ],
+    }),
     evidence: {
       bfd: /^\s*neighbor \S+ bfd$/,
       community: (c) => new RegExp(`set community .*${c}`),

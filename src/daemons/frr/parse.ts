@@ -1,4 +1,4 @@
-import { normalizeBfd, type BfdState, type BgpPeerState } from '../types.js';
+import { normalizeBfd, type BfdState, type BgpPeerState, type ReceivedRoute } from '../types.js';
 
 interface FrrPeer {
   state: string;
@@ -45,5 +45,42 @@ export function routePaths(json: string | undefined): Record<string, string[]> {
     );
   } catch {
     return {};
+  }
+}
+
+const origins: Record<string, string> = { i: 'IGP', e: 'EGP', '?': 'incomplete' };
+
+/** `show bgp ipv4 unicast neighbors X received-routes json`: the adj-RIB-in (path, origin, MED). */
+export function parseReceivedRoutes(json: string | undefined): Omit<ReceivedRoute, 'accepted'>[] {
+  try {
+    const routes =
+      (
+        JSON.parse(json ?? '{}') as {
+          receivedRoutes?: Record<string, { path?: string; bgpOriginCode?: string; metric?: number }>;
+        }
+      ).receivedRoutes ?? {};
+    return Object.entries(routes).map(([prefix, r]) => ({
+      prefix,
+      asPath: (r.path ?? '').split(/\s+/).filter((a) => /^\d+$/.test(a)).map(Number),
+      origin: origins[r.bgpOriginCode ?? 'i'] ?? String(r.bgpOriginCode),
+      med: r.metric ?? 0,
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** `show bgp ipv4 unicast <prefix> json`: the communities of the path learned from `peer`. */
+export function communitiesFrom(json: string | undefined, peer: string): string[] {
+  try {
+    const paths =
+      (
+        JSON.parse(json ?? '{}') as {
+          paths?: { peer?: { peerId?: string }; community?: { list?: string[] } }[];
+        }
+      ).paths ?? [];
+    return paths.find((p) => p.peer?.peerId === peer)?.community?.list ?? [];
+  } catch {
+    return [];
   }
 }

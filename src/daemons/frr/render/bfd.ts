@@ -17,6 +17,16 @@ export function renderFrrBfd(intent: RouterIntent): string[] {
       `  transmit-interval ${bfd.intervalMs}`,
       ' exit',
     ]),
+    // A configured peer keyed like bgpd's own registration: one BFD session that runs while BGP is held down.
+    ...intent.neighbors.flatMap((n) =>
+      n.bfd && n.holdUntilBfd
+        ? [
+            ` peer ${n.address} local-address ${n.holdUntilBfd.localAddress} interface ${n.holdUntilBfd.interface}`,
+            `  profile ${bfdProfileName(n.bfd)}`,
+            ' exit',
+          ]
+        : [],
+    ),
     'exit',
   ];
 }

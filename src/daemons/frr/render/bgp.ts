@@ -29,6 +29,9 @@ function neighborLines(n: Neighbor): string[] {
     ` neighbor ${n.address} description ${n.description}`,
     ` neighbor ${n.address} timers connect 5`,
     ...(n.bfd ? [` neighbor ${n.address} bfd`, ` neighbor ${n.address} bfd profile ${bfdProfileName(n.bfd)}`] : []),
+    ...(n.bfd && n.holdUntilBfd
+      ? [` neighbor ${n.address} update-source ${n.holdUntilBfd.localAddress}`, ` neighbor ${n.address} shutdown`]
+      : []),
   ];
 }
 

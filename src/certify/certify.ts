@@ -1,0 +1,194 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Lab } from '../lab/lab.js';
+import type { LagDriver } from '../lab/lag/types.js';
+import { startLab } from '../lab/up.js';
+import { expectations, ruleIds, rules } from '../requirements/catalog.js';
+import { checkRequirements } from '../requirements/check.js';
+import { worst } from '../requirements/result.js';
+import type { Runtime } from '../runtime/types.js';
+import { loadScenario } from '../scenario/load.js';
+import type { CertRow, Certification, RunReport } from '../scenario/results.js';
+import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
+import { daemonOf } from '../daemons/registry.js';
+import { loadTopology } from '../topology/load.js';
+import type { LabModel } from '../topology/model.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { readEdges } from './edge.js';
+import { judgeEdge, type Finding } from './edge-rules.js';
+import { growAnnouncement } from './max-prefix.js';
+import { readRunningRouters } from './running.js';
+import { certificationScenarios, type Skipped } from './scenarios.js';
+
+export interface CertifyOptions {
+  runtime: Runtime;
+  lag: LagDriver;
+  /** Where the report and the generated scenarios go. */
+  out: string;
+  /** Run the E-* scenarios (default true); without them only the R-* rows are judged. */
+  scenarios?: boolean;
+  name?: string;
+  signal?: AbortSignal;
+  progress?: (line: string) => void;
+  clock?: Clock;
+}
+
+type Source = CertRow['sources'][number];
+type Judged = Partial<Record<string, { source: Source; findings: Finding[] }[]>>;
+
+/**
+ * `peerlab certify`: bring the lab up with the partner's own configs and the edge's BFD gate, judge every
+ * requirement from what the AS8075 edge and the partner's running routers show, run the E-* scenarios
+ * of the topology's type on the same lab, grow Microsoft's announcement last, and tear the lab down.
+ */
+export async function certify(topologyFile: string, options: CertifyOptions): Promise<RunReport> {
+  const clock = options.clock ?? systemClock;
+  const progress = options.progress ?? (() => {});
+  const model: LabModel = { ...(await loadTopology(topologyFile)), bfdGate: true };
+  const staticReport = checkRequirements(model);
+  const dir = join(options.out, 'scenarios');
+  const generated = certificationScenarios(model, resolve(topologyFile), resolve(dir));
+  await mkdir(dir, { recursive: true });
+  for (const s of generated.scenarios) await writeFile(join(dir, `${s.name}.yaml`), s.text);
+  const loaded =
+    options.scenarios === false
+      ? []
+      : await Promise.all(generated.scenarios.map((s) => loadScenario(join(dir, `${s.name}.yaml`))));
+
+  const report = newRunReport(options.runtime.kind, options.lag.kind);
+  const judged: Judged = {};
+  const add = (source: Source, findings: Partial<Record<string, Finding[]>>) => {
+    for (const [rule, list] of Object.entries(findings))
+      if (list?.length) judged[rule] = [...(judged[rule] ?? []), { source, findings: list }];
+  };
+  for (const r of staticReport.results)
+    add('static', {
+      [r.rule]: r.evidence.map((text) => ({ status: r.status, text: `${r.reading ? `${r.reading}: ` : ''}${text}` })),
+    });
+
+  let lab: Lab | undefined;
+  let convergedMs: number | null = null;
+  try {
+    const name = (options.name ?? `cert-${model.name}`).slice(0, 31).replace(/-+$/, '');
+    progress(`bringing lab ${name} up with the partner's configs (edge holds BGP until BFD is up)`);
+    const began = clock.now();
+    lab = await startLab(model, {
+      name,
+      runtime: options.runtime,
+      lag: options.lag,
+      acceptUnconverged: true,
+      timeoutMs: 150_000,
+      progress: (phase) => progress(`${name}: ${phase}`),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!lab.notConverged) convergedMs = Math.round(clock.now() - began);
+    report.labs.push({ topology: topologyFile, name, upMs: Math.round(clock.now() - began) });
+    progress('reading what the edge received');
+    add('edge', judgeEdge(model, await readEdges(lab, began)));
+    progress("reading the partner routers' traffic control and packet filter");
+    add('router', await readRunningRouters(lab));
+    if (!lab.notConverged && loaded.length)
+      await runOnLab(
+        lab,
+        loaded.map((l) => l.scenario),
+        report,
+        { clock, progress, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+    for (const s of report.scenarios)
+      for (const rule of new Set([...s.covers, ...s.attempts.flatMap((a) => a.results.flatMap((r) => r.covers))]))
+        if (rule.startsWith('R-')) add('scenario', { [rule]: scenarioFindings(s, rule) });
+    if (!lab.notConverged) {
+      progress("growing Microsoft's announcement (R-MAX-PREFIX)");
+      add('edge', { 'R-MAX-PREFIX': await growAnnouncement(lab, clock) });
+    }
+  } catch (error) {
+    settleRun(report, error, options.signal);
+  } finally {
+    await lab?.down();
+  }
+  const certification: Certification = {
+    topology: topologyFile,
+    type: model.type,
+    partnerFiles: model.nodes
+      .filter((n) => n.config || n.nftables)
+      .map((n) => ({
+        router: n.name,
+        daemon: n.daemon ?? '',
+        version: n.version ?? (n.daemon ? daemonOf(n).defaultVersion : ''),
+        ...(n.config ? { config: n.config.file } : {}),
+        ...(n.nftables ? { nftables: n.nftables.file } : {}),
+      })),
+    convergedMs,
+    ...(lab?.notConverged ? { notConverged: lab.notConverged } : {}),
+    rows: [],
+    passed: false,
+  };
+  certification.rows = [
+    ...ruleIds.map((id) => row(id, rules[id].title, judged[id] ?? [])),
+    ...Object.entries(expectations).map(([id, title]) =>
+      scenarioRow(id, title, report, generated.skipped, options.scenarios === false, lab?.notConverged),
+    ),
+  ];
+  certification.passed = !report.interrupted && !report.error && certification.rows.every((r) => r.status !== 'fail');
+  report.certification = certification;
+  finishRun(report, loaded.length);
+  report.passed = report.passed && certification.passed;
+  return report;
+}
+
+/** A scenario's verdict on a rule: the expectations that cover it, else the whole scenario's. */
+function scenarioFindings(s: RunReport['scenarios'][number], rule: string): Finding[] {
+  const attempt = s.attempts.at(-1);
+  const results = (attempt?.results ?? []).filter((r) => r.covers.includes(rule));
+  if (results.length)
+    return results.map((r) => ({ status: r.pass ? 'pass' : 'fail', text: `${s.name}/${r.id}: ${r.measured}` }));
+  return [{ status: s.passed ? 'pass' : 'fail', text: `${s.name} ${s.passed ? 'passed' : 'failed'}` }];
+}
+
+function row(id: string, title: string, judged: { source: Source; findings: Finding[] }[]): CertRow {
+  const findings = judged.flatMap((j) => j.findings);
+  return {
+    id,
+    title,
+    status: worst(findings.map((f) => f.status)),
+    sources: [...new Set(judged.map((j) => j.source))],
+    evidence: judged.flatMap((j) => j.findings.map((f) => `${j.source}: ${f.status}: ${f.text}`)),
+  };
+}
+
+/** An E-* row: the generated scenarios that cover it, with their expectations' verdicts. */
+function scenarioRow(
+  id: string,
+  title: string,
+  report: RunReport,
+  skipped: Skipped[],
+  notRequested: boolean,
+  notConverged: string | undefined,
+): CertRow {
+  const skip = skipped.find((s) => s.id === id);
+  const covering = report.scenarios.filter((s) => s.covers.includes(id));
+  if (covering.length === 0) {
+    const why = notRequested
+      ? 'not run (--no-scenarios)'
+      : notConverged
+        ? 'not run: the lab did not converge'
+        : (skip?.why ?? 'not run');
+    const status = notConverged && !skip ? 'fail' : 'n/a';
+    return { id, title, status, sources: ['scenario'], evidence: [`scenario: ${status}: ${why}`] };
+  }
+  const evidence = covering.flatMap((s) => {
+    const attempt = s.attempts.at(-1);
+    const results = attempt?.results ?? [];
+    return [
+      `scenario: ${s.passed ? 'pass' : 'fail'}: ${s.name}${attempt?.error ? ` stopped: ${attempt.error}` : ''}`,
+      ...results.map((r) => `scenario: ${r.pass ? 'pass' : 'fail'}: ${s.name}/${r.id}: ${r.measured}`),
+    ];
+  });
+  return {
+    id,
+    title,
+    status: covering.every((s) => s.passed) ? 'pass' : 'fail',
+    sources: ['scenario'],
+    evidence,
+  };
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { certify } from '../certify/certify.js';
+import { InterruptedError } from '../errors.js';
+import { buildImagesFor } from '../lab/image.js';
+import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
+import { formatCertification } from '../report/certification.js';
+import { writeReports } from '../report/write.js';
+import { DockerRuntime } from '../runtime/docker.js';
+import { createRuntime, runtimeKinds } from '../runtime/select.js';
+import { loadTopology } from '../topology/load.js';
+import { oneOf } from './options.js';
+import { progressPrinter } from './progress.js';
+import { onInterrupt } from './signals.js';
+
+export function registerCertify(program: Command): void {
+  program
+    .command('certify')
+    .description(
+      "certify the partner's own router configs: bring the lab up with them, judge every R-* from what the AS8075 edge and the running routers show, run the E-* scenarios of the topology's type, write the certification report; exit 1 if a row fails",
+    )
+    .argument('<topology>', 'topology file (its routers may name their own config:, nftables: and tc:)')
+    .option('--runtime <runtime>', runtimeKinds.join(' | '), 'docker')
+    .option('--lag-driver <driver>', lagDriverChoices.join(' | '), 'auto')
+    .option('--out <dir>', 'where to write the report (default: reports/certify-<time>)')
+    .option('--no-scenarios', 'judge the R-* rows only, without the E-* scenarios')
+    .option('--name <lab>', 'lab name (default: cert-<topology name>)')
+    .action(
+      async (
+        file: string,
+        options: { runtime: string; lagDriver: string; out?: string; scenarios: boolean; name?: string },
+      ) => {
+        const kind = oneOf('--runtime', options.runtime, runtimeKinds);
+        const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
+        const model = await loadTopology(file);
+        const progress = progressPrinter();
+        const runtime = createRuntime(kind);
+        if (runtime instanceof DockerRuntime) {
+          await runtime.ping();
+          await buildImagesFor(model, { log: progress });
+        }
+        const lag = await selectLagDriver(lagChoice);
+        const out =
+          options.out ??
+          join(
+            'reports',
+            `certify-${new Date()
+              .toISOString()
+              .replace(/[:.]/g, '')
+              .replace(/\d{3}Z$/, 'Z')}`,
+          );
+        await using interrupt = onInterrupt(
+          () => new InterruptedError('interrupted; the lab was torn down'),
+          () => progress('interrupted: reverting faults and tearing the lab down'),
+        );
+        const report = await certify(file, {
+          runtime,
+          lag,
+          out,
+          scenarios: options.scenarios,
+          signal: interrupt.signal,
+          progress,
+          ...(options.name ? { name: options.name } : {}),
+        });
+        const files = await writeReports(report, out);
+        progress('done');
+        console.log(formatCertification(report));
+        console.log(`reports: ${files.join(', ')}`);
+        if (report.interrupted) throw interrupt.signal.reason as Error;
+        if (report.error) console.error(`the certification stopped: ${report.error}`);
+        if (!report.passed) process.exitCode = 1;
+      },
+    );
+}

@@ -1,0 +1,88 @@
+import type { CertRow, Certification, RunReport } from '../scenario/results.js';
+
+const mark = (status: CertRow['status']) => (status === 'fail' ? 'FAIL' : status);
+
+/** The terminal summary of a certification: one line per row, failures with their evidence. */
+export function formatCertification(report: RunReport): string {
+  const c = report.certification;
+  if (!c) return '';
+  const lines = [
+    `certification of ${c.topology} (${c.type}): ${c.passed ? 'PASSED' : 'FAILED'}`,
+    ...partnerLines(c),
+    ...(c.notConverged ? [`the lab did not converge: ${c.notConverged.split('\n')[0]}`] : []),
+  ];
+  for (const r of c.rows) {
+    lines.push(`  ${mark(r.status).padEnd(5)} ${r.id.padEnd(24)} ${r.title}`);
+    if (r.status === 'fail' || r.status === 'warn')
+      for (const e of r.evidence.filter((x) => /^\w+: (fail|warn): /.test(x))) lines.push(`          ${e}`);
+  }
+  return lines.join('\n');
+}
+
+function partnerLines(c: Certification): string[] {
+  if (!c.partnerFiles.length) return ['no router runs its own config: every config was rendered by peerlab'];
+  return c.partnerFiles.map(
+    (f) =>
+      `${f.router}: ${f.daemon} ${f.version}${f.config ? `, config ${f.config}` : ''}${f.nftables ? `, nftables ${f.nftables}` : ''}`,
+  );
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The certification table in Markdown (report.md puts it first). */
+export function certificationMarkdown(c: Certification): string[] {
+  return [
+    `## Certification: ${c.passed ? 'PASSED' : 'FAILED'}`,
+    '',
+    `${c.topology} (T-${c.type.toUpperCase()}). ${c.convergedMs !== null ? `The lab converged in ${(c.convergedMs / 1000).toFixed(1)} s with the edge holding each BFD session's BGP until BFD was up.` : `The lab did not converge: ${cell(c.notConverged ?? '')}`}`,
+    '',
+    ...partnerLines(c).map((l) => `- ${l}`),
+    '',
+    '| ID | requirement | result | from | evidence |',
+    '|---|---|---|---|---|',
+    ...c.rows.map(
+      (r) =>
+        `| ${r.id} | ${cell(r.title)} | ${r.status === 'fail' ? '**FAIL**' : r.status} | ${r.sources.join(', ')} | ${cell(
+          r.evidence.filter((e) => !/^static: n\/a: /.test(e) || r.evidence.length === 1).join('<br>'),
+        )} |`,
+    ),
+    '',
+  ];
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function certificationHtml(c: Certification): string {
+  return `<h2>Certification: <span class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'passed' : 'failed'}</span></h2>
+<p>${esc(c.topology)} (T-${esc(c.type.toUpperCase())}). ${c.convergedMs !== null ? `The lab converged in ${(c.convergedMs / 1000).toFixed(1)} s with the edge holding each BFD session's BGP until BFD was up.` : `The lab did not converge: ${esc(c.notConverged ?? '')}`}</p>
+<ul>${partnerLines(c)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul>
+<table><tr><th>ID</th><th>requirement</th><th>result</th><th>from</th><th>evidence</th></tr>
+${c.rows
+  .map(
+    (r) =>
+      `<tr><td>${esc(r.id)}</td><td>${esc(r.title)}</td><td class="${r.status === 'fail' ? 'fail' : r.status === 'pass' ? 'pass' : ''}">${esc(mark(r.status))}</td><td>${esc(r.sources.join(', '))}</td><td>${r.evidence
+        .map((e) => `<div class="${/^\w+: fail: /.test(e) ? 'fail' : ''}">${esc(e)}</div>`)
+        .join('')}</td></tr>`,
+  )
+  .join('\n')}</table>`;
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** One test case per row; a failed row is a failure with its evidence, a warning is a passing case with output. */
+export function certificationJunit(c: Certification): string {
+  const cases = c.rows.map((r) => {
+    const body =
+      r.status === 'fail'
+        ? `<failure message="${xml(r.evidence.find((e) => /^\w+: fail: /.test(e)) ?? 'failed')}">${xml(r.evidence.join('\n'))}</failure>`
+        : r.status === 'n/a'
+          ? `<skipped message="${xml(r.evidence[0] ?? 'n/a')}"/>`
+          : `<system-out>${xml(r.evidence.join('\n'))}</system-out>`;
+    return `    <testcase classname="certification" name="${xml(`${r.id} ${r.title}`)}">${body}</testcase>`;
+  });
+  const failures = c.rows.filter((r) => r.status === 'fail').length;
+  const skipped = c.rows.filter((r) => r.status === 'n/a').length;
+  return `  <testsuite name="certification" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
+}
