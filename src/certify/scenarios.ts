@@ -17,7 +17,8 @@ export interface Skipped {
 /**
  * The reference scenarios (E-*) of the topology's connection type, bound to its own names: a metro with
  * two local interconnects, its routers, and the other metro. Bounds are the reference suite's: BFD
- * detection plus withdrawal (2 s), LACP rehash (1 s), restore without a second outage over 200 ms.
+ * detection plus withdrawal (2 s), LACP rehash (1 s), no second outage over 200 ms on the way back. Restore
+ * may take up to 300 s (BIRD's longest default error wait): the certification warns past 60 s.
  */
 export function certificationScenarios(
   model: LabModel,
@@ -60,7 +61,7 @@ expect:
     count: { event: bgp-drop, max: 0 }
   - id: member-back
     covers: [E-RESTORE]
-    restore: { within: 30s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
 `,
       );
     else skipped.push({ id: 'E-LAG-MEMBER', why: `${a.id} has one member` });
@@ -92,7 +93,7 @@ expect:
     path: { phase: restored, active-active: ${a.metro} }
   - id: restored
     covers: [E-RESTORE]
-    restore: { within: 90s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
 `,
     );
     if (b.bfd)
@@ -117,7 +118,7 @@ expect:
     path: { at: during, via: ${a.id} }
   - id: restored
     covers: [E-RESTORE]
-    restore: { within: 90s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
 `,
       );
     else skipped.push({ id: 'E-SILENT', why: `${b.id} runs no BFD: a gray failure lasts until the BGP hold time` });
@@ -142,7 +143,7 @@ expect:
     loss: { max-loss: ${a.bfd ? '2s' : '200s'} }
   - id: restored
     covers: [E-RESTORE]
-    restore: { within: 90s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
 `,
     );
   }
@@ -169,7 +170,7 @@ expect:
     loss: { max-loss: ${model.interconnects.every((i) => i.bfd) ? '2s' : '200s'} }
   - id: restored
     covers: [E-RESTORE]
-    restore: { within: 90s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
 `,
     );
   } else skipped.push({ id: 'E-GEO', why: 'the topology has one metro' });
@@ -193,7 +194,7 @@ expect:
     path: { phase: restored, not-via: transit }
   - id: restored
     covers: [E-RESTORE]
-    restore: { within: 90s, max-second-outage: 200ms }
+    restore: { within: 300s, max-second-outage: 200ms }
   - id: no-readvertise
     covers: [R-NO-READVERTISE]
     readvertise: { at: peering }

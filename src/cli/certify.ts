@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
-import { InterruptedError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { formatCertification } from '../report/certification.js';
@@ -25,13 +25,26 @@ export function registerCertify(program: Command): void {
     .option('--out <dir>', 'where to write the report (default: reports/certify-<time>)')
     .option('--no-scenarios', 'judge the R-* rows only, without the E-* scenarios')
     .option('--name <lab>', 'lab name (default: cert-<topology name>)')
+    .option('--converge-timeout <seconds>', 'how long to wait for convergence before judging what the lab shows', '150')
     .action(
       async (
         file: string,
-        options: { runtime: string; lagDriver: string; out?: string; scenarios: boolean; name?: string },
+        options: {
+          runtime: string;
+          lagDriver: string;
+          out?: string;
+          scenarios: boolean;
+          name?: string;
+          convergeTimeout: string;
+        },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
         const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
+        const timeout = Number(options.convergeTimeout);
+        if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600)
+          throw new InputError(
+            `--converge-timeout must be a number of seconds from 1 to 3600 (got "${options.convergeTimeout}")`,
+          );
         const model = await loadTopology(file);
         const progress = progressPrinter();
         const runtime = createRuntime(kind);
@@ -58,6 +71,7 @@ export function registerCertify(program: Command): void {
           lag,
           out,
           scenarios: options.scenarios,
+          timeoutMs: timeout * 1000,
           signal: interrupt.signal,
           progress,
           ...(options.name ? { name: options.name } : {}),

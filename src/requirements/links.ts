@@ -94,6 +94,12 @@ export const bfd: Check = ({ model, configs }) => {
       } as const;
     const config = configs.get(ic.peerRouter);
     const line = config && citeLine(config, (e) => e.bfd);
+    const own = model.nodes.find((n) => n.name === ic.peerRouter)?.config;
+    if (own && !line)
+      return {
+        status: missing,
+        text: `${ic.id}: ${ic.peerRouter}'s own config (${own.file}) configures no BFD${model.type === 'voice' ? ' (required for T-VOICE)' : ' (recommended)'}`,
+      } as const;
     return {
       status: 'pass',
       text: `${ic.id}: ${ic.bfd.intervalMs} ms x ${ic.bfd.multiplier} = ${ic.bfd.intervalMs * ic.bfd.multiplier} ms detection${line ? ` (${line})` : ''}`,
@@ -101,7 +107,7 @@ export const bfd: Check = ({ model, configs }) => {
   });
   const result = fromFindings('R-BFD', [...findings]);
   result.evidence.push(
-    'route exchange only after BFD is up: verified in a running lab (FRR 8.4 and BIRD 2.0 have no BFD strict mode)',
+    "route exchange only after BFD is up: shown by `peerlab certify`, whose emulated edge holds each BFD-protected session's BGP until BFD is up (FRR and BIRD have no BFD strict mode)",
   );
   return result;
 };

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
 import { inspectFrr } from './inspect.js';
-import { communitiesFrom, parseFrrBfdPeers, parseFrrBgpSummary, parseReceivedRoutes, routeKeys, routePaths } from './parse.js';
+import {
+  communitiesFrom,
+  parseFrrBfdPeers,
+  parseFrrBgpSummary,
+  parseReceivedRoutes,
+  routeKeys,
+  routePaths,
+} from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
 

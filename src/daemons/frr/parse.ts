@@ -61,7 +61,10 @@ export function parseReceivedRoutes(json: string | undefined): Omit<ReceivedRout
       ).receivedRoutes ?? {};
     return Object.entries(routes).map(([prefix, r]) => ({
       prefix,
-      asPath: (r.path ?? '').split(/\s+/).filter((a) => /^\d+$/.test(a)).map(Number),
+      asPath: (r.path ?? '')
+        .split(/\s+/)
+        .filter((a) => /^\d+$/.test(a))
+        .map(Number),
       origin: origins[r.bgpOriginCode ?? 'i'] ?? String(r.bgpOriginCode),
       med: r.metric ?? 0,
     }));
