@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import test from 'ava';
+import type { CertRow, RunReport } from '../src/scenario/results.js';
+import { peerlab } from './helpers/fixtures.js';
+import { leftovers } from './helpers/labs.js';
+import { root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
+
+// `peerlab certify` as a partner runs it: their own configs, judged from what the AS8075 edge received.
+
+async function certified(out: string): Promise<{ report: RunReport; rows: Map<string, CertRow> }> {
+  const report = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as RunReport;
+  return { report, rows: new Map(report.certification!.rows.map((r) => [r.id, r])) };
+}
+
+const evidence = (row: CertRow | undefined, source: string, status: string) =>
+  (row?.evidence ?? []).filter((e) => e.startsWith(`${source}: ${status}: `)).join('\n');
+
+test.serial('certify: the partner-voice configs pass every R-* and E-* row, judged at the edge', async (t) => {
+  t.timeout(900_000);
+  const out = await tempDir(t, 'certify-green');
+  const started = performance.now();
+  const run = await peerlab(
+    'certify',
+    'examples/partner-voice/topology.yaml',
+    '--runtime',
+    'netns',
+    '--name',
+    'e2e-cert',
+    '--out',
+    out,
+  );
+  t.log(`certify wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  t.is(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  const { report, rows } = await certified(out);
+  t.true(report.passed);
+  t.deepEqual(
+    [...rows.values()].filter((r) => r.status === 'fail').map((r) => r.id),
+    [],
+  );
+  for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
+    t.not(rows.get(id)?.status, 'n/a', `${id} was run`);
+  t.regex(
+    evidence(rows.get('R-COMMUNITY'), 'edge', 'pass'),
+    /203\.0\.113\.64\/26 from fra-pe1 at fra-msee1 \(fra\/ic1\): accepted with 8075:8007/,
+  );
+  t.regex(
+    evidence(rows.get('R-BFD'), 'edge', 'pass'),
+    /ams\/ic1: BFD up, BGP Established at ams-msee1; the edge held BGP until BFD was up/,
+  );
+  t.regex(
+    evidence(rows.get('R-MAX-PREFIX'), 'edge', 'pass'),
+    /fra-pe1 kept fra\/ic1 up with the edge announcing 322 prefixes/,
+  );
+  t.regex(evidence(rows.get('R-NO-READVERTISE'), 'scenario', 'pass'), /none through AS8075/);
+  t.regex(
+    evidence(rows.get('R-NO-STATEFUL-FW'), 'router', 'pass'),
+    /fra-pe1: 1 nftables rules, none with connection tracking/,
+  );
+  for (const file of ['report.md', 'report.html', 'junit.xml'])
+    t.regex(await readFile(join(out, file), 'utf8'), /R-ACTIVE-ACTIVE/, `${file} has the certification rows`);
+  t.deepEqual(await leftovers('e2e-cert'), []);
+});
+
+test.serial(
+  'certify: each broken variant fails its rule from the edge evidence (and statically where visible)',
+  async (t) => {
+    t.timeout(600_000);
+    const out = await tempDir(t, 'certify-broken');
+    const run = await peerlab(
+      'certify',
+      'examples/partner-voice/broken/topology-edge.yaml',
+      '--runtime',
+      'netns',
+      '--no-scenarios',
+      '--name',
+      'e2e-cert-broken',
+      '--out',
+      out,
+    );
+    t.is(run.exitCode, 1, run.stderr);
+    const { rows } = await certified(out);
+    const fails = (id: string, source: string, pattern: RegExp) => {
+      t.is(rows.get(id)?.status, 'fail', id);
+      t.regex(evidence(rows.get(id), source, 'fail'), pattern, `${id} from the ${source}`);
+    };
+    fails('R-COMMUNITY', 'edge', /203\.0\.113\.64\/26 from fra-pe1 .*received without 8075:8007/);
+    fails(
+      'R-NO-PRIVATE-ASN-IN-PATH',
+      'edge',
+      /203\.0\.113\.0\/26 from ams-pe1 .*private AS65010 in the path \[64500 65010\]/,
+    );
+    fails(
+      'R-ASPATH-SMALL-PREFIX',
+      'edge',
+      /203\.0\.113\.128\/25 from ams-pe1 .*4 ASNs in the path \[64500 64500 64500 64500\]/,
+    );
+    fails('R-MAX-PREFIX', 'edge', /fra-pe1 tore fra\/ic1 down when the edge announced 322 prefixes/);
+    fails('R-MAX-PREFIX', 'static', /fra-pe1: limit 300 at .*fra-pe1-edge\.conf:\d+/);
+    fails('R-ACTIVE-ACTIVE', 'edge', /metro fra, 203\.0\.113\.0\/26: MED differs.*fra\/ic1: MED 50/);
+    fails('R-NO-RATE-LIMIT', 'router', /ams-pe2 runs a policer or shaper on ams-ic2: qdisc tbf/);
+    fails('R-NO-RATE-LIMIT', 'static', /ams-pe2 runs tc qdisc add dev ams-ic2 root tbf/);
+    fails('R-NO-STATEFUL-FW', 'router', /fra-pe2 tracks connections: "ct state/);
+    fails('R-NO-STATEFUL-FW', 'static', /fra-pe2: connection tracking at .*fra-pe2-conntrack\.nft:\d+/);
+    t.deepEqual(await leftovers('e2e-cert-broken'), []);
+
+    const nobfd = await tempDir(t, 'certify-nobfd');
+    const held = await peerlab(
+      'certify',
+      'examples/partner-voice/broken/topology-no-bfd.yaml',
+      '--runtime',
+      'netns',
+      '--no-scenarios',
+      '--converge-timeout',
+      '40',
+      '--name',
+      'e2e-cert-nobfd',
+      '--out',
+      nobfd,
+    );
+    t.is(held.exitCode, 1, held.stderr);
+    const bfd = (await certified(nobfd)).rows;
+    t.is(bfd.get('R-BFD')?.status, 'fail');
+    t.regex(
+      evidence(bfd.get('R-BFD'), 'edge', 'fail'),
+      /fra\/ic1: BFD down, .*the edge held BGP all along: BFD from fra-pe1 never came up, so no routes were exchanged/,
+    );
+    t.regex(evidence(bfd.get('R-BFD'), 'static', 'fail'), /fra-pe1's own config .*configures no BFD/);
+    t.deepEqual(await leftovers('e2e-cert-nobfd'), []);
+  },
+);
+
+test.serial(
+  'certify: a partner config that breaks the contract is refused at its line before anything starts',
+  async (t) => {
+    const dir = await tempDir(t, 'certify-contract');
+    await cp(join(root, 'examples/partner-voice'), dir, { recursive: true });
+    const conf = join(dir, 'configs', 'fra-pe1.conf');
+    await writeFile(
+      conf,
+      (await readFile(conf, 'utf8')).replace('neighbor MSFT remote-as 8075', 'neighbor MSFT remote-as 8076'),
+    );
+    const run = await peerlab(
+      'certify',
+      join(dir, 'topology.yaml'),
+      '--runtime',
+      'netns',
+      '--name',
+      'e2e-cert-refused',
+      '--out',
+      join(dir, 'out'),
+    );
+    t.is(run.exitCode, 2, run.stderr);
+    t.regex(run.stderr, /fra-pe1\.conf:\d+:\d+: .*remote-as 8076.*AS8075/);
+    t.false(existsSync(join(dir, 'out')), 'no report folder for a refused input');
+    t.deepEqual(await leftovers('e2e-cert-refused'), []);
+  },
+);

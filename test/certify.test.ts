@@ -1,0 +1,212 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import test from 'ava';
+import type { EdgeSession, EdgeView } from '../src/certify/edge.js';
+import { judgeEdge } from '../src/certify/edge-rules.js';
+import { readRuleset } from '../src/certify/running.js';
+import { certificationScenarios } from '../src/certify/scenarios.js';
+import { validateConfig } from '../src/daemons/validate.js';
+import { certificationJunit, certificationMarkdown } from '../src/report/certification.js';
+import { renderLab } from '../src/render/render.js';
+import { loadScenario } from '../src/scenario/load.js';
+import type { Certification } from '../src/scenario/results.js';
+import { loadTopology } from '../src/topology/load.js';
+import { referenceTopologies, root } from './helpers/reference.js';
+import { tempDir } from './helpers/temp.js';
+
+const voice = () => loadTopology(join(root, 'topologies/maps-voice.yaml'));
+
+/** The edge's view of a healthy voice lab: every twin sends both voice prefixes tagged, BFD up, LACP up. */
+async function healthy(): Promise<EdgeView> {
+  const model = await voice();
+  const sessions = model.interconnects.map((ic): EdgeSession => {
+    const s = model.sessions.find((x) => x.interconnect === ic.id)!;
+    return {
+      interconnect: ic.id,
+      metro: ic.metro,
+      role: ic.role,
+      edge: ic.edgeRouter,
+      peerRouter: ic.peerRouter,
+      peer: s.a.node === ic.peerRouter ? s.a.address : s.b.address,
+      bgp: 'Established',
+      bfdConfigured: true,
+      bfd: 'up',
+      routes: model.peer.prefixes.map((p) => ({
+        prefix: p.prefix,
+        asPath: [model.peer.asn],
+        origin: 'IGP',
+        med: 0,
+        accepted: p.registered,
+        ...(p.registered ? { communities: ['8075:8007'] } : {}),
+      })),
+      lag: {
+        name: ic.lag.interface,
+        negotiated: true,
+        members: [
+          { name: 'm1', enabled: true },
+          { name: 'm2', enabled: true },
+        ],
+      },
+      membersConfigured: 2,
+    };
+  });
+  return {
+    sessions,
+    gate: sessions.map((s) => ({ atMs: 2500, node: s.edge, peer: s.peer, event: 'released', bfd: 'up' })),
+  };
+}
+
+const statuses = (findings: { status: string }[] | undefined) => [...new Set((findings ?? []).map((f) => f.status))];
+
+test('edge evidence: a healthy voice lab passes every rule the edge judges', async (t) => {
+  const judged = judgeEdge(await voice(), await healthy());
+  for (const [rule, findings] of Object.entries(judged))
+    if (findings?.length) t.deepEqual(statuses(findings), ['pass'], rule);
+  t.regex(judged['R-BFD']![0]!.text, /held BGP until BFD was up and released it 2\.5 s after/);
+});
+
+test('edge evidence: a registered prefix refused for a missing community fails R-COMMUNITY, naming router and prefix', async (t) => {
+  const model = await voice();
+  const view = await healthy();
+  const route = view.sessions[0]!.routes.find((r) => r.accepted)!;
+  route.accepted = false;
+  delete route.communities;
+  const judged = judgeEdge(model, view);
+  const fail = judged['R-COMMUNITY']!.filter((f) => f.status === 'fail');
+  t.is(fail.length, 1);
+  t.regex(
+    fail[0]!.text,
+    new RegExp(
+      `${route.prefix.replace(/[./]/g, '\\$&')} from ${view.sessions[0]!.peerRouter} .*received without 8075:8007`,
+    ),
+  );
+});
+
+test('edge evidence: paths as received decide the path rules (private ASN, a prepended /25), MED decides active-active', async (t) => {
+  const model = await voice();
+  const view = await healthy();
+  const [a, b] = view.sessions;
+  a!.routes[0]!.asPath = [64500, 65010];
+  b!.routes.push({
+    prefix: '203.0.113.128/25',
+    asPath: [64500, 64500, 64500, 64500],
+    origin: 'IGP',
+    med: 0,
+    accepted: false,
+  });
+  const twin = view.sessions.find((s) => s.metro === view.sessions[2]!.metro && s !== view.sessions[2])!;
+  for (const r of view.sessions[2]!.routes) r.med = 50;
+  const judged = judgeEdge(model, view);
+  t.regex(
+    judged['R-NO-PRIVATE-ASN-IN-PATH']!.find((f) => f.status === 'fail')!.text,
+    /private AS65010 in the path \[64500 65010\]/,
+  );
+  t.regex(judged['R-ASPATH-SMALL-PREFIX']!.find((f) => f.status === 'fail')!.text, /a \/25 with 4 ASNs/);
+  const aa = judged['R-ACTIVE-ACTIVE']!.filter((f) => f.status === 'fail').map((f) => f.text);
+  t.true(
+    aa.some((x) => /MED differs/.test(x) && x.includes(`${twin.interconnect}: MED 0`)),
+    aa.join('\n'),
+  );
+});
+
+test('edge evidence: a session the edge held for lack of BFD fails R-BFD; no routes at all fails the path rules', async (t) => {
+  const model = await voice();
+  const view = await healthy();
+  const s = view.sessions[0]!;
+  Object.assign(s, { bfd: 'down', bgp: 'Idle (Admin)', routes: [] });
+  view.gate = view.gate.filter((e) => e.peer !== s.peer);
+  const judged = judgeEdge(model, view);
+  t.regex(judged['R-BFD']!.find((f) => f.status === 'fail')!.text, /held BGP all along: BFD from .* never came up/);
+  for (const other of view.sessions) other.routes = [];
+  t.deepEqual(
+    statuses(judgeEdge(model, view)['R-NO-PRIVATE-ASN-IN-PATH']),
+    ['fail'],
+    'nothing received proves nothing',
+  );
+});
+
+test('running packet filter: connection tracking and forwarded-traffic limits are told from control-plane limits', (t) => {
+  const rules = readRuleset(`table inet f {
+	set bogons {
+		type ipv4_addr
+		elements = { 10.0.0.0/8 }
+	}
+	chain fwd {
+		type filter hook forward priority filter; policy accept;
+		ct state established,related accept
+		limit rate 100/second accept
+	}
+	chain in {
+		type filter hook input priority filter; policy accept;
+		tcp dport 179 limit rate 10/second accept
+	}
+}`);
+  t.deepEqual(
+    rules.map((r) => [r.chain, r.forwarding, r.text]),
+    [
+      ['fwd', true, 'ct state established,related accept'],
+      ['fwd', true, 'limit rate 100/second accept'],
+      ['in', false, 'tcp dport 179 limit rate 10/second accept'],
+    ],
+  );
+});
+
+for (const file of [...referenceTopologies, join(root, 'examples/partner-voice/topology.yaml')])
+  test(`certify scenarios for ${relative(root, file)} bind to its names`, async (t) => {
+    const model = await loadTopology(file);
+    const dir = join(await tempDir(t, 'certify-scenarios'), 'scenarios');
+    await mkdir(dir);
+    const { scenarios, skipped } = certificationScenarios(model, file, dir);
+    for (const s of scenarios) {
+      await writeFile(join(dir, `${s.name}.yaml`), s.text);
+      const loaded = await loadScenario(join(dir, `${s.name}.yaml`));
+      t.is(loaded.model.name, model.name);
+    }
+    const covered = new Set([...scenarios.flatMap((s) => s.covers), ...skipped.map((s) => s.id)]);
+    for (const id of [
+      'E-LAG-MEMBER',
+      'E-ACTIVE-ACTIVE',
+      'E-SILENT',
+      'E-ROUTER',
+      'E-GEO',
+      'E-INTERNET',
+      'E-RESTORE',
+      'E-POLICY',
+    ])
+      t.true(covered.has(id), `${id} has a scenario or says why not`);
+  });
+
+test("the edge's BFD gate renders as FRR accepts it: neighbor shut down, BFD peer keyed like bgpd's", async (t) => {
+  const model = { ...(await voice()), bfdGate: true };
+  const edge = renderLab(model).find((c) => c.node === 'ams-msee1')!;
+  t.regex(edge.text, /^ neighbor 198\.51\.100\.1 shutdown$/m);
+  t.regex(edge.text, /^ peer 198\.51\.100\.1 local-address 198\.51\.100\.0 interface ams-ic1$/m);
+  t.true((await validateConfig(edge)).ok);
+  const plain = renderLab(await voice()).find((c) => c.node === 'ams-msee1')!;
+  t.notRegex(plain.text, /shutdown/, 'labs outside certify do not gate');
+});
+
+test('the certification renders one row per ID in Markdown and JUnit', (t) => {
+  const c: Certification = {
+    topology: 't.yaml',
+    type: 'voice',
+    partnerFiles: [{ router: 'fra-pe1', daemon: 'frr', version: '10.3', config: 'configs/fra-pe1.conf' }],
+    convergedMs: 12_000,
+    rows: [
+      {
+        id: 'R-COMMUNITY',
+        title: 'c',
+        status: 'fail',
+        sources: ['edge'],
+        evidence: ['edge: fail: 203.0.113.64/26 untagged'],
+      },
+      { id: 'E-POLICY', title: 'p', status: 'n/a', sources: ['scenario'], evidence: ['scenario: n/a: the edge'] },
+    ],
+    passed: false,
+  };
+  const md = certificationMarkdown(c).join('\n');
+  t.regex(md, /\| R-COMMUNITY \| c \| \*\*FAIL\*\* \| edge \| edge: fail: 203\.0\.113\.64\/26 untagged \|/);
+  const junit = certificationJunit(c);
+  t.regex(junit, /tests="2" failures="1" skipped="1"/);
+  t.regex(junit, /<failure message="edge: fail: 203\.0\.113\.64\/26 untagged">/);
+});
