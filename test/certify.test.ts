@@ -8,6 +8,7 @@ import { certificationScenarios } from '../src/certify/scenarios.js';
 import { validateConfig } from '../src/daemons/validate.js';
 import { certificationJunit, certificationMarkdown } from '../src/report/certification.js';
 import { renderLab } from '../src/render/render.js';
+import { checkRequirements } from '../src/requirements/check.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { Certification } from '../src/scenario/results.js';
 import { loadTopology } from '../src/topology/load.js';
@@ -209,4 +210,19 @@ test('the certification renders one row per ID in Markdown and JUnit', (t) => {
   const junit = certificationJunit(c);
   t.regex(junit, /tests="2" failures="1" skipped="1"/);
   t.regex(junit, /<failure message="edge: fail: 203\.0\.113\.64\/26 untagged">/);
+});
+
+test('R-UTILIZATION: declared peaks give each LAG in normal operation and N-1, and say by how much 40% is passed', async (t) => {
+  const model = await loadTopology(join(root, 'examples/partner-voice/broken/topology-edge.yaml'));
+  const result = checkRequirements(model).results.find((r) => r.rule === 'R-UTILIZATION')!;
+  t.is(result.status, 'warn');
+  t.true(
+    result.evidence.includes(
+      'warn: ams/ic1 (20G): normal 30% (6.0G); N-1 worst 60% (12.0G) when ams/ic2 fails: 20 points over the 40% line after one failure',
+    ),
+    result.evidence.join('\n'),
+  );
+  t.true(result.evidence.includes('pass: fra/ic1 (20G): normal 18% (3.5G); N-1 worst 35% (7.0G) when fra/ic2 fails'));
+  const none = checkRequirements(await voice()).results.find((r) => r.rule === 'R-UTILIZATION')!;
+  t.is(none.status, 'n/a', 'no declared peak, no claim');
 });

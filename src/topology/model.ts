@@ -19,6 +19,8 @@ export interface LabModel {
    * as Microsoft's edge does for T-VOICE (set by `peerlab certify`).
    */
   bfdGate?: boolean;
+  /** Expected peak traffic per metro (Mbps), where the topology declares it (R-UTILIZATION). */
+  peakTrafficMbps?: Record<string, number>;
 }
 
 export interface PeerSide {

@@ -173,6 +173,9 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   );
   attachHosts(file, prefixes, servicePrefixes, coreName, { claim, addNode, addInterface, links, fail });
 
+  const peaks = Object.entries(file.metros).flatMap(([metro, m]) =>
+    m['peak-traffic'] ? [[metro, speedMbps(m['peak-traffic'])] as const] : [],
+  );
   const routerIds = new SubnetPool('router ID', ranges.routerIds, 32);
   for (const node of nodes.values()) if (node.role !== 'host') node.routerId = hostPart(routerIds.take().address);
 
@@ -195,6 +198,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     links,
     interconnects,
     sessions,
+    ...(peaks.length ? { peakTrafficMbps: Object.fromEntries(peaks) } : {}),
   };
 }
 

@@ -57,6 +57,11 @@ const interconnectSchema = z.strictObject({
 
 const metroSchema = z.strictObject({
   interconnects: z.record(name, interconnectSchema),
+  'peak-traffic': speed
+    .optional()
+    .describe(
+      'the expected peak traffic exchanged with AS8075 in this metro: R-UTILIZATION reports each LAG against the 40% line, in normal operation and after each single failure',
+    ),
 });
 
 const routerSchema = z.strictObject({
