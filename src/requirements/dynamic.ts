@@ -45,7 +45,10 @@ export const utilization: Check = ({ model }) => {
         ? `; N-1 worst ${pct(worstCase.mbps)}% (${(worstCase.mbps / 1000).toFixed(1)}G) when ${worstCase.failed} fails`
         : '');
     if (over(normal.mbps) > 0)
-      return { status: 'warn' as const, text: `${text}: ${over(normal.mbps)} points over the 40% line already: augment now` };
+      return {
+        status: 'warn' as const,
+        text: `${text}: ${over(normal.mbps)} points over the 40% line already: augment now`,
+      };
     if (over(worstCase.mbps) > 0)
       return {
         status: 'warn' as const,
