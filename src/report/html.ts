@@ -15,9 +15,9 @@ section{border-top:2px solid #ddd;margin-top:24px}svg text{font:11px system-ui,s
 export function renderHtml(report: RunReport): string {
   const status = report.passed ? 'passed' : report.interrupted ? 'interrupted' : 'failed';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>peerlab run ${esc(report.startedAt)}</title><style>${style}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}</title><style>${style}</style></head>
 <body>
-<h1>peerlab run ${esc(report.startedAt)}: <span class="${report.passed ? 'pass' : 'fail'}">${status}</span></h1>
+<h1>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}: <span class="${report.passed ? 'pass' : 'fail'}">${status}</span></h1>
 <p>Runtime ${esc(report.runtime)}, ${esc(report.lag)} LAGs. ${report.labs
     .map((l) => `Lab ${esc(l.name)} (${esc(l.topology)}) converged in ${(l.upMs / 1000).toFixed(1)} s.`)
     .join(' ')}${report.error ? ` <b>The run stopped:</b> ${esc(report.error)}` : ''}</p>
