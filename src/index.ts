@@ -75,3 +75,5 @@ export async function up(topology: string | LabModel, options: LabOptions = {}):
   }
   return startLab(model, { ...rest, runtime, lag: await selectLagDriver(lagDriver) });
 }
+export { certify, type CertifyOptions } from './certify/certify.js';
+export type { Certification, CertRow } from './scenario/results.js';
