@@ -55,7 +55,7 @@ test.serial('partner configs run in the lab; the edge receives their prefixes wi
 });
 
 test.serial(
-  "the partner's versions: FRR 10.3 and BIRD 2.17 routers (Debian 13 images) beside FRR 8.4 edges",
+  "the partner's versions: FRR 10.3, BIRD 2.17 and BIRD 3.1 routers (Debian 13 images) beside FRR 8.4 edges",
   async (t) => {
     t.timeout(600_000);
     const lab = await labFor(t, 'examples/partner-voice/topology-current.yaml', `${name}-v`, 'docker', 240_000);
@@ -63,10 +63,17 @@ test.serial(
     t.regex(version.stdout, /^FRRouting 10\.3 /);
     const bird = await lab.exec('ams-pe1', ['birdc', '-s', `${lab.dirs('ams-pe1').run}/bird.ctl`, 'show status']);
     t.regex(bird.stdout, /^BIRD 2\.17\./);
+    const bird3 = ['/opt/bird3/usr/sbin/birdc', '-s', `${lab.dirs('ams-pe2').run}/bird.ctl`, 'show status'];
+    t.regex(
+      (await lab.exec('ams-pe2', bird3)).stdout,
+      /^BIRD 3\.1\./,
+      'BIRD 3.1 unpacked beside BIRD 2.17 in the trixie image',
+    );
     t.regex((await lab.exec('fra-msee1', ['vtysh', '-c', 'show version'])).stdout, /^FRRouting 8\.4/);
     for (const [edge, from] of [
       ['fra-msee1', '198.51.100.5'],
       ['ams-msee1', '198.51.100.1'],
+      ['ams-msee2', '198.51.100.3'],
     ] as const)
       t.deepEqual(
         (await edgePaths(lab, edge, '203.0.113.64/26')).filter((p) => p.from === from),

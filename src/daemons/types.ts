@@ -4,6 +4,16 @@ import type { RouterIntent } from './intent.js';
 export const suites = ['bookworm', 'trixie'] as const;
 export type Suite = (typeof suites)[number];
 
+/** A version a topology may name: the Debian suite whose packages are that version. */
+export interface DaemonVersion {
+  suite: Suite;
+  /**
+   * A package that conflicts with the suite's default one (Debian's bird3 with bird2): the image unpacks
+   * it into this folder instead of installing it, and the driver runs its binaries from there.
+   */
+  unpack?: { package: string; into: string };
+}
+
 /** Where a node's daemons keep their state, as seen from inside the node. */
 export interface NodeDirs {
   /** Configs (the node's host folder). */
@@ -105,7 +115,7 @@ export interface DaemonDriver {
    * The versions a topology may name (`version:`), each with the Debian suite whose packages are that
    * version: its router image runs it and its parser validates configs for it.
    */
-  readonly versions: Readonly<Record<string, { suite: Suite }>>;
+  readonly versions: Readonly<Record<string, DaemonVersion>>;
   readonly defaultVersion: string;
   /** The version this driver object runs (the default one's, unless from `forVersion`). */
   readonly version?: string;

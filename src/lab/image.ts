@@ -20,6 +20,9 @@ const basePackages = ['iproute2', 'nftables', 'iputils-ping', 'procps', 'kmod', 
  * recipe is the one every earlier version built).
  */
 export function imageRecipeOf(suite: Suite) {
+  const unpack = Object.values(daemonDrivers).flatMap((d) =>
+    Object.values(d.versions).flatMap((v) => (v.suite === suite && v.unpack ? [v.unpack] : [])),
+  );
   return {
     repository: 'peerlab-router',
     suite,
@@ -29,7 +32,20 @@ export function imageRecipeOf(suite: Suite) {
       ...lagDrivers.flatMap((d) => d.packages),
       ...basePackages,
     ],
+    // Only when a suite has some: the recipe's hash is the image tag.
+    ...(unpack.length ? { unpack } : {}),
   };
+}
+
+/** Shell steps that unpack conflicting packages into their folders (constant driver data, checked). */
+function unpackScript(unpack: readonly { package: string; into: string }[]): string {
+  return unpack
+    .map(({ package: pkg, into }) => {
+      if (!/^[a-z0-9][a-z0-9+.-]*$/.test(pkg) || !/^\/opt\/[a-z0-9-]+$/.test(into))
+        throw new Error(`bad unpack entry ${pkg} -> ${into}`);
+      return `cd /tmp && apt-get download ${pkg} && dpkg -x ${pkg}_*.deb ${into} && rm -f ${pkg}_*.deb`;
+    })
+    .join(' && ');
 }
 
 export const defaultSuite: Suite = 'bookworm';
@@ -63,6 +79,7 @@ export function dockerfile(suite: Suite = defaultSuite): string {
     `FROM ${recipe.base}`,
     'RUN apt-get update \\',
     ` && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${recipe.packages.join(' ')} \\`,
+    ...(recipe.unpack ? [` && ${unpackScript(recipe.unpack)} \\`] : []),
     ' && rm -rf /var/lib/apt/lists/*',
     'CMD ["sleep", "infinity"]',
     '',
@@ -128,8 +145,8 @@ async function pickMethod(run: Runner, suite: Suite): Promise<BuildMethod> {
  */
 async function bootstrapAndImport(dir: string, suite: Suite, mirror: string, run: Runner): Promise<void> {
   const root = join(dir, 'rootfs');
-  const { packages } = imageRecipeOf(suite);
-  const include = suite === 'bookworm' ? [`--include=${packages.join(',')}`] : [];
+  const { packages, unpack } = imageRecipeOf(suite);
+  const include = suite === 'bookworm' && !unpack ? [`--include=${packages.join(',')}`] : [];
   const strap = await run(['debootstrap', '--variant=minbase', ...include, suite, root, mirror], {
     allowFailure: true,
     timeoutMs: 900_000,
@@ -144,6 +161,7 @@ async function bootstrapAndImport(dir: string, suite: Suite, mirror: string, run
     const apt = ['chroot', root, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
     await run([...apt, 'update', '-qq'], { timeoutMs: 600_000 });
     await run([...apt, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { timeoutMs: 900_000 });
+    if (unpack) await run(['chroot', root, 'sh', '-c', unpackScript(unpack)], { timeoutMs: 600_000 });
     await rm(join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
   }
   await rm(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });

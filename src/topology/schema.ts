@@ -69,7 +69,9 @@ const routerSchema = z.strictObject({
   version: z
     .string()
     .optional()
-    .describe("the daemon's version, as the partner runs it (frr: 8.4, 10.3; bird: 2.0, 2.17); default the oldest"),
+    .describe(
+      "the daemon's version, as the partner runs it (frr: 8.4, 10.3; bird: 2.0, 2.17, 3.1); default the oldest",
+    ),
   asn: asn
     .optional()
     .describe('the ASN this router is configured with, when it differs from peer.asn (a misconfiguration)'),
