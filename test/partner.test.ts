@@ -254,3 +254,34 @@ test("R-MAX-PREFIX reads the partner's own limit, not the topology's", async (t)
   t.is(result.status, 'fail');
   t.true(result.evidence.includes(`fail: fra-pe1: limit 300 at ${b.file}:${b.lineOf('maximum-prefix 300')}`));
 });
+
+test("the partner's own interface names: their ruleset, tc and config keep them, the lab runs its own", async (t) => {
+  const ruleset = (await readFile(join(root, 'examples/partner-voice/configs/fra-pe1.nft'), 'utf8')).replace(
+    'iifname "fra-ic1"',
+    'iifname "bond1"',
+  );
+  const file = await variant(
+    t,
+    'fra-pe1',
+    '{ daemon: frr, config: configs/fra-pe1.conf, nftables: configs/fra-pe1.nft, interfaces: { bond1: fra-ic1, xe0: fra-ic1-m1 }, tc: ["qdisc add dev xe0 root fq_codel"] }',
+    ruleset,
+  );
+  const node = (await loadTopology(file)).nodes.find((n) => n.name === 'fra-pe1')!;
+  t.regex(node.nftables!.text, /iifname "fra-ic1" ip saddr @bogons/, 'the lab runs its own name');
+  t.notRegex(node.nftables!.text, /bond1/);
+  t.deepEqual(node.tc, [['qdisc', 'add', 'dev', 'fra-ic1-m1', 'root', 'fq_codel']]);
+  const unmapped = await variant(
+    t,
+    'fra-pe1',
+    '{ daemon: frr, nftables: configs/fra-pe1.nft, tc: ["qdisc add dev xe0 root fq_codel"] }',
+    ruleset,
+  );
+  t.regex(await refused(t, unmapped), /fra-pe1 has no interface xe0; its interfaces: fra-ic1, /);
+  const wrong = await variant(t, 'fra-pe1', '{ daemon: frr, interfaces: { bond1: fra-ic9 } }');
+  t.regex(
+    await refused(t, wrong),
+    /topology\.yaml:18:\d+: peer\.routers\.fra-pe1\.interfaces\.bond1: fra-pe1 has no interface fra-ic9; its interfaces: fra-ic1, fra-ic1-m1/,
+  );
+  const twice = await variant(t, 'fra-pe1', '{ daemon: frr, interfaces: { bond1: fra-ic1, bond2: fra-ic1 } }');
+  t.regex(await refused(t, twice), /fra-ic1 is already named bond1: one name per interface/);
+});

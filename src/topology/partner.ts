@@ -25,14 +25,21 @@ const maxConfigBytes = 4 * 1024 * 1024;
 export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, locate: Locate): Promise<void> {
   for (const [name, router] of Object.entries(file.peer.routers)) {
     const node = model.nodes.find((n) => n.name === name)!;
+    const rename = interfaceMap(node, router.interfaces ?? {}, ['peer', 'routers', name, 'interfaces'], locate);
     if (router.nftables)
-      node.nftables = await bindRuleset(model, router.nftables, ['peer', 'routers', name, 'nftables'], locate);
-    if (router.tc) node.tc = bindTc(routerContract(model, node), router.tc, ['peer', 'routers', name, 'tc'], locate);
+      node.nftables = await bindRuleset(model, router.nftables, ['peer', 'routers', name, 'nftables'], locate, rename);
+    if (router.tc)
+      node.tc = bindTc(
+        routerContract(model, node),
+        router.tc.map((c) => rename(c)),
+        ['peer', 'routers', name, 'tc'],
+        locate,
+      );
     if (!router.config) continue;
     const at = ['peer', 'routers', name, 'config'];
     const path = resolve(dirname(model.source), router.config);
     const shown = relative(process.cwd(), path) || path;
-    const text = await readConfig(path, shown, locate(at), at.join('.'));
+    const text = rename(await readConfig(path, shown, locate(at), at.join('.')));
     const driver = daemonDriver(node.daemon!);
     // The host's parser is the version's own only when the host runs that version's Debian suite; other
     // versions are parsed in their router image when the lab comes up, before any node is created.
@@ -46,10 +53,16 @@ export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, lo
 }
 
 /** A partner's nftables ruleset, accepted by nft's own parser (`nft -c` in a throwaway network namespace). */
-async function bindRuleset(model: LabModel, file: string, at: string[], locate: Locate) {
+async function bindRuleset(
+  model: LabModel,
+  file: string,
+  at: string[],
+  locate: Locate,
+  rename: (text: string) => string,
+) {
   const path = resolve(dirname(model.source), file);
   const shown = relative(process.cwd(), path) || path;
-  const text = await readConfig(path, shown, locate(at), at.join('.'));
+  const text = rename(await readConfig(path, shown, locate(at), at.join('.')));
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-nft-'));
   try {
     await writeFile(join(dir, 'ruleset.nft'), text);
@@ -69,6 +82,39 @@ async function bindRuleset(model: LabModel, file: string, at: string[], locate: 
     await rm(dir, { recursive: true, force: true });
   }
   return { file: shown, text };
+}
+
+/**
+ * The partner's interface names (theirs -> the lab's) as a rewrite of their files: each of their names,
+ * as a whole word, becomes the lab's, so lines and columns stay where they were (the lab runs its own
+ * names; errors point at the partner's file). Every lab name must be one of the router's interfaces.
+ */
+function interfaceMap(
+  node: LabModel['nodes'][number],
+  map: Record<string, string>,
+  at: string[],
+  locate: Locate,
+): (text: string) => string {
+  const names = node.interfaces.map((i) => i.name);
+  const seen = new Map<string, string>();
+  for (const [theirs, ours] of Object.entries(map)) {
+    const fail = (message: string): never => {
+      throw new InputError(message, locate([...at, theirs]), [...at, theirs].join('.'));
+    };
+    if (!names.includes(ours)) fail(`${node.name} has no interface ${ours}; its interfaces: ${names.join(', ')}`);
+    if (seen.has(ours)) fail(`${ours} is already named ${seen.get(ours)}: one name per interface`);
+    if (names.includes(theirs) && theirs !== ours)
+      fail(
+        `${theirs} is also the lab's name of another interface of ${node.name}: pick a name that is not one of ${names.join(', ')}`,
+      );
+    seen.set(ours, theirs);
+  }
+  const entries = Object.entries(map).filter(([theirs, ours]) => theirs !== ours);
+  if (entries.length === 0) return (text) => text;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?<![\\w.-])(${entries.map(([t]) => escape(t)).join('|')})(?![\\w.-])`, 'g');
+  const lookup = new Map(entries);
+  return (text) => text.replace(pattern, (t) => lookup.get(t)!);
 }
 
 /** tc commands as argument lists; each must be a qdisc, class or filter command on an interface of the router. */

@@ -64,8 +64,19 @@ const metroSchema = z.strictObject({
     ),
 });
 
+/** A Linux interface name: at most 15 characters, no slash, space or colon. */
+const ifname = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, 'must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -)');
+
 const routerSchema = z.strictObject({
   daemon: daemon.default('frr'),
+  interfaces: z
+    .record(ifname, ifname)
+    .optional()
+    .describe(
+      "the partner's own interface names: { bond1: fra-ic1, ens1f0: fra-ic1-m1 } (theirs: the lab's). Their config, ruleset and tc commands keep their names; the lab runs them with its own",
+    ),
   version: z
     .string()
     .optional()
