@@ -238,3 +238,12 @@ test('a fault that fails on one end is reverted and cleaned up on both before th
   t.is(log.filter((l) => l.endsWith('delete table netdev peerlab_f1')).length, 2);
   t.is(log.filter((l) => l.endsWith('close')).length, 2);
 });
+
+test("router-kill's revert runs the partner's traffic control again after the LAG is rebuilt, before the daemons", async (t) => {
+  const model = await loadTopology('examples/partner-voice/broken/topology-edge.yaml');
+  const [step] = planFault(model, 'router-kill', 'ams-pe2', { id: 'f3', dirs, lag: ovsLag }).steps;
+  const revert = step!.revert.map((c) => c.join(' '));
+  const tc = revert.indexOf('tc qdisc replace dev ams-ic2 root tbf rate 5gbit burst 1mb latency 50ms');
+  t.true(tc > revert.findIndex((c) => c.includes('add-bond')), revert.join('\n'));
+  t.true(tc < revert.findIndex((c) => /^bird -c/.test(c)));
+});

@@ -214,6 +214,8 @@ function routerKill(node: LabNode, dirs: NodeDirs, lag: LagDriver): FaultStep {
     revert: [
       ...links.map((i) => ['ip', 'link', 'set', i, 'up']),
       ...lag.restore(bonds, dirs.run),
+      // A router that comes back runs its traffic control again; a rebuilt LAG port has lost it.
+      ...(node.tc ?? []).map((argv) => ['tc', ...argv.map((a, i) => (i === 1 && a === 'add' ? 'replace' : a))]),
       ...daemon.restart(dirs),
     ],
   };
