@@ -158,3 +158,46 @@ test.serial(
     t.deepEqual(await leftovers('e2e-cert-refused'), []);
   },
 );
+
+for (const [example, type] of [
+  ['partner-direct', 'T-DIRECT'],
+  ['partner-ers', 'T-ERS'],
+] as const)
+  test.serial(
+    `certify ${type}: FRR 10.3 and BIRD 3.1 partner configs pass every row judged at the edge (docker)`,
+    async (t) => {
+      t.timeout(600_000);
+      const out = await tempDir(t, `certify-${example}`);
+      const lab = `e2e-cert-${type === 'T-ERS' ? 'ers' : 'direct'}`;
+      const run = await peerlab(
+        'certify',
+        `examples/${example}/topology.yaml`,
+        '--runtime',
+        'docker',
+        '--no-scenarios',
+        '--name',
+        lab,
+        '--out',
+        out,
+      );
+      t.is(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+      const { report, rows } = await certified(out);
+      t.deepEqual(
+        report.certification!.partnerFiles.map((f) => `${f.router} ${f.daemon} ${f.version}`).sort(),
+        type === 'T-ERS' ? ['lon-pe1 bird 3.1', 'par-pe1 frr 10.3'] : ['chi-pe2 bird 3.1', 'sea-pe1 frr 10.3'],
+      );
+      t.regex(evidence(rows.get('R-BFD'), 'edge', 'pass'), /the edge held BGP until BFD was up/);
+      t.regex(evidence(rows.get('R-MAX-PREFIX'), 'edge', 'pass'), /kept .* up with the edge announcing 400 prefixes/);
+      if (type === 'T-ERS')
+        t.regex(
+          evidence(rows.get('R-ORIGIN-ASN-REGISTERED'), 'edge', 'pass'),
+          /203\.0\.113\.0\/25 from lon-pe1 at lon-msee1 \(lon\/ic1\): origin AS64503 \(registered\), path \[64502 64503\]/,
+        );
+      else
+        t.regex(
+          evidence(rows.get('R-COMMUNITY'), 'edge', 'pass'),
+          /from chi-pe2 at chi-msee2 \(chi\/ic2\): accepted with 8075:8007/,
+        );
+      t.deepEqual(await leftovers(lab), []);
+    },
+  );
