@@ -51,7 +51,13 @@ test('OVS LAG: a private userspace switch, one netdev bridge per bond, LACP acti
   ]);
   for (const c of commands.filter((c) => c.some((a) => a.startsWith('ovs'))))
     t.true(c.includes('OVS_RUNDIR=/run/n/ovs'), c.join(' '));
-  t.deepEqual(commands.at(-2), ['ip', 'addr', 'add', '198.51.100.1/31', 'dev', 'ams-ic1']);
+  t.deepEqual(commands.at(-3), ['ip', 'addr', 'add', '198.51.100.1/31', 'dev', 'ams-ic1']);
+  // Last, the carrier watcher: the L3 port follows the members, as a LAG with min-links 1.
+  const watcher = commands.at(-1)!;
+  t.deepEqual(
+    [watcher[0], watcher[1], ...watcher.slice(3)],
+    ['python3', '-c', '/run/n/ovs', '{"ams-ic1":["ams-ic1-m1","ams-ic1-m2"]}'],
+  );
   t.deepEqual(ovsLag.setup([], '/run/n'), []);
 });
 

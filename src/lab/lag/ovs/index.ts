@@ -1,6 +1,7 @@
 import type { NodeAccess } from '../../../daemons/types.js';
 import { hostPart } from '../../../topology/addresses.js';
 import type { Bond, LagDriver, LagState } from '../types.js';
+import { carrierCommand } from './carrier.js';
 import { parseOvsBondShow, parseOvsLacpShow, withLacp } from './parse.js';
 import { ovsQuery } from './socket.js';
 
@@ -36,7 +37,8 @@ export function bondMac(address: string): string {
 
 /**
  * Open vSwitch userspace (datapath_type=netdev): LACP runs in ovs-vswitchd, no kernel module needed.
- * Each bond is a bridge of its own whose internal port carries the address.
+ * Each bond is a bridge of its own whose internal port carries the address; a watcher takes that port
+ * down when no member is left, as a real LAG with min-links 1 (`carrier.ts`).
  */
 export const ovsLag: LagDriver = {
   kind: 'ovs',
@@ -51,6 +53,7 @@ export const ovsLag: LagDriver = {
     if (bonds.length === 0) return [];
     const ovs = `${runDir}/ovs`;
     return [
+      ['pkill', '-KILL', '-F', `${ovs}/carrier.pid`],
       ['pkill', '-KILL', '-F', `${ovs}/ovs-vswitchd.pid`],
       ['pkill', '-KILL', '-F', `${ovs}/ovsdb-server.pid`],
       // OVS's userspace bridge ports are persistent taps that outlive ovs-vswitchd, addresses and all.
@@ -112,6 +115,7 @@ export const ovsLag: LagDriver = {
         ['ip', 'addr', 'add', b.address, 'dev', b.name],
         ['ip', 'link', 'set', b.name, 'up'],
       ]),
+      carrierCommand(ovs, bonds),
     ];
   },
 };
