@@ -99,6 +99,22 @@ test.serial(
   },
 );
 
+test.serial(
+  'lag-down: the LAG goes down with its last member (min-links 1), BGP drops on carrier before BFD',
+  async (t) => {
+    t.timeout(300_000);
+    const x = await experiment(t, { kind: 'lag-down', target: 'ams/ic1', holdMs: 3000 });
+    for (const node of ['ams-msee1', 'ams-pe1']) {
+      const bgp = firstEvent(x, (e) => e.node === node && leftEstablished(e));
+      const bfdDown = firstEvent(x, (e) => e.kind === 'bfd' && e.node === node && e.to === 'down');
+      t.truthy(bgp, `${node}: BGP left Established`);
+      // Were the L3 interface still up (OVS without the carrier watcher), BFD would detect it first and
+      // take BGP down in the same instant; on carrier, BGP is gone before BFD could even expire.
+      t.true(!bfdDown || bgp!.atMs < bfdDown.atMs, `${node}: BGP down at ${bgp!.atMs}, BFD down at ${bfdDown?.atMs}`);
+    }
+  },
+);
+
 test.serial('bfd-only-loss (R-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
   t.timeout(300_000);
   const x = await experiment(t, { kind: 'bfd-only-loss', target: 'ams/ic2', holdMs: 3000 });
