@@ -1,7 +1,13 @@
 import test from 'ava';
 import type { FlowStats } from '../src/probe/analyze.js';
 import type { FlowPlan } from '../src/probe/flows.js';
-import { toAttempt, runSchema, summarizeFigures, type RunReport } from '../src/scenario/results.js';
+import {
+  convergenceBreakdown,
+  toAttempt,
+  runSchema,
+  summarizeFigures,
+  type RunReport,
+} from '../src/scenario/results.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
@@ -313,4 +319,64 @@ test('readvertise (R-NO-READVERTISE): a peer prefix the transit has through AS80
   t.true(good!.pass, good!.measured);
   const [vacuous] = judgeScenario([{ ...e, prefixes: ['203.0.113.128/25'] }], rec);
   t.false(vacuous!.pass, 'a prefix the transit does not have cannot show it was not re-advertised');
+});
+
+test('detect (E-SILENT timing): an event within the bound the topology sets, plus sampling; a later one fails', (t) => {
+  const body = (boundMs: number) =>
+    expectation({
+      kind: 'detect',
+      event: 'bfd-down',
+      node: 'ams-pe1',
+      subject: '198.51.100.0',
+      subjectLabel: 'ams/ic1',
+      within: 'bfd',
+      boundMs,
+      toleranceMs: 100,
+    });
+  // BFD went down between 701 and 801 ms after the fault began to apply (samples at 4700 and 4800).
+  const [ok, late] = judgeScenario([body(900), body(600)], record());
+  t.true(ok!.pass);
+  t.is(ok!.measured, '701 ms-801 ms after the fault (198.51.100.0 up -> down)');
+  t.regex(ok!.expected, /^bfd-down on ams-pe1 ams\/ic1 within bfd \(900 ms\) \+ 100 ms sampling/);
+  t.false(late!.pass, '801 ms is over 600 + 100');
+  const [never] = judgeScenario([{ ...body(900), event: 'member-down' } as Expectation], record());
+  t.false(never!.pass);
+  t.is(never!.measured, 'never happened');
+});
+
+test('the convergence breakdown: fault -> what detected it -> BGP withdrawal -> traffic restored per flow', (t) => {
+  const r = record();
+  t.is(
+    convergenceBreakdown(r, r.faults[0]!),
+    'link-blackhole ams/ic1 -> detected by BFD (ams-pe1 198.51.100.0 up -> down) at 801 ms -> BGP withdrawn (ams-pe1 198.51.100.0) at 801 ms -> traffic restored: sbc-ams->teams-media:40000 901 ms',
+  );
+});
+
+test('the breakdown names the lower layer when one sample saw several changes, and BFD "absent" is not BFD detecting', (t) => {
+  const r = record();
+  r.timeline.events.unshift(
+    { atMs: 4100, sinceMs: 4000, node: 'ams-pe1', kind: 'bfd', subject: '198.51.100.0', from: 'up', to: 'absent' },
+    {
+      atMs: 4100,
+      sinceMs: 4000,
+      node: 'ams-pe1',
+      kind: 'bgp',
+      subject: '198.51.100.0',
+      from: 'Established',
+      to: 'Idle',
+    },
+    {
+      atMs: 4100,
+      sinceMs: 4000,
+      node: 'ams-pe1',
+      kind: 'member',
+      subject: 'ams-ic1-m1',
+      from: 'enabled',
+      to: 'disabled',
+    },
+  );
+  t.regex(
+    convergenceBreakdown(r, r.faults[0]!),
+    / -> detected by carrier\/LACP \(ams-pe1 ams-ic1-m1 enabled -> disabled\) at 101 ms -> BGP withdrawn \(ams-pe1 198\.51\.100\.0\) at 101 ms -> /,
+  );
 });

@@ -55,6 +55,7 @@ export function formatFaultRun(title: string, a: Attempt): string {
     `${title}: ${windows}`,
     ...(a.error ? [`stopped early: ${a.error}`] : []),
     ...a.warnings.map((w) => `warning: ${w}`),
+    ...(a.breakdown ?? []).map((b) => `convergence: ${b}`),
     '',
     flows,
     '',

@@ -43,6 +43,7 @@ function scenarioSection(s: ScenarioReport): string {
 <p>${esc(s.file)} on ${esc(s.topology)}; covers ${esc(s.covers.join(', '))}. ${esc(s.description ?? '')}</p>
 ${a.error ? `<p class="fail">Stopped early: ${esc(a.error)}</p>` : ''}
 ${a.warnings.map((w) => `<p><b>Warning:</b> ${esc(w)}.</p>`).join('\n')}
+${(a.breakdown ?? []).map((b) => `<p><b>Convergence:</b> ${esc(b)}.</p>`).join('\n')}
 <table><tr><th>expectation</th><th>covers</th><th>result</th><th>expected</th><th>measured</th></tr>
 ${a.results
   .map(

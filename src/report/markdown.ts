@@ -58,6 +58,7 @@ export function renderMarkdown(report: RunReport): string {
       if (s.attempts.length > 1) lines.push(`Run ${i + 1}: ${a.passed ? 'pass' : 'FAIL'}`, '');
       if (a.error) lines.push(`**Stopped early:** ${a.error}`, '');
       for (const w of a.warnings) lines.push(`Warning: ${w}.`, '');
+      for (const b of a.breakdown ?? []) lines.push(`Convergence: ${b}.`, '');
       lines.push('| expectation | covers | result | expected | measured |', '|---|---|---|---|---|');
       for (const r of a.results)
         lines.push(

@@ -87,6 +87,8 @@ export interface Attempt {
   }[];
   events: (Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs: number; sinceMs: number })[];
   restoreMs: number | null;
+  /** Per fault, one line: fault -> detection (mechanism, when) -> BGP withdrawal -> traffic restored per flow. */
+  breakdown?: string[];
   interconnects: InterconnectFigures[];
   /** Why some figures may not be the network's alone (the lab queued probe packets). */
   warnings: string[];
@@ -142,9 +144,54 @@ export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], 
     })),
     events,
     restoreMs: record.restoreMs ?? null,
+    breakdown: record.faults.map((f) => convergenceBreakdown(record, f)),
     interconnects: model.interconnects.map((ic) => interconnectFigures(model, record, ic, rel)),
     warnings: [...deadFlowWarnings(record), ...queueingWarnings(record)],
   };
+}
+
+const mechanisms: Partial<Record<TimelineEvent['kind'], string>> = {
+  member: 'carrier/LACP',
+  lacp: 'LACP',
+  bfd: 'BFD',
+  bgp: 'BGP',
+};
+
+/** How one fault converged, on one line: what detected it first, when BGP withdrew, when each hit flow recovered. */
+export function convergenceBreakdown(record: ScenarioRecord, fault: ScenarioRecord['faults'][number]): string {
+  const from = fault.applyingAt;
+  const until = fault.revertedAt ?? record.stoppedAt;
+  const after = record.timeline.events.filter((e) => e.atMs >= from && e.atMs <= until);
+  const t = (at: number) => `${Math.round(at - from)} ms`;
+  // What saw it first; in one sample, the lower layer is the cause (a LAG member before BFD before BGP).
+  // BFD "absent" is a session removed with its interface, not BFD's own detection.
+  const order: TimelineEvent['kind'][] = ['member', 'lacp', 'bfd', 'bgp'];
+  const detection = after
+    .filter(
+      (e) =>
+        (e.kind === 'member' && e.to === 'disabled') ||
+        (e.kind === 'lacp' && e.to !== 'negotiated') ||
+        (e.kind === 'bfd' && e.from === 'up' && e.to === 'down') ||
+        (e.kind === 'bgp' && e.from === 'Established'),
+    )
+    .sort((a, b) => a.atMs - b.atMs || order.indexOf(a.kind) - order.indexOf(b.kind))[0];
+  const withdrawal = after.find((e) => e.kind === 'bgp' && e.from === 'Established');
+  const restored = record.flows.flatMap((f) =>
+    f.outages
+      .filter((o) => o.startMs >= from - 50 && o.startMs <= until)
+      .slice(0, 1)
+      .map((o) => `${f.plan.from}->${f.plan.to}:${f.plan.srcPort} ${t(o.startMs + o.durationMs)}`),
+  );
+  return [
+    fault.name,
+    detection
+      ? `detected by ${mechanisms[detection.kind] ?? detection.kind} (${detection.node} ${detection.subject} ${detection.from ?? ''} -> ${detection.to}) at ${t(detection.atMs)}`
+      : 'no detection seen',
+    withdrawal
+      ? `BGP withdrawn (${withdrawal.node} ${withdrawal.subject}) at ${t(withdrawal.atMs)}`
+      : 'no BGP withdrawal',
+    restored.length ? `traffic restored: ${restored.join(', ')}` : 'no flow lost traffic',
+  ].join(' -> ');
 }
 
 function deadFlowWarnings(record: ScenarioRecord): string[] {

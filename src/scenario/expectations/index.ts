@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SourcePosition } from '../../errors.js';
 import type { ScenarioRecord } from '../run.js';
 import { count } from './count.js';
+import { detect } from './detect.js';
 import { loss } from './loss.js';
 import { path } from './path.js';
 import { readvertise } from './readvertise.js';
@@ -10,7 +11,7 @@ import { state } from './state.js';
 import type { BindContext, ExpectationKind, ExpectationResult } from './types.js';
 
 /** Every expectation kind, by the key a scenario file uses. Adding one: its file and a line here. */
-const kinds = { loss, state, path, restore, count, readvertise };
+const kinds = { loss, state, path, restore, count, readvertise, detect };
 
 type Kinds = typeof kinds;
 type KindName = keyof Kinds;
