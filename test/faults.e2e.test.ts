@@ -115,6 +115,25 @@ test.serial(
   },
 );
 
+test.serial(
+  'random-loss 60% on an interconnect: traffic through it partly lost, BFD at 300 ms x 3 gives up on it',
+  async (t) => {
+    t.timeout(300_000);
+    const x = await experiment(t, { kind: 'random-loss', target: 'ams/ic2', holdMs: 6000, percent: 60 });
+    // Three BFD packets in a row lost is 22% likely per detection window at 60%: over 6 s both ends try ~40 times.
+    t.truthy(
+      firstEvent(x, (e) => e.kind === 'bfd' && ['ams-pe2', 'ams-msee2'].includes(e.node) && e.to === 'down'),
+      'BFD declared the lossy interconnect down',
+    );
+    const lossy = x.flows.filter((f) => f.lost > 0);
+    t.true(lossy.length > 0, 'some flow lost packets');
+    t.true(
+      lossy.every((f) => f.lost < f.sent),
+      'partial loss: no flow lost everything',
+    );
+  },
+);
+
 test.serial('bfd-only-loss (R-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
   t.timeout(300_000);
   const x = await experiment(t, { kind: 'bfd-only-loss', target: 'ams/ic2', holdMs: 3000 });

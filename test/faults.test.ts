@@ -247,3 +247,26 @@ test("router-kill's revert runs the partner's traffic control again after the LA
   t.true(tc > revert.findIndex((c) => c.includes('add-bond')), revert.join('\n'));
   t.true(tc < revert.findIndex((c) => /^bird -c/.test(c)));
 });
+
+test('random-loss drops a share of every frame at the egress of both ends, or of one with a direction', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const both = planFault(model, 'random-loss', 'ams/ic1', { id: 'f4', dirs, lag: ovsLag, percent: 20 }).steps;
+  t.deepEqual(
+    both.map((s) => s.node),
+    ['ams-pe1', 'ams-msee1'],
+  );
+  t.regex(both[0]!.prepare![0]![1]!, /oifname @down numgen random mod 100 < 20 drop/);
+  t.deepEqual(both[0]!.apply, [['nft', 'add element netdev peerlab_f4 down { "ams-ic1-m1", "ams-ic1-m2" }']]);
+  const oneWay = planFault(model, 'random-loss', 'ams/ic1/m2', { id: 'f5', dirs, lag: ovsLag, direction: 'to-peer' });
+  t.deepEqual(
+    oneWay.steps.map((s) => [s.node, s.apply[0]![1]]),
+    [['ams-msee1', 'add element netdev peerlab_f5 down { "ams-ic1-m2" }']],
+  );
+  t.regex(
+    planFault(model, 'random-loss', 'ams/ic1', { id: 'f6', dirs, lag: ovsLag }).steps[0]!.prepare![0]![1]!,
+    /< 10 drop/,
+  );
+  t.throws(() => planFault(model, 'random-loss', 'ams/ic1', { id: 'f7', dirs, lag: ovsLag, percent: 0 }), {
+    message: /whole percentage from 1 to 100/,
+  });
+});

@@ -31,6 +31,7 @@ interface FaultCliOptions {
   period: string;
   direction?: string;
   scope?: string;
+  percent?: string;
   json?: string;
 }
 
@@ -50,8 +51,9 @@ export function registerFault(program: Command): void {
     .option('--flows-per-pair <n>', 'flows per host pair and direction (different source ports)', '2')
     .option('--flap <n>', 'repeat the fault n times (flap)')
     .option('--period <seconds>', 'with --flap: from one failure to the next', '10')
-    .option('--direction <dir>', 'one-way-loss: to-microsoft | to-peer')
+    .option('--direction <dir>', 'one-way-loss, random-loss: to-microsoft | to-peer')
     .option('--scope <scope>', 'site-down: interconnects | routers')
+    .option('--percent <n>', 'random-loss: the share of frames lost, 1-100 (default 10)')
     .option('--json <file>', 'also write the run as run.json (peerlab report renders it)')
     .action(async (kind: string, target: string, o: FaultCliOptions) => {
       if (!faultKinds.includes(kind as FaultKind))
@@ -60,6 +62,8 @@ export function registerFault(program: Command): void {
         ? oneOf('--direction', o.direction, ['to-microsoft', 'to-peer'] as const)
         : undefined;
       const scope = o.scope ? oneOf('--scope', o.scope, ['interconnects', 'routers'] as const) : undefined;
+      if (o.percent !== undefined && count('--percent', o.percent) > 100)
+        throw new InputError(`--percent is a share of frames, 1-100 (got ${o.percent})`);
       const lab = await openLab(o.lab);
       const scenario = oneFaultScenario(lab.model, {
         kind: kind as FaultKind,
@@ -74,6 +78,7 @@ export function registerFault(program: Command): void {
         ...(o.flap ? { flap: { count: count('--flap', o.flap), periodMs: seconds('--period', o.period) } } : {}),
         ...(direction ? { direction } : {}),
         ...(scope ? { scope } : {}),
+        ...(o.percent !== undefined ? { percent: count('--percent', o.percent) } : {}),
       });
       const report = newRunReport(lab.runtime.kind, lab.lag.kind);
       report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });

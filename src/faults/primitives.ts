@@ -12,6 +12,7 @@ export const faultKinds = [
   'link-blackhole',
   'bfd-only-loss',
   'one-way-loss',
+  'random-loss',
   'daemon-crash',
   'router-kill',
   'site-down',
@@ -51,6 +52,8 @@ export interface PlanOptions {
   direction?: 'to-microsoft' | 'to-peer';
   /** site-down: lose every interconnect of the metro (carrier loss), or kill every peer router there. */
   scope?: 'interconnects' | 'routers';
+  /** random-loss: the share of frames lost, 1-100 (default 10). */
+  percent?: number;
 }
 
 const wants: Record<FaultKind, FaultTarget['kind'][]> = {
@@ -60,6 +63,7 @@ const wants: Record<FaultKind, FaultTarget['kind'][]> = {
   'link-blackhole': ['interconnect'],
   'bfd-only-loss': ['interconnect'],
   'one-way-loss': ['interconnect'],
+  'random-loss': ['member', 'interconnect'],
   'daemon-crash': ['router'],
   'router-kill': ['router'],
   'site-down': ['metro'],
@@ -84,6 +88,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
     switch (target.kind) {
       case 'member': {
         const iface = memberInterface(target.interconnect, target.member);
+        if (kind === 'random-loss') return randomLoss(target.interconnect, [iface], table, options);
         return kind === 'member-down'
           ? [linkState(target.interconnect.peerRouter, [iface])]
           : ends(target.interconnect).map((node) => egressDrop(node, table, [iface], []));
@@ -92,6 +97,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
         const ic = target.interconnect;
         const members = ic.lag.memberLinks.map((_, i) => memberInterface(ic, i + 1));
         if (kind === 'lag-down') return [linkState(ic.peerRouter, members)];
+        if (kind === 'random-loss') return randomLoss(ic, members, table, options);
         // Gray failures keep LACP (slow protocols, 0x8809) alive: only BFD can notice them.
         const match = kind === 'bfd-only-loss' ? ['udp', 'dport', '{ 3784, 3785 }'] : ['ether', 'type', '{ ip, arp }'];
         if (kind !== 'one-way-loss') return ends(ic).map((node) => egressDrop(node, table, members, match));
@@ -158,6 +164,22 @@ function memberInterface(ic: Interconnect, member: number): string {
 
 function ends(ic: Interconnect): string[] {
   return [ic.peerRouter, ic.edgeRouter];
+}
+
+/**
+ * Partial loss, as dirty optics or a congested transport circuit cause it: every frame (LACP and BFD
+ * included) is dropped with the given probability, at the egress of one end (`direction`) or both.
+ * nftables' random number generator does it where netem is missing (this host's kernel).
+ */
+function randomLoss(ic: Interconnect, ifaces: string[], table: string, options: PlanOptions): FaultStep[] {
+  const percent = options.percent ?? 10;
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100)
+    throw new InputError(`random-loss takes a whole percentage from 1 to 100 (got ${percent})`);
+  const match = ['numgen', 'random', 'mod', '100', '<', String(percent)];
+  const senders = !options.direction
+    ? ends(ic)
+    : [options.direction === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter];
+  return senders.map((node) => egressDrop(node, table, ifaces, match));
 }
 
 /** Carrier loss: the peer router's end goes down, so both ends lose carrier. */

@@ -126,6 +126,7 @@ class Binder implements BindContext {
         target: f.target,
         ...(f.direction ? { direction: f.direction } : {}),
         ...(f.scope ? { scope: f.scope } : {}),
+        ...(f.percent !== undefined ? { percent: f.percent } : {}),
       };
     }
     this.at(path, () => faultTarget(this.model, spec.kind, spec.target));

@@ -20,6 +20,7 @@ export interface FaultSpec {
   target: string;
   direction?: PlanOptions['direction'];
   scope?: PlanOptions['scope'];
+  percent?: number;
 }
 
 export type Step =

@@ -17,6 +17,7 @@ export interface OneFaultOptions {
   flap?: { count: number; periodMs: number };
   direction?: PlanOptions['direction'];
   scope?: PlanOptions['scope'];
+  percent?: number;
 }
 
 /**
@@ -33,6 +34,7 @@ export function oneFaultScenario(model: LabModel, o: OneFaultOptions): Scenario 
     target: o.target,
     ...(o.direction ? { direction: o.direction } : {}),
     ...(o.scope ? { scope: o.scope } : {}),
+    ...(o.percent !== undefined ? { percent: o.percent } : {}),
   };
   const name = `${o.kind} ${o.target}`;
   const steps: Step[] = o.flap

@@ -80,6 +80,7 @@ export function labTarget(lab: Lab): ScenarioTarget {
       id,
       ...(spec.direction ? { direction: spec.direction } : {}),
       ...(spec.scope ? { scope: spec.scope } : {}),
+      ...(spec.percent !== undefined ? { percent: spec.percent } : {}),
     });
   return {
     model: lab.model,

@@ -14,6 +14,7 @@ export const faultSchema = z.union([
     target: z.string(),
     direction: z.enum(['to-microsoft', 'to-peer']).optional(),
     scope: z.enum(['interconnects', 'routers']).optional(),
+    percent: z.number().int().min(1).max(100).optional().describe('random-loss: the share of frames lost (default 10)'),
   }),
 ]);
 
