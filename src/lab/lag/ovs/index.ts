@@ -43,7 +43,8 @@ export function bondMac(address: string): string {
 export const ovsLag: LagDriver = {
   kind: 'ovs',
   description: 'Open vSwitch userspace bonds (LACP in ovs-vswitchd; no kernel module)',
-  packages: ['openvswitch-switch'],
+  // python3 runs the carrier watcher (Debian 12's OVS pulls it in; Debian 13's does not).
+  packages: ['openvswitch-switch', 'python3'],
   available: async () => ({ ok: true }),
   // Its userspace datapaths saturate two cores near 5,000 packets/s across a reference lab: 8 flows at
   // 1,000 pps queued seconds of delay before any fault; at 500 pps, RTT 3-6 ms.
