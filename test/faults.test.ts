@@ -1,7 +1,7 @@
 import test from 'ava';
-import { InputError } from '../src/errors.js';
+import { CommandError, EnvironmentError, InputError } from '../src/errors.js';
 import { flapFault, injectFault } from '../src/faults/inject.js';
-import { planFault, type FaultStep } from '../src/faults/primitives.js';
+import { checkDelay, planFault, type FaultStep } from '../src/faults/primitives.js';
 import { ovsLag } from '../src/lab/lag/ovs/index.js';
 import { resolveTarget } from '../src/faults/targets.js';
 import { loadTopology } from '../src/topology/load.js';
@@ -269,4 +269,76 @@ test('random-loss drops a share of every frame at the egress of both ends, or of
   t.throws(() => planFault(model, 'random-loss', 'ams/ic1', { id: 'f7', dirs, lag: ovsLag, percent: 0 }), {
     message: /whole percentage from 1 to 100/,
   });
+});
+
+test('delay: netem installed untimed, the impairment one change per member, removed after the revert', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const steps = planFault(model, 'delay', 'ams/ic1', {
+    id: 'f8',
+    dirs,
+    lag: ovsLag,
+    delay: { ms: 40, jitterMs: 10, reorderPercent: 25 },
+  }).steps;
+  t.deepEqual(
+    steps.map((s) => s.node),
+    ['ams-pe1', 'ams-msee1'],
+  );
+  t.deepEqual(steps[0]!.prepare![0], [
+    'tc',
+    'qdisc',
+    'replace',
+    'dev',
+    'ams-ic1-m1',
+    'root',
+    'netem',
+    'limit',
+    '100000',
+  ]);
+  t.deepEqual(steps[0]!.apply[1], [
+    'tc',
+    'qdisc',
+    'change',
+    'dev',
+    'ams-ic1-m2',
+    'root',
+    'netem',
+    'limit',
+    '100000',
+    'delay',
+    '40ms',
+    '10ms',
+    'reorder',
+    '25%',
+  ]);
+  t.deepEqual(steps[0]!.revert[0], ['tc', 'qdisc', 'change', 'dev', 'ams-ic1-m1', 'root', 'netem', 'limit', '100000']);
+  t.deepEqual(steps[0]!.cleanup![0], ['tc', 'qdisc', 'del', 'dev', 'ams-ic1-m1', 'root']);
+  const oneWay = planFault(model, 'delay', 'ams/ic1/m2', { id: 'f9', dirs, lag: ovsLag, direction: 'to-microsoft' });
+  t.deepEqual(
+    oneWay.steps.map((s) => [s.node, s.apply[0]!.slice(4, 5), s.apply[0]!.slice(-2)]),
+    [['ams-pe1', ['ams-ic1-m2'], ['delay', '50ms']]],
+  );
+  t.throws(() => checkDelay({ ms: 10, jitterMs: 20 }), { message: /jitter \(ms\), at most the delay/ });
+  t.throws(() => checkDelay({ ms: 0, reorderPercent: 5 }), { message: /reordering needs a delay/ });
+});
+
+test('delay on a kernel without netem is an environment error naming the module, not a lab failure', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const plan = planFault(model, 'delay', 'ams/ic1', { id: 'f10', dirs, lag: ovsLag });
+  const lab = { name: 'x', exec: async () => '', runtime: { netnsPath: async () => '/run/netns/x' } };
+  const ran: (readonly string[])[] = [];
+  const error = await t.throwsAsync(
+    injectFault(lab as never, plan, {
+      run: async (argv) => {
+        ran.push(argv);
+        if (argv.includes('replace')) throw new CommandError(argv, 2, 'Error: Specified qdisc kind is unknown.');
+        return { stdout: '', stderr: '', exitCode: 0 } as never;
+      },
+    }),
+  );
+  t.true(error instanceof EnvironmentError, String(error));
+  t.regex(error!.message, /needs netem, which this kernel does not have \(module sch_netem\)/);
+  t.false(
+    ran.some((c) => c.includes('change')),
+    'nothing applied',
+  );
 });

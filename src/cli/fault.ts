@@ -20,6 +20,12 @@ const count = (option: string, value: string) => {
   return n;
 };
 
+const whole = (option: string, value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`${option} must be a whole number (got "${value}")`);
+  return n;
+};
+
 interface FaultCliOptions {
   lab?: string;
   hold: string;
@@ -32,6 +38,9 @@ interface FaultCliOptions {
   direction?: string;
   scope?: string;
   percent?: string;
+  delay?: string;
+  jitter?: string;
+  reorder?: string;
   json?: string;
 }
 
@@ -54,6 +63,9 @@ export function registerFault(program: Command): void {
     .option('--direction <dir>', 'one-way-loss, random-loss: to-microsoft | to-peer')
     .option('--scope <scope>', 'site-down: interconnects | routers')
     .option('--percent <n>', 'random-loss: the share of frames lost, 1-100 (default 10)')
+    .option('--delay <ms>', 'delay: latency added at the egress, ms (default 50; needs netem)')
+    .option('--jitter <ms>', 'delay: uniform variation around it, ms')
+    .option('--reorder <n>', 'delay: share of frames (%) sent undelayed, so they overtake the others')
     .option('--json <file>', 'also write the run as run.json (peerlab report renders it)')
     .action(async (kind: string, target: string, o: FaultCliOptions) => {
       if (!faultKinds.includes(kind as FaultKind))
@@ -79,6 +91,15 @@ export function registerFault(program: Command): void {
         ...(direction ? { direction } : {}),
         ...(scope ? { scope } : {}),
         ...(o.percent !== undefined ? { percent: count('--percent', o.percent) } : {}),
+        ...(o.delay !== undefined || o.jitter !== undefined || o.reorder !== undefined
+          ? {
+              delay: {
+                ...(o.delay !== undefined ? { ms: whole('--delay', o.delay) } : {}),
+                ...(o.jitter !== undefined ? { jitterMs: whole('--jitter', o.jitter) } : {}),
+                ...(o.reorder !== undefined ? { reorderPercent: whole('--reorder', o.reorder) } : {}),
+              },
+            }
+          : {}),
       });
       const report = newRunReport(lab.runtime.kind, lab.lag.kind);
       report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });

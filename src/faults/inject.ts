@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { CommandError, EnvironmentError, InputError } from '../errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
 import { runCommand, type Runner } from '../util/run.js';
@@ -80,7 +80,7 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
     await each(plan.steps, (s) => s.prepare);
   } catch (error) {
     await cleanUp().catch(() => {});
-    throw error;
+    throw missingFeature(error, plan);
   }
   const applying = clock.now();
   const outcomes = await Promise.allSettled(
@@ -104,6 +104,20 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
     revert,
     [Symbol.asyncDispose]: async () => void (await revert()),
   };
+}
+
+/** A kernel without the qdisc a fault needs (this CI host has no netem) is the environment's limit, not a lab failure. */
+function missingFeature(error: unknown, plan: FaultPlan): unknown {
+  if (
+    error instanceof CommandError &&
+    error.command.includes('qdisc') &&
+    /qdisc kind is unknown|Unknown qdisc/i.test(error.stderr)
+  )
+    return new EnvironmentError(
+      `${plan.kind} needs netem, which this kernel does not have (module sch_netem): run it where the kernel has it, such as a typical Linux host or the QEMU guest (scripts/guest.sh)`,
+      { cause: error },
+    );
+  return error;
 }
 
 /** Plan a fault on a running lab: its folders and LAG driver come from the lab. */

@@ -13,6 +13,7 @@ export const faultKinds = [
   'bfd-only-loss',
   'one-way-loss',
   'random-loss',
+  'delay',
   'daemon-crash',
   'router-kill',
   'site-down',
@@ -54,6 +55,16 @@ export interface PlanOptions {
   scope?: 'interconnects' | 'routers';
   /** random-loss: the share of frames lost, 1-100 (default 10). */
   percent?: number;
+  /** delay: what netem adds at the egress (default 50 ms, no jitter, no reordering). */
+  delay?: DelayOptions;
+}
+
+export interface DelayOptions {
+  ms?: number;
+  /** Uniform variation around the delay, ms (netem reorders with it unless the rate is low). */
+  jitterMs?: number;
+  /** Share of frames sent at once instead of delayed (netem `reorder`): they overtake the others. */
+  reorderPercent?: number;
 }
 
 const wants: Record<FaultKind, FaultTarget['kind'][]> = {
@@ -64,6 +75,7 @@ const wants: Record<FaultKind, FaultTarget['kind'][]> = {
   'bfd-only-loss': ['interconnect'],
   'one-way-loss': ['interconnect'],
   'random-loss': ['member', 'interconnect'],
+  delay: ['member', 'interconnect'],
   'daemon-crash': ['router'],
   'router-kill': ['router'],
   'site-down': ['metro'],
@@ -89,6 +101,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
       case 'member': {
         const iface = memberInterface(target.interconnect, target.member);
         if (kind === 'random-loss') return randomLoss(target.interconnect, [iface], table, options);
+        if (kind === 'delay') return delay(target.interconnect, [iface], options);
         return kind === 'member-down'
           ? [linkState(target.interconnect.peerRouter, [iface])]
           : ends(target.interconnect).map((node) => egressDrop(node, table, [iface], []));
@@ -98,6 +111,7 @@ export function planFault(model: LabModel, kind: FaultKind, targetName: string, 
         const members = ic.lag.memberLinks.map((_, i) => memberInterface(ic, i + 1));
         if (kind === 'lag-down') return [linkState(ic.peerRouter, members)];
         if (kind === 'random-loss') return randomLoss(ic, members, table, options);
+        if (kind === 'delay') return delay(ic, members, options);
         // Gray failures keep LACP (slow protocols, 0x8809) alive: only BFD can notice them.
         const match = kind === 'bfd-only-loss' ? ['udp', 'dport', '{ 3784, 3785 }'] : ['ether', 'type', '{ ip, arp }'];
         if (kind !== 'one-way-loss') return ends(ic).map((node) => egressDrop(node, table, members, match));
@@ -180,6 +194,57 @@ function randomLoss(ic: Interconnect, ifaces: string[], table: string, options: 
     ? ends(ic)
     : [options.direction === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter];
   return senders.map((node) => egressDrop(node, table, ifaces, match));
+}
+
+/** The delay fault's options, in range: an InputError naming the one that is not (bound before a lab runs). */
+export function checkDelay(options: DelayOptions = {}): DelayOptions {
+  const { ms = 50, jitterMs, reorderPercent } = options;
+  const whole = (what: string, n: number, max: number) => {
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      throw new InputError(`delay: ${what} must be a whole number from 0 to ${max} (got ${n})`);
+  };
+  whole('the delay (ms)', ms, 10_000);
+  if (jitterMs !== undefined) whole('the jitter (ms), at most the delay,', jitterMs, ms);
+  if (reorderPercent !== undefined) whole('the reordered share (%)', reorderPercent, 100);
+  if (reorderPercent && ms === 0)
+    throw new InputError('delay: reordering needs a delay for the other frames to be late by');
+  return options;
+}
+
+/**
+ * Latency, jitter and reordering with netem at the egress of one end or both (a long or congested transport
+ * circuit). netem is installed first with no impairment (untimed; a kernel without sch_netem fails there, as
+ * this CI host's does), so the fault itself is one `tc qdisc change` per interface.
+ */
+function delay(ic: Interconnect, ifaces: string[], options: PlanOptions): FaultStep[] {
+  const { ms = 50, jitterMs, reorderPercent } = checkDelay(options.delay);
+  const impairment = [
+    'delay',
+    `${ms}ms`,
+    ...(jitterMs ? [`${jitterMs}ms`] : []),
+    ...(reorderPercent ? ['reorder', `${reorderPercent}%`] : []),
+  ];
+  const netem = (iface: string, verb: string, ...args: string[]) => [
+    'tc',
+    'qdisc',
+    verb,
+    'dev',
+    iface,
+    'root',
+    'netem',
+    ...args,
+  ];
+  const senders = !options.direction
+    ? ends(ic)
+    : [options.direction === 'to-microsoft' ? ic.peerRouter : ic.edgeRouter];
+  return senders.map((node) => ({
+    node,
+    netOnly: true,
+    prepare: ifaces.map((i) => netem(i, 'replace', 'limit', '100000')),
+    apply: ifaces.map((i) => netem(i, 'change', 'limit', '100000', ...impairment)),
+    revert: ifaces.map((i) => netem(i, 'change', 'limit', '100000')),
+    cleanup: ifaces.map((i) => ['tc', 'qdisc', 'del', 'dev', i, 'root']),
+  }));
 }
 
 /** Carrier loss: the peer router's end goes down, so both ends lose carrier. */

@@ -1,6 +1,6 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { InputError, UnreadableFileError } from '../errors.js';
-import { faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
+import { checkDelay, faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
 import { specIds } from '../requirements/catalog.js';
 import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
@@ -127,9 +127,23 @@ class Binder implements BindContext {
         ...(f.direction ? { direction: f.direction } : {}),
         ...(f.scope ? { scope: f.scope } : {}),
         ...(f.percent !== undefined ? { percent: f.percent } : {}),
+        ...(f.delay !== undefined || f.jitter !== undefined || f.reorder !== undefined
+          ? {
+              delay: {
+                ...(f.delay !== undefined ? { ms: durationMs(f.delay) } : {}),
+                ...(f.jitter !== undefined ? { jitterMs: durationMs(f.jitter) } : {}),
+                ...(f.reorder !== undefined ? { reorderPercent: f.reorder } : {}),
+              },
+            }
+          : {}),
       };
+      if (spec.delay && spec.kind !== 'delay')
+        this.fail(`delay, jitter and reorder belong to a delay fault, not ${spec.kind}`, path);
     }
-    this.at(path, () => faultTarget(this.model, spec.kind, spec.target));
+    this.at(path, () => {
+      faultTarget(this.model, spec.kind, spec.target);
+      checkDelay(spec.delay);
+    });
     return spec;
   }
 

@@ -21,6 +21,7 @@ export interface FaultSpec {
   direction?: PlanOptions['direction'];
   scope?: PlanOptions['scope'];
   percent?: number;
+  delay?: PlanOptions['delay'];
 }
 
 export type Step =

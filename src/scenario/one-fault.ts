@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { faultTarget, type FaultKind, type PlanOptions } from '../faults/primitives.js';
+import { checkDelay, faultTarget, type FaultKind, type PlanOptions } from '../faults/primitives.js';
 import type { FlowOptions } from '../probe/flows.js';
 import type { LabModel } from '../topology/model.js';
 import type { Scenario, Step } from './model.js';
@@ -18,6 +18,7 @@ export interface OneFaultOptions {
   direction?: PlanOptions['direction'];
   scope?: PlanOptions['scope'];
   percent?: number;
+  delay?: PlanOptions['delay'];
 }
 
 /**
@@ -27,6 +28,9 @@ export interface OneFaultOptions {
  */
 export function oneFaultScenario(model: LabModel, o: OneFaultOptions): Scenario {
   faultTarget(model, o.kind, o.target);
+  if (o.delay && o.kind !== 'delay')
+    throw new InputError(`--delay, --jitter and --reorder belong to the delay fault, not ${o.kind}`);
+  checkDelay(o.delay);
   if (o.flap && o.holdMs >= o.flap.periodMs)
     throw new InputError(`--hold (${o.holdMs} ms) must be shorter than --period (${o.flap.periodMs} ms) to flap`);
   const fault = {
@@ -35,6 +39,7 @@ export function oneFaultScenario(model: LabModel, o: OneFaultOptions): Scenario 
     ...(o.direction ? { direction: o.direction } : {}),
     ...(o.scope ? { scope: o.scope } : {}),
     ...(o.percent !== undefined ? { percent: o.percent } : {}),
+    ...(o.delay ? { delay: o.delay } : {}),
   };
   const name = `${o.kind} ${o.target}`;
   const steps: Step[] = o.flap

@@ -81,6 +81,7 @@ export function labTarget(lab: Lab): ScenarioTarget {
       ...(spec.direction ? { direction: spec.direction } : {}),
       ...(spec.scope ? { scope: spec.scope } : {}),
       ...(spec.percent !== undefined ? { percent: spec.percent } : {}),
+      ...(spec.delay ? { delay: spec.delay } : {}),
     });
   return {
     model: lab.model,

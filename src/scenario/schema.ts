@@ -15,6 +15,15 @@ export const faultSchema = z.union([
     direction: z.enum(['to-microsoft', 'to-peer']).optional(),
     scope: z.enum(['interconnects', 'routers']).optional(),
     percent: z.number().int().min(1).max(100).optional().describe('random-loss: the share of frames lost (default 10)'),
+    delay: duration.optional().describe('delay: latency netem adds at the egress (default 50ms)'),
+    jitter: duration.optional().describe('delay: uniform variation around the delay'),
+    reorder: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('delay: share of frames (%) sent undelayed, so they overtake'),
   }),
 ]);
 
