@@ -23,6 +23,12 @@ for pair in ip:iproute2 nft:nftables ping:iputils-ping pgrep:procps nsenter:util
 done
 install "${need[@]}"
 
+# A real kernel with bonding and netem in a QEMU guest (scripts/guest.sh; this host's kernel has neither):
+# Debian's kernel and its modules, QEMU (software emulation) and a static busybox for the initramfs.
+missing=()
+for package in qemu-system-x86 linux-image-amd64 busybox-static cpio; do installed "$package" || missing+=("$package"); done
+install "${missing[@]}"
+
 # A Docker engine for the default runtime: start Debian's dockerd when none answers.
 if ! docker info >/dev/null 2>&1; then
   echo "setup: starting dockerd"
