@@ -56,7 +56,7 @@ export function registerFault(program: Command): void {
     .option('--hold <seconds>', 'how long the fault stays applied', '5')
     .option('--before <seconds>', 'probe traffic before the fault', '2')
     .option('--after <seconds>', 'probe traffic after the revert', '3')
-    .option('--rate <pps>', "packets per second per flow (default: the LAG driver's, 1000 kernel, 500 ovs)")
+    .option('--rate <pps>', 'packets per second per flow (default 1000)')
     .option('--flows-per-pair <n>', 'flows per host pair and direction (different source ports)', '2')
     .option('--flap <n>', 'repeat the fault n times (flap)')
     .option('--period <seconds>', 'with --flap: from one failure to the next', '10')

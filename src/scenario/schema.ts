@@ -75,13 +75,7 @@ export const scenarioSchema = z.strictObject({
   covers: z.array(specId).min(1).describe('the spec IDs (E-*, R-*, T-*) this scenario verifies'),
   probe: z
     .strictObject({
-      rate: z
-        .number()
-        .int()
-        .min(10)
-        .max(20000)
-        .optional()
-        .describe('packets/s per flow (default 1000; 500 on OVS LAGs)'),
+      rate: z.number().int().min(10).max(20000).optional().describe('packets/s per flow (default 1000)'),
       'flows-per-pair': z.number().int().min(1).max(16).optional(),
       hosts: z.array(name).optional(),
     })

@@ -46,9 +46,9 @@ export const ovsLag: LagDriver = {
   // python3 runs the carrier watcher (Debian 12's OVS pulls it in; Debian 13's does not).
   packages: ['openvswitch-switch', 'python3'],
   available: async () => ({ ok: true }),
-  // Its userspace datapaths saturate two cores near 5,000 packets/s across a reference lab: 8 flows at
-  // 1,000 pps queued seconds of delay before any fault; at 500 pps, RTT 3-6 ms.
-  defaultProbeRate: 500,
+  // A reference lab's userspace datapaths carry 8 flows x 1,000 pps (8,000 pps) with probe RTT p99 about
+  // 10 ms on two cores; at 2,000 pps per flow p99 reaches 55-104 ms (npm run bench:headroom, 2026-11-29).
+  defaultProbeRate: 1000,
   read,
   kill(bonds, runDir) {
     if (bonds.length === 0) return [];
