@@ -66,6 +66,29 @@ test('a fault aimed at nothing lists the valid targets at the fault', async (t) 
   t.regex(await scenarioError(t, oneStep('  - fault: member-down ams/ic1')), /member-down takes a member target/);
 });
 
+test('a delay fault binds its options, and refuses them out of range or on another kind, at the fault', async (t) => {
+  const dir = await tempDir(t, 'scenario-delay');
+  const file = join(dir, 'delay.yaml');
+  await writeFile(
+    file,
+    `topology: ${relative(dir, join(root, 'topologies/maps-voice.yaml'))}\ncovers: [E-SILENT]\n${oneStep('  - fault: { kind: delay, target: ams/ic1, delay: 40ms, jitter: 10ms, reorder: 25 }')}`,
+  );
+  const { scenario } = await loadScenario(file);
+  t.deepEqual((scenario.steps[0] as { fault: unknown }).fault, {
+    kind: 'delay',
+    target: 'ams/ic1',
+    delay: { ms: 40, jitterMs: 10, reorderPercent: 25 },
+  });
+  t.regex(
+    await scenarioError(t, oneStep('  - fault: { kind: delay, target: ams/ic1, delay: 10ms, jitter: 20ms }')),
+    /^bad\.yaml:4:\d+: steps\.0\.fault: delay: the jitter \(ms\), at most the delay, must be a whole number from 0 to 10 \(got 20\)/,
+  );
+  t.regex(
+    await scenarioError(t, oneStep('  - fault: { kind: lag-down, target: ams/ic1, delay: 10ms }')),
+    /^bad\.yaml:4:\d+: steps\.0\.fault: delay, jitter and reorder belong to a delay fault, not lag-down/,
+  );
+});
+
 test('steps and expectations that do not fit together are refused', async (t) => {
   t.regex(await scenarioError(t, oneStep('  - revert: flaky')), /steps\.0\.revert: no fault named "flaky"/);
   t.regex(
