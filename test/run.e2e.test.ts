@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
@@ -18,17 +18,40 @@ const broken = {
 const mustFail = [impossible, ...Object.keys(broken)];
 
 test.serial(
-  'peerlab run: every reference scenario (T-DIRECT, T-VOICE, T-ERS) passes; an impossible bound and broken topologies fail with exit 1 and measured vs expected',
+  'peerlab run in two shards, merged: every reference scenario (T-DIRECT, T-VOICE, T-ERS) passes; an impossible bound and broken topologies fail with exit 1 and measured vs expected',
   async (t) => {
     t.timeout(1_500_000);
     const dir = await tempDir(t, 'run');
-    const run = await execa(`${root}/bin/peerlab.js`, ['run', 'scenarios/', ...mustFail, '--report-dir', dir], {
-      cwd: root,
-      reject: false,
-    });
-    t.log(run.stdout);
-    t.is(run.exitCode, 1, run.stderr.slice(-2000));
+    // As a CI matrix runs it: each shard brings up whole topologies, then one report of both.
+    const shards = [];
+    for (const shard of ['1/2', '2/2']) {
+      const out = join(dir, `shard-${shard[0]}`);
+      const run = await execa(
+        `${root}/bin/peerlab.js`,
+        ['run', 'scenarios/', ...mustFail, '--shard', shard, '--report-dir', out],
+        { cwd: root, reject: false },
+      );
+      t.log(run.stdout);
+      t.true([0, 1].includes(run.exitCode ?? -1), run.stderr.slice(-2000));
+      shards.push(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as RunReport);
+    }
+    const [one, two] = shards.map((r) => new Set(r.labs.map((l) => l.topology)));
+    t.true(one!.size > 0 && two!.size > 0, 'both shards ran labs');
+    t.deepEqual(
+      [...one!].filter((x) => two!.has(x)),
+      [],
+      'each topology came up on one shard only',
+    );
+    const merge = await execa(
+      `${root}/bin/peerlab.js`,
+      ['report', 'merge', join(dir, 'shard-1/run.json'), join(dir, 'shard-2/run.json'), '--out', dir],
+      { cwd: root, reject: false },
+    );
+    t.is(merge.exitCode, 1, `${merge.stdout}${merge.stderr}`);
     const report = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunReport;
+    const files = (await readdir(join(root, 'scenarios'))).filter((f) => f.endsWith('.yaml'));
+    t.is(report.scenarios.length, files.length + mustFail.length, 'the merged report has every scenario once');
+    t.is(report.labs.length, shards[0]!.labs.length + shards[1]!.labs.length);
     for (const s of report.scenarios.filter((x) => !mustFail.includes(x.file))) {
       const failed = s.attempts.flatMap((a) => [
         ...(a.error ? [a.error] : []),

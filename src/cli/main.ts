@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodes, PeerlabError } from '../errors.js';
 import { registerCertify } from './certify.js';
 import { registerCheck } from './check.js';
+import { registerExport } from './export.js';
 import { registerFault } from './fault.js';
 import { registerImage } from './image.js';
 import { registerLab } from './lab.js';
@@ -9,6 +10,7 @@ import { registerRender } from './render.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTopology } from './topology.js';
+import { registerValidate } from './validate.js';
 
 /** Run the CLI on `argv` (without node and the script); resolves to the exit code (see `exitCodes`). */
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerCertify(program);
   registerCheck(program);
+  registerExport(program);
   registerFault(program);
   registerImage(program);
   registerLab(program);
@@ -25,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReport(program);
   registerRun(program);
   registerTopology(program);
+  registerValidate(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);

@@ -1,16 +1,34 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { mergeRunReports } from '../report/merge.js';
 import { readRunReport, writeReports } from '../report/write.js';
 
 export function registerReport(program: Command): void {
-  program
+  const report = program
     .command('report')
     .description('render report.md, report.html and junit.xml again from the run.json of a past run')
-    .argument('<run.json>', 'a run.json written by peerlab run')
+    .argument('[run.json]', 'a run.json written by peerlab run')
     .option('--out <dir>', 'where to write (default: next to run.json)')
-    .action(async (file: string, options: { out?: string }) => {
-      const report = await readRunReport(file);
-      const files = await writeReports(report, options.out ?? dirname(file), { json: false });
+    .action(async (file: string | undefined, options: { out?: string }) => {
+      if (!file) return void report.help({ error: true });
+      const run = await readRunReport(file);
+      const files = await writeReports(run, options.out ?? dirname(file), { json: false });
       console.log(`wrote ${files.join(', ')}`);
+    });
+  report
+    .command('merge')
+    .description('merge the run.json of several runs (the shards of --shard K/N) into one report, all four formats')
+    .argument('<run.json...>', 'run.json files, one per shard')
+    .requiredOption('--out <dir>', 'where to write run.json, report.md, report.html and junit.xml')
+    .action(async (files: string[], options: { out: string }) => {
+      const runs = [];
+      for (const file of files) runs.push({ file, report: await readRunReport(file) });
+      const merged = mergeRunReports(runs);
+      const written = await writeReports(merged, options.out);
+      console.log(
+        `merged ${files.length} runs: ${merged.scenarios.length} scenarios, ${merged.scenarios.filter((s) => !s.passed).length} failed`,
+      );
+      console.log(`wrote ${written.join(', ')}`);
+      if (!merged.passed) process.exitCode = 1;
     });
 }

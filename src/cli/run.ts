@@ -8,6 +8,7 @@ import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadScenario } from '../scenario/load.js';
+import { parseShard, shardScenarios } from '../scenario/shard.js';
 import { runSuite } from '../scenario/suite.js';
 import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
@@ -44,19 +45,39 @@ export function registerRun(program: Command): void {
     .option('--repeat <n>', 'run each scenario n times; reports give min/median/p95/max', '1')
     .option('--report-dir <dir>', 'where to write the reports (default: reports/<time>)')
     .option('--keep-lab', 'leave the labs running afterwards')
+    .option(
+      '--shard <K/N>',
+      'run the K-th of N deterministic shares (whole topologies); merge with peerlab report merge',
+    )
     .action(
       async (
         args: string[],
-        options: { runtime: string; lagDriver: string; repeat: string; reportDir?: string; keepLab?: boolean },
+        options: {
+          runtime: string;
+          lagDriver: string;
+          repeat: string;
+          reportDir?: string;
+          keepLab?: boolean;
+          shard?: string;
+        },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
         const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
         const repeat = Number(options.repeat);
         if (!Number.isInteger(repeat) || repeat < 1)
           throw new InputError(`--repeat must be a whole number >= 1 (got "${options.repeat}")`);
-        const loaded = [];
+        const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+        let loaded = [];
         for (const file of await scenarioFiles(args)) loaded.push(await loadScenario(file));
         const progress = progressPrinter();
+        if (shard) {
+          const all = loaded.length;
+          loaded = shardScenarios(loaded, shard);
+          const topologies = new Set(loaded.map((l) => l.scenario.topology));
+          progress(
+            `shard ${shard.index}/${shard.count}: ${loaded.length} of ${all} scenarios${topologies.size ? ` (${[...topologies].join(', ')})` : ''}`,
+          );
+        }
         const runtime = createRuntime(kind);
         if (runtime instanceof DockerRuntime) {
           await runtime.ping();

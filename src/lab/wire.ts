@@ -17,7 +17,6 @@ export function hostWiringBatch(lab: string, model: LabModel, targets: Map<strin
 
 /** Commands run inside `node`: give each moved end its final name, address and state. */
 export function nodeWiringCommands(lab: string, model: LabModel, node: string): string[][] {
-  const ifaces = new Map(model.nodes.find((n) => n.name === node)!.interfaces.map((i) => [i.name, i]));
   const commands: string[][] = [['ip', 'link', 'set', 'lo', 'up']];
   for (const link of model.links) {
     const names = vethNames(lab, link.id);
@@ -26,14 +25,23 @@ export function nodeWiringCommands(lab: string, model: LabModel, node: string): 
       [link.b, names.b],
     ] as const) {
       if (end.node !== node) continue;
-      commands.push(['ip', 'link', 'set', temp, 'name', end.interface]);
-      const address = ifaces.get(end.interface)?.address;
-      if (address) commands.push(['ip', 'addr', 'add', address, 'dev', end.interface]);
-      // Bond members are brought up by the LAG driver once enslaved.
-      if (ifaces.get(end.interface)?.kind !== 'member') commands.push(['ip', 'link', 'set', end.interface, 'up']);
+      commands.push(
+        ['ip', 'link', 'set', temp, 'name', end.interface],
+        ...interfaceCommands(model, node, end.interface),
+      );
     }
   }
   return commands;
+}
+
+/** Address and state of one link end that already has its final name (as containerlab creates them). */
+export function interfaceCommands(model: LabModel, node: string, iface: string): string[][] {
+  const spec = model.nodes.find((n) => n.name === node)!.interfaces.find((i) => i.name === iface);
+  return [
+    ...(spec?.address ? [['ip', 'addr', 'add', spec.address, 'dev', iface]] : []),
+    // Bond members are brought up by the LAG driver once enslaved.
+    ...(spec?.kind !== 'member' ? [['ip', 'link', 'set', iface, 'up']] : []),
+  ];
 }
 
 /** A host gets its address and a default route toward its core, nothing else. */
