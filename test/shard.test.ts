@@ -112,3 +112,16 @@ test('peerlab validate: topologies and scenarios bound without a lab; a mistake 
   t.regex(bad.stdout, /ok {2}topologies\/maps-ers\.yaml/);
   t.regex(bad.stderr, /1 of 2 files refused/);
 });
+
+test('the example CI workflows parse and call commands that exist, with their sharding options', async (t) => {
+  const { parse } = await import('yaml');
+  const { readFile } = await import('node:fs/promises');
+  for (const file of ['examples/ci/github-actions.yml', 'examples/ci/gitlab-ci.yml']) {
+    const text = await readFile(join(root, file), 'utf8');
+    t.notThrows(() => parse(text), file);
+    const calls = [...text.matchAll(/\.\/bin\/peerlab\.js (\w+)( \w+)?/g)].map((m) => m[1]);
+    t.deepEqual([...new Set(calls)].sort(), ['report', 'run', 'validate'], file);
+    t.regex(text, /--shard /, file);
+    t.regex(text, /report merge /, file);
+  }
+});
