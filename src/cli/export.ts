@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { clabernetesTopology, containerlabExport } from '../lab/export/containerlab.js';
+import { lagDriver, lagDriverKinds } from '../lab/lag/registry.js';
+import { oneOf } from './options.js';
 import { loadTopology } from '../topology/load.js';
 
 /** An output folder that is new or empty: an export never mixes with older files. */
@@ -22,10 +24,12 @@ export function registerExport(program: Command): void {
     )
     .argument('<topology>', 'topology YAML file')
     .requiredOption('--out <dir>', 'a new or empty folder')
-    .action(async (file: string, options: { out: string }) => {
+    .option('--lag-driver <driver>', `how the nodes make their LAGs: ${lagDriverKinds.join(' | ')}`, 'kernel')
+    .action(async (file: string, options: { out: string; lagDriver: string }) => {
+      const lag = lagDriver(oneOf('--lag-driver', options.lagDriver, lagDriverKinds));
       const model = await loadTopology(file);
       await emptyFolder(options.out);
-      const files = containerlabExport(model);
+      const files = containerlabExport(model, lag);
       files.push(clabernetesTopology(model, files[0]!.text));
       for (const f of files) {
         const path = join(options.out, f.path);

@@ -4,12 +4,16 @@ import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
 import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
+import { attachLab } from '../lab/open.js';
 import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import type { RunReport } from '../scenario/results.js';
+import type { LagDriver } from '../lab/lag/types.js';
+import type { Runtime } from '../runtime/types.js';
 import { parseShard, shardScenarios } from '../scenario/shard.js';
-import { runSuite } from '../scenario/suite.js';
+import { finishRun, newRunReport, runOnLab, runSuite, settleRun } from '../scenario/suite.js';
 import { oneOf } from './options.js';
 import { progressPrinter } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -33,6 +37,36 @@ export async function scenarioFiles(args: string[]): Promise<string[]> {
   return files;
 }
 
+/** `--attach`: every scenario on one running lab of one topology, which stays running. */
+async function runAttached(
+  name: string,
+  loaded: LoadedScenario[],
+  runtime: Runtime,
+  lag: LagDriver,
+  options: { repeat: number; signal: AbortSignal; progress: (line: string) => void },
+): Promise<RunReport> {
+  const topologies = [...new Set(loaded.map((l) => l.scenario.topology))];
+  if (topologies.length > 1)
+    throw new InputError(`--attach runs scenarios of one topology on one lab; these name ${topologies.join(', ')}`);
+  if (runtime.kind !== 'docker') throw new InputError('--attach finds containers: use it with --runtime docker');
+  const report = newRunReport(runtime.kind, lag.kind);
+  if (!loaded.length) return finishRun(report, 0);
+  const lab = await attachLab(name, loaded[0]!.model, runtime, lag);
+  report.labs.push({ topology: topologies[0]!, name, upMs: 0 });
+  options.progress(`attached to ${name}: ${lab.model.nodes.length} nodes found by their labels`);
+  try {
+    await runOnLab(
+      lab,
+      loaded.map((l) => l.scenario),
+      report,
+      options,
+    );
+  } catch (error) {
+    settleRun(report, error, options.signal);
+  }
+  return finishRun(report, loaded.length);
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -45,6 +79,10 @@ export function registerRun(program: Command): void {
     .option('--repeat <n>', 'run each scenario n times; reports give min/median/p95/max', '1')
     .option('--report-dir <dir>', 'where to write the reports (default: reports/<time>)')
     .option('--keep-lab', 'leave the labs running afterwards')
+    .option(
+      '--attach <lab>',
+      'run on a lab another engine deployed from peerlab export (containers found by their peerlab labels); never torn down',
+    )
     .option(
       '--shard <K/N>',
       'run the K-th of N deterministic shares (whole topologies); merge with peerlab report merge',
@@ -59,6 +97,7 @@ export function registerRun(program: Command): void {
           reportDir?: string;
           keepLab?: boolean;
           shard?: string;
+          attach?: string;
         },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
@@ -81,21 +120,23 @@ export function registerRun(program: Command): void {
         const runtime = createRuntime(kind);
         if (runtime instanceof DockerRuntime) {
           await runtime.ping();
-          for (const { model } of loaded) await buildImagesFor(model, { log: progress });
+          if (!options.attach) for (const { model } of loaded) await buildImagesFor(model, { log: progress });
         }
         const lag = await selectLagDriver(lagChoice);
         await using interrupt = onInterrupt(
           () => new InterruptedError('interrupted; the labs were torn down'),
           () => progress('interrupted: reverting faults and tearing the labs down'),
         );
-        const report = await runSuite(loaded, {
-          runtime,
-          lag,
-          repeat,
-          signal: interrupt.signal,
-          progress,
-          ...(options.keepLab ? { keepLab: true } : {}),
-        });
+        const report = options.attach
+          ? await runAttached(options.attach, loaded, runtime, lag, { repeat, signal: interrupt.signal, progress })
+          : await runSuite(loaded, {
+              runtime,
+              lag,
+              repeat,
+              signal: interrupt.signal,
+              progress,
+              ...(options.keepLab ? { keepLab: true } : {}),
+            });
         const dir = options.reportDir ?? join('reports', report.startedAt.replace(/[:.]/g, '').replace(/\d{3}Z$/, 'Z'));
         const files = await writeReports(report, dir);
         progress('done');

@@ -1,6 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { daemonDrivers } from '../daemons/registry.js';
-import { InputError } from '../errors.js';
+import { InputError, LabError } from '../errors.js';
+import { checkLabName } from '../runtime/identity.js';
+import type { Runtime } from '../runtime/types.js';
+import type { LabModel } from '../topology/model.js';
+import type { LagDriver } from './lag/types.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { tearDownLab } from './down.js';
 import { Lab } from './lab.js';
@@ -19,6 +23,23 @@ export async function openLab(name?: string): Promise<Lab> {
   const state = await readLabState(chosen);
   const runtime = createRuntime(state.runtime);
   return new Lab(state.name, state.model, runtime, lagDriver(state.lagDriver), () => tearDownLab(state.name, runtime));
+}
+
+/**
+ * A lab another engine deployed (containerlab, from `peerlab export containerlab`): its nodes are found by
+ * their labels, every node of the model must answer, and peerlab never tears it down (it is not ours).
+ */
+export async function attachLab(name: string, model: LabModel, runtime: Runtime, lag: LagDriver): Promise<Lab> {
+  checkLabName(name);
+  const missing: string[] = [];
+  for (const node of model.nodes)
+    await runtime.netnsTarget(name, node.name).catch((error: unknown) => {
+      if (!(error instanceof LabError)) throw error;
+      missing.push(`${node.name} (${error.message})`);
+    });
+  if (missing.length)
+    throw new InputError(`cannot attach to lab "${name}" (topology ${model.name}): ${missing.join('; ')}`);
+  return new Lab(name, model, runtime, lag, async () => {});
 }
 
 /** Every lab with resources in any runtime or a state folder, crashed runs included. */

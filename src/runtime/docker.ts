@@ -14,6 +14,8 @@ export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
   readonly usesHostDaemons = false;
   private client?: Promise<Docker>;
+  /** Container ids by lab and node (a container keeps its id for its life; a lab's are recreated under a new one only by up). */
+  private readonly ids = new Map<string, string>();
 
   constructor(
     private readonly socketPath = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock',
@@ -38,6 +40,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async createNode(lab: string, node: LabNode, hostDir: string, image: string): Promise<void> {
+    this.ids.delete(`${lab}\u0000${node.name}`);
     const container = await (
       await this.docker
     ).createContainer({
@@ -74,9 +77,32 @@ export class DockerRuntime implements Runtime {
     await container.start();
   }
 
+  /**
+   * A node's container, found by its labels: peerlab names its containers peerlab-<lab>.<node>, but a lab
+   * deployed by another engine from `peerlab export` (containerlab: clab-<lab>-<node>) carries the same labels.
+   */
+  private async container(lab: string, node: string): Promise<Docker.Container> {
+    const docker = await this.docker;
+    const key = `${lab}\u0000${node}`;
+    let id = this.ids.get(key);
+    if (!id) {
+      const found = await docker.listContainers({
+        all: true,
+        filters: { label: [`${labels.lab}=${lab}`, `${labels.node}=${node}`] },
+      });
+      if (found.length !== 1)
+        throw new LabError(
+          `${found.length ? 'several containers are' : 'no container is'} labelled ${labels.lab}=${lab}, ${labels.node}=${node}`,
+        );
+      id = found[0]!.Id;
+      this.ids.set(key, id);
+    }
+    return docker.getContainer(id);
+  }
+
   async netnsTarget(lab: string, node: string): Promise<string> {
-    const info = await (await this.docker).getContainer(resourceName(lab, node)).inspect();
-    if (!info.State.Running) throw new LabError(`${resourceName(lab, node)} is not running`);
+    const info = await (await this.container(lab, node)).inspect();
+    if (!info.State.Running) throw new LabError(`${info.Name.replace(/^\//, '')} (${node}) is not running`);
     return String(info.State.Pid);
   }
 
@@ -98,7 +124,7 @@ export class DockerRuntime implements Runtime {
 
   async exec(lab: string, node: string, argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const docker = await this.docker;
-    const container = docker.getContainer(resourceName(lab, node));
+    const container = await this.container(lab, node);
     const exec = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true, AttachStdin: false });
     const stream = await exec.start({ hijack: true, stdin: false });
     const [out, err] = [new PassThrough(), new PassThrough()];
@@ -128,6 +154,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async removeLab(lab: string): Promise<void> {
+    for (const key of [...this.ids.keys()]) if (key.startsWith(`${lab}\u0000`)) this.ids.delete(key);
     const docker = await this.docker;
     const containers = await docker.listContainers({ all: true, filters: { label: [`${labels.lab}=${lab}`] } });
     await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));

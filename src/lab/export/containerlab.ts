@@ -7,7 +7,7 @@ import { nodeSysctls } from '../../runtime/sysctls.js';
 import type { LabModel, LabNode } from '../../topology/model.js';
 import { imageTagOf, suiteOf } from '../image.js';
 import { kernelLag } from '../lag/kernel/index.js';
-import { bondsOf } from '../lag/types.js';
+import { bondsOf, type LagDriver } from '../lag/types.js';
 import { hostCommands, interfaceCommands } from '../wire.js';
 
 /** Where a node's files are inside its container: the same place the docker runtime binds them. */
@@ -35,7 +35,7 @@ const line = (argv: readonly string[]) => argv.map(shellWord).join(' ');
  * (containerlab hosts have bonding), wait for LACP, apply the partner's packet filter and traffic
  * control, start the routing daemons, then stay alive.
  */
-export function startCommands(model: LabModel, node: LabNode): string {
+export function startCommands(model: LabModel, node: LabNode, lag: LagDriver = kernelLag): string {
   const links = model.links.flatMap((l) => [l.a, l.b]).filter((e) => e.node === node.name);
   const bonds = bondsOf(node.interfaces);
   const out = [
@@ -53,12 +53,10 @@ export function startCommands(model: LabModel, node: LabNode): string {
   ];
   if (node.role === 'host') out.push(...hostCommands(node).map(line));
   else {
-    out.push(...kernelLag.setup(bonds, dirs.run).map(line));
+    out.push(...lag.setup(bonds, dirs.run).map(line));
     // Links before routing, as `peerlab up` does: BFD on an unnegotiated LAG fails, and BIRD then waits.
     for (const b of bonds)
-      out.push(
-        `i=0; until grep -q 'Partner Mac Address: [0-9a-f:]*[1-9a-f]' /proc/net/bonding/${shellWord(b.name)} || [ $i -ge 300 ]; do i=$((i+1)); sleep 0.2; done`,
-      );
+      out.push(`i=0; until ${line(lag.negotiated(b, dirs.run))} || [ $i -ge 300 ]; do i=$((i+1)); sleep 0.2; done`);
     if (node.nftables) out.push(line(['nft', '-f', `${nodeDir}/${partnerRuleset}`]));
     for (const argv of node.tc ?? []) out.push(line(['tc', ...argv]));
     const start = daemonOf(node).start(dirs);
@@ -74,7 +72,7 @@ export function startCommands(model: LabModel, node: LabNode): string {
 }
 
 /** The `.clab.yml` for a lab, and every file its nodes bind, relative to the export folder. */
-export function containerlabExport(model: LabModel): ExportFile[] {
+export function containerlabExport(model: LabModel, lag: LagDriver = kernelLag): ExportFile[] {
   const files: ExportFile[] = [];
   const nodes: Record<string, unknown> = {};
   for (const node of model.nodes) {
@@ -83,7 +81,7 @@ export function containerlabExport(model: LabModel): ExportFile[] {
       files.push({ path: `${node.name}/${config.file}`, text: config.text });
     }
     if (node.nftables) files.push({ path: `${node.name}/${partnerRuleset}`, text: node.nftables.text });
-    files.push({ path: `${node.name}/${startScript}`, text: startCommands(model, node), mode: 0o755 });
+    files.push({ path: `${node.name}/${startScript}`, text: startCommands(model, node, lag), mode: 0o755 });
     nodes[node.name] = {
       kind: 'linux',
       image: imageTagOf(suiteOf(node)),
@@ -108,7 +106,9 @@ export function containerlabExport(model: LabModel): ExportFile[] {
   };
   const header = [
     `# peerlab lab ${model.name} (${model.source}) for containerlab: containerlab deploy -t ${model.name}.clab.yml`,
-    "# Kernel bonds (802.3ad, LACP fast) are made by each node's start.sh: the host needs the bonding module.",
+    lag.kind === 'kernel'
+      ? "# Kernel bonds (802.3ad, LACP fast) are made by each node's start.sh: the host needs the bonding module."
+      : `# LAGs: ${lag.description}, made by each node's start.sh.`,
     '# Routers run the peerlab router image: build it there with `peerlab image build` (or save/load it).',
     '',
   ].join('\n');

@@ -28,6 +28,8 @@ export interface LagDriver {
   /** Whether this host can run it; the reason (with what to do) when it cannot. */
   available(run: Runner): Promise<{ ok: true } | { ok: false; reason: string }>;
   setup(bonds: Bond[], runDir: string): string[][];
+  /** A command in the node that exits 0 once the bond has negotiated LACP (for start-up scripts: exported labs). */
+  negotiated(bond: Bond, runDir: string): string[];
   /** Each bond's LACP state and which members carry traffic; empty when the node does not answer. */
   read(node: NodeAccess, bonds: Bond[]): Promise<LagState[]>;
   /** router-kill: what dies with the router besides its routing daemons (run after they are killed). */

@@ -24,6 +24,8 @@ export const kernelLag: LagDriver = {
   // Bonds are kernel interfaces of the node's namespace: they outlive the router's daemons, as its ports would.
   kill: () => [],
   restore: () => [],
+  // The aggregator's partner MAC is all zeros until LACP has negotiated.
+  negotiated: (b) => ['grep', '-q', 'Partner Mac Address: [0-9a-f:]*[1-9a-f]', `/proc/net/bonding/${b.name}`],
   setup(bonds) {
     return bonds.flatMap((b) => [
       [

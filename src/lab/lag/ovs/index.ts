@@ -65,6 +65,12 @@ export const ovsLag: LagDriver = {
     if (bonds.length === 0) return [];
     return [['rm', '-rf', `${runDir}/ovs`], ...this.setup(bonds, runDir)];
   },
+  // Names are the lab's validated interface names and fixed folders: no user text reaches the shell.
+  negotiated: (b, runDir) => [
+    'sh',
+    '-c',
+    `${ovsAppctl(runDir).join(' ')} lacp/show ${ovsBondPort(b.name)} | grep -q negotiated`,
+  ],
   setup(bonds, runDir) {
     if (bonds.length === 0) return [];
     const ovs = `${runDir}/ovs`;
