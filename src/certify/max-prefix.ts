@@ -1,6 +1,6 @@
 import type { Lab } from '../lab/lab.js';
 import { snapshotNode, socketAccess } from '../lab/snapshot.js';
-import { addressAt, parsePrefix, ranges } from '../topology/addresses.js';
+import { addressAt, parsePrefix, ranges, serviceCapacity } from '../topology/addresses.js';
 import type { Clock } from '../util/clock.js';
 import type { Finding } from './edge-rules.js';
 
@@ -20,7 +20,7 @@ export async function growAnnouncement(lab: Lab, clock: Clock): Promise<Finding[
     return [{ status: 'n/a', text: "the Microsoft core's daemon cannot grow its announcement here" }];
   const base = lab.model.microsoft.servicePrefixes.length;
   const services = parsePrefix(ranges.services);
-  const capacity = 2 ** (24 - services.subnetMask);
+  const capacity = serviceCapacity;
   const steps = [Math.round(base * (1 + growth)), Math.max(documentedSafe, Math.round(base * (1 + growth)))]
     .filter((n, i, all) => n > base && all.indexOf(n) === i)
     .map((n) => Math.min(n, capacity));

@@ -11,9 +11,18 @@ export const ranges = {
   internal: '192.0.2.0/25',
   /** Router IDs (never configured on an interface). */
   routerIds: '192.0.2.192/26',
-  /** Microsoft service prefixes, one /24 each. */
+  /** Microsoft service prefixes, one /24 each, at most `serviceCapacity` of them from its start. */
   services: '198.18.0.0/15',
+  /**
+   * Where internal links and router IDs continue when a large lab (scale benchmarks) has used their
+   * documentation ranges up: the top of the benchmarking range, above the last service prefix.
+   */
+  internalOverflow: '198.19.248.0/21',
+  routerIdsOverflow: '198.19.244.0/22',
 } as const;
+
+/** Service prefixes the edge can announce (certify grows to it at most): below the overflow ranges. */
+export const serviceCapacity = 500;
 
 export function parsePrefix(text: string): Address4 {
   if (!Address4.isValid(text)) throw new Error(`not an IPv4 prefix: ${text}`);
@@ -37,27 +46,34 @@ export function overlaps(a: Address4, b: Address4): boolean {
   return a.isInSubnet(b) || b.isInSubnet(a);
 }
 
-/** Hands out consecutive subnets of one size from a range, deterministically. */
+/** Hands out consecutive subnets of one size from a range (then from its overflow range), deterministically. */
 export class SubnetPool {
   private next = 0n;
-  private readonly range: Address4;
+  private readonly ranges: Address4[];
   constructor(
     private readonly label: string,
     range: string,
     private readonly length: number,
+    overflow?: string,
   ) {
-    this.range = parsePrefix(range);
+    this.ranges = [range, ...(overflow ? [overflow] : [])].map(parsePrefix);
   }
 
   take(): Address4 {
     const size = 1n << BigInt(32 - this.length);
-    const start = this.range.startAddress().bigInt() + this.next * size;
-    if (start + size - 1n > this.range.endAddress().bigInt()) {
-      throw new InputError(
-        `the lab's ${this.label} range ${networkOf(this.range)} is exhausted (${this.next} /${this.length}s)`,
-      );
+    let offset = this.next;
+    for (const range of this.ranges) {
+      const fits = (range.endAddress().bigInt() - range.startAddress().bigInt() + 1n) / size;
+      if (offset < fits) {
+        this.next += 1n;
+        return new Address4(
+          `${Address4.fromBigInt(range.startAddress().bigInt() + offset * size).address}/${this.length}`,
+        );
+      }
+      offset -= fits;
     }
-    this.next += 1n;
-    return new Address4(`${Address4.fromBigInt(start).address}/${this.length}`);
+    throw new InputError(
+      `the lab's ${this.label} range ${this.ranges.map(networkOf).join(' and ')} is exhausted (${this.next} /${this.length}s)`,
+    );
   }
 }

@@ -82,7 +82,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     file.type === 'ers'
       ? new SubnetPool('peer-provided interconnect', ranges.peerProvided, 31)
       : new SubnetPool('Microsoft-provided interconnect', ranges.microsoftProvided, 31);
-  const internalPool = new SubnetPool('internal link', ranges.internal, 31);
+  const internalPool = new SubnetPool('internal link', ranges.internal, 31, ranges.internalOverflow);
   const links: Link[] = [];
   const sessions: BgpSession[] = [];
   const interconnects: Interconnect[] = [];
@@ -176,7 +176,7 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   const peaks = Object.entries(file.metros).flatMap(([metro, m]) =>
     m['peak-traffic'] ? [[metro, speedMbps(m['peak-traffic'])] as const] : [],
   );
-  const routerIds = new SubnetPool('router ID', ranges.routerIds, 32);
+  const routerIds = new SubnetPool('router ID', ranges.routerIds, 32, ranges.routerIdsOverflow);
   for (const node of nodes.values()) if (node.role !== 'host') node.routerId = hostPart(routerIds.take().address);
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { daemonNames } from '../daemons/registry.js';
+import { serviceCapacity } from './addresses.js';
 
 /** What a topology file says. Resolution into a lab model happens in resolve.ts. */
 
@@ -147,7 +148,7 @@ export const topologySchema = z.strictObject({
     .strictObject({
       asn: asn.default(8075),
       daemon: daemon.default('frr'),
-      'service-prefixes': z.number().int().min(1).max(512).default(280),
+      'service-prefixes': z.number().int().min(1).max(serviceCapacity).default(280),
       hosts: z.array(name).default([]).describe('service endpoints, one service prefix each'),
     })
     .default({ asn: 8075, daemon: 'frr', 'service-prefixes': 280, hosts: [] }),
