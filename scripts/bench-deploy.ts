@@ -6,13 +6,11 @@ import { parseArgs } from 'node:util';
 import { buildImage } from '../src/lab/image.js';
 import { createRuntime } from '../src/runtime/select.js';
 import type { RuntimeKind } from '../src/runtime/types.js';
-import { resourceName } from '../src/runtime/identity.js';
 import { selectLagDriver } from '../src/lab/lag/registry.js';
-import type { Lab } from '../src/lab/lab.js';
 import { startLab } from '../src/lab/up.js';
 import { loadTopology } from '../src/topology/load.js';
-import { runCommand } from '../src/util/run.js';
 import { formatTable } from '../src/util/table.js';
+import { nodeMemoryMiB } from './bench-memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,23 +23,6 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-
-/** Memory of one router node: its container's cgroup usage, or the RSS of the processes in its namespace. */
-async function nodeMemoryMiB(lab: Lab, node: string): Promise<number> {
-  const name = resourceName(lab.name, node);
-  if (lab.runtime.kind === 'docker') {
-    const stats = await runCommand(['docker', 'stats', '--no-stream', '--format', '{{.MemUsage}}', name]);
-    const [value, unit] = stats.stdout
-      .split('/')[0]!
-      .trim()
-      .match(/^([\d.]+)\s*([KMG]i?B)$/)!
-      .slice(1);
-    return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 } as Record<string, number>)[unit!]!;
-  }
-  const pids = (await runCommand(['ip', 'netns', 'pids', name])).stdout.split('\n').filter(Boolean);
-  const rss = pids.length ? (await runCommand(['ps', '-o', 'rss=', '-p', pids.join(',')])).stdout : '';
-  return rss.split('\n').reduce((sum, kb) => sum + Number(kb.trim() || 0), 0) / 1024;
-}
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
