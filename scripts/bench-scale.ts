@@ -16,12 +16,14 @@ import type { RuntimeKind } from '../src/runtime/types.js';
 import { syntheticTopology } from '../src/topology/generate.js';
 import { loadTopology } from '../src/topology/load.js';
 import { formatTable } from '../src/util/table.js';
+import { execa } from 'execa';
 import { machineMemoryMiB, nodeMemoryMiB } from './bench-memory.js';
 
 const { values } = parseArgs({
   options: {
     metros: { type: 'string', default: '2,5,10,20' },
     runtime: { type: 'string', default: 'netns,docker' },
+    mininet: { type: 'boolean', default: false },
   },
 });
 
@@ -66,6 +68,22 @@ try {
         const t1 = performance.now();
         await lab.down();
         const downS = (performance.now() - t1) / 1000;
+        // The same graph in Mininet (hosts and veth links only): node and link instantiation compared.
+        let mininet: { upS: number; downS: number } | undefined;
+        if (values.mininet) {
+          const graph = join(dir, `graph-${metros}.json`);
+          await writeFile(
+            graph,
+            JSON.stringify({
+              nodes: model.nodes.map((n) => n.name),
+              links: model.links.map((l) => [l.a.node, l.b.node]),
+            }),
+          );
+          mininet = JSON.parse((await execa('python3', ['scripts/mininet-graph.py', graph])).stdout) as {
+            upS: number;
+            downS: number;
+          };
+        }
         const breakdown = Object.fromEntries(
           phases.map((p, i) => [p.phase, ((phases[i + 1]?.at ?? t0 + upS * 1000) - p.at) / 1000]),
         );
@@ -81,6 +99,7 @@ try {
           breakdown,
           routerMiB: memory.reduce((a, b) => a + b, 0) / memory.length,
           peakMiB: peak - baseline,
+          ...(mininet ? { mininet } : {}),
         };
         results.push(row);
         console.error(JSON.stringify(row));
@@ -129,6 +148,10 @@ console.log(
     ]),
   ),
 );
+for (const r of results.filter((x) => x.mininet))
+  console.log(
+    `${r.runtime} ${r.nodes} nodes / ${r.links} links: peerlab nodes + links ${((r.breakdown['creating nodes'] ?? 0) + (r.breakdown['wiring links'] ?? 0)).toFixed(2)} s, Mininet ${r.mininet!.upS.toFixed(2)} s (down ${r.mininet!.downS.toFixed(2)} s)`,
+  );
 for (const kind of new Set(results.map((r) => r.runtime))) {
   const mine = results.filter((r) => r.runtime === kind);
   if (mine.length < 2) continue;
