@@ -342,3 +342,55 @@ test('delay on a kernel without netem is an environment error naming the module,
     'nothing applied',
   );
 });
+
+test('an applied fault is recorded in the lab state until reverted; a stale one is refused, listed and reverted from the record', async (t) => {
+  const { labFaultRecorder, recordedFaults, refuseStaleFaults, revertRecordedFaults } =
+    await import('../src/lab/fault-records.js');
+  const { existsSync } = await import('node:fs');
+  const { labDir } = await import('../src/runtime/identity.js');
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const name = `t-rec-${process.pid}`;
+  const plan = planFault(model, 'link-blackhole', 'ams/ic1', { id: 'f11', dirs, lag: ovsLag });
+  const seen: string[] = [];
+  const lab = { name, exec: async () => '', runtime: { netnsPath: async (_: string, node: string) => `/ns/${node}` } };
+  const recorder = labFaultRecorder(name);
+  const fault = await injectFault(lab as never, plan, {
+    recorder: {
+      applying: async (p) => (seen.push('recorded'), recorder.applying(p)),
+      reverted: async (p) => (seen.push('forgotten'), recorder.reverted(p)),
+    },
+    run: async (argv) => (seen.push(argv.join(' ')), { stdout: '', stderr: '', exitCode: 0 }) as never,
+    openNft: async () => ({
+      apply: async (s: string) => void seen.push(`nft ${s.slice(0, 10)}`),
+      close: async () => {},
+    }),
+  });
+  t.is(seen[0], 'recorded', 'recorded before anything is applied');
+  t.is((await recordedFaults(name)).length, 1);
+  await fault.revert();
+  t.is(seen.at(-1), 'forgotten');
+  t.deepEqual(await recordedFaults(name), []);
+  t.false(existsSync(labDir(name)), 'no folder left for a lab that had none');
+
+  // A process killed during the hold leaves the record: refused, then reverted by peerlab revert.
+  await recorder.applying(plan);
+  await t.throwsAsync(refuseStaleFaults(name), {
+    message: new RegExp(
+      `lab ${name} still has a fault applied \\(link-blackhole ams/ic1, applied .* by pid ${process.pid} \\(still running\\)\\).*peerlab revert ${name}`,
+    ),
+  });
+  const ran: string[] = [];
+  const reverted = await revertRecordedFaults(lab as never, async (argv) => {
+    ran.push(argv.join(' '));
+    return { stdout: '', stderr: '', exitCode: 0 } as never;
+  });
+  t.deepEqual(reverted, ['link-blackhole ams/ic1']);
+  t.deepEqual(ran, [
+    'nsenter --net=/ns/ams-pe1 -- nft delete element netdev peerlab_f11 down { "ams-ic1-m1", "ams-ic1-m2" }',
+    'nsenter --net=/ns/ams-pe1 -- nft delete table netdev peerlab_f11',
+    'nsenter --net=/ns/ams-msee1 -- nft delete element netdev peerlab_f11 down { "ams-ic1-m1", "ams-ic1-m2" }',
+    'nsenter --net=/ns/ams-msee1 -- nft delete table netdev peerlab_f11',
+  ]);
+  t.deepEqual(await recordedFaults(name), []);
+  await t.notThrowsAsync(refuseStaleFaults(name));
+});

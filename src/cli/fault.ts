@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InputError, InterruptedError, LabError } from '../errors.js';
 import { faultKinds, type FaultKind } from '../faults/primitives.js';
 import { openLab } from '../lab/open.js';
+import { refuseStaleFaults, revertRecordedFaults } from '../lab/fault-records.js';
 import { formatFaultRun } from '../report/fault.js';
 import { oneFaultScenario } from '../scenario/one-fault.js';
 import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
@@ -77,6 +78,7 @@ export function registerFault(program: Command): void {
       if (o.percent !== undefined && count('--percent', o.percent) > 100)
         throw new InputError(`--percent is a share of frames, 1-100 (got ${o.percent})`);
       const lab = await openLab(o.lab);
+      await refuseStaleFaults(lab.name);
       const scenario = oneFaultScenario(lab.model, {
         kind: kind as FaultKind,
         target,
@@ -115,5 +117,15 @@ export function registerFault(program: Command): void {
       if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
       if (report.interrupted) throw interrupt.signal.reason as Error;
       if (report.error) throw new LabError(report.error);
+    });
+
+  program
+    .command('revert')
+    .description('revert every fault still applied to a lab (left by a peerlab fault or run that was killed)')
+    .argument('[name]', 'lab name (default: the only running lab)')
+    .action(async (name: string | undefined) => {
+      const lab = await openLab(name);
+      const reverted = await revertRecordedFaults(lab);
+      console.log(reverted.length ? `reverted ${reverted.join(', ')}` : `lab ${lab.name} has no fault applied`);
     });
 }

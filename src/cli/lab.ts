@@ -84,7 +84,7 @@ export function registerLab(program: Command): void {
     .action(async (name: string | undefined, options: { json?: boolean }) => {
       const status = await labStatus(await openLab(name));
       console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
-      if (status.problems.length) process.exitCode = 1;
+      if (status.problems.length || status.faults.length) process.exitCode = 1;
     });
 
   program

@@ -5,6 +5,7 @@ import { InputError, InterruptedError } from '../errors.js';
 import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { attachLab } from '../lab/open.js';
+import { refuseStaleFaults } from '../lab/fault-records.js';
 import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
@@ -52,6 +53,7 @@ async function runAttached(
   const report = newRunReport(runtime.kind, lag.kind);
   if (!loaded.length) return finishRun(report, 0);
   const lab = await attachLab(name, loaded[0]!.model, runtime, lag);
+  await refuseStaleFaults(name);
   report.labs.push({ topology: topologies[0]!, name, upMs: 0 });
   options.progress(`attached to ${name}: ${lab.model.nodes.length} nodes found by their labels`);
   try {

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
 import { runCommand, type Runner } from '../util/run.js';
 import { NftSession } from './nft-session.js';
+import type { FaultRecorder } from '../lab/fault-records.js';
 import { planFault, type FaultKind, type FaultPlan, type FaultStep, type PlanOptions } from './primitives.js';
 
 /** An applied fault; disposing it (or calling revert) runs the exact revert on every node it touched. */
@@ -23,6 +24,8 @@ export interface InjectOptions {
   run?: Runner;
   /** Opens the nft session a node's nft scripts go through (default: `nft -i` in its namespace). */
   openNft?: (netns: string, ackTable: string) => Promise<NftApplier>;
+  /** Keeps the fault in the lab's state while it may be applied (a killed process leaves it there). */
+  recorder?: FaultRecorder;
 }
 
 export type NftApplier = Pick<NftSession, 'apply' | 'close'>;
@@ -74,12 +77,15 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
       return clock.now();
     } finally {
       await cleanUp();
+      await options.recorder?.reverted(plan);
     }
   };
+  await options.recorder?.applying(plan);
   try {
     await each(plan.steps, (s) => s.prepare);
   } catch (error) {
     await cleanUp().catch(() => {});
+    await options.recorder?.reverted(plan);
     throw missingFeature(error, plan);
   }
   const applying = clock.now();
@@ -142,6 +148,7 @@ export interface FlapOptions {
   clock?: Clock;
   run?: Runner;
   openNft?: InjectOptions['openNft'];
+  recorder?: FaultRecorder;
 }
 
 /** `flap`: apply and revert the same fault `count` times, one failure per period. Reverted even when interrupted. */
@@ -156,6 +163,7 @@ export async function flapFault(lab: FaultLab, plan: FaultPlan, options: FlapOpt
       clock,
       ...(options.run ? { run: options.run } : {}),
       ...(options.openNft ? { openNft: options.openNft } : {}),
+      ...(options.recorder ? { recorder: options.recorder } : {}),
     });
     try {
       await clock.sleep(Math.max(0, options.downMs - (clock.now() - fault.appliedAt)));

@@ -2,6 +2,7 @@ import { snapshotNode, type NodeSnapshot } from './snapshot.js';
 import { formatTable } from '../util/table.js';
 import { currentProblems } from './converge.js';
 import type { Lab } from './lab.js';
+import { describeFault, pidAlive, recordedFaults } from './fault-records.js';
 
 export interface LabStatus {
   lab: string;
@@ -9,6 +10,8 @@ export interface LabStatus {
   lagDriver: string;
   nodes: { name: string; role: string; daemon?: string; snapshot?: NodeSnapshot }[];
   problems: string[];
+  /** Faults recorded as applied (a fault process killed before its revert leaves one). */
+  faults: string[];
 }
 
 export async function labStatus(lab: Lab): Promise<LabStatus> {
@@ -25,6 +28,7 @@ export async function labStatus(lab: Lab): Promise<LabStatus> {
     lagDriver: lab.lag.kind,
     nodes,
     problems: await currentProblems(lab),
+    faults: (await recordedFaults(lab.name)).map((r) => describeFault(r, pidAlive)),
   };
 }
 
@@ -47,5 +51,8 @@ export function formatStatus(status: LabStatus): string {
     `lab ${status.lab} (${status.runtime}, ${status.lagDriver} LAGs): ${status.problems.length ? 'NOT converged' : 'converged'}`,
     formatTable(['NODE', 'ROLE', 'DAEMON', 'BGP UP', 'BFD UP', 'LAG MEMBERS UP'], rows),
     ...(status.problems.length ? ['', 'not ready:', ...status.problems.map((p) => `  ${p}`)] : []),
+    ...(status.faults.length
+      ? ['', `faults still applied (peerlab revert ${status.lab} undoes them):`, ...status.faults.map((f) => `  ${f}`)]
+      : []),
   ].join('\n');
 }

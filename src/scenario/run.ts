@@ -1,3 +1,4 @@
+import { labFaultRecorder } from '../lab/fault-records.js';
 import { flapFault, injectFault, planLabFault, type ActiveFault, type FlapOptions } from '../faults/inject.js';
 import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
@@ -88,8 +89,8 @@ export function labTarget(lab: Lab): ScenarioTarget {
     defaultRate: lab.lag.defaultProbeRate,
     startProbe: (flows) => startProbe(labHosts(lab), flows),
     startTimeline: (clock) => startTimeline(lab, { intervalMs: 100, clock }),
-    applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock }),
-    flap: (spec, id, options) => flapFault(lab, plan(spec, id), options),
+    applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock, recorder: labFaultRecorder(lab.name) }),
+    flap: (spec, id, options) => flapFault(lab, plan(spec, id), { ...options, recorder: labFaultRecorder(lab.name) }),
     waitControlPlane: (options) => waitControlPlane(lab, options),
     readMark: (name, atMs) => readMark(lab, name, atMs),
   };
