@@ -21,6 +21,11 @@ import { loadTopology } from '../src/topology/load.js';
 import { systemClock } from '../src/util/clock.js';
 import { runCommand } from '../src/util/run.js';
 import { formatTable } from '../src/util/table.js';
+import { labsRemovedOnSignal } from './bench-signals.js';
+
+// Whatever of its two labs exists when a signal arrives is removed (removing one that is not there is a no-op).
+const labs = labsRemovedOnSignal();
+labs.add('bench-veth').add('bench-accuracy');
 
 const { values } = parseArgs({
   options: {

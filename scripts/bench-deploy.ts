@@ -11,6 +11,9 @@ import { startLab } from '../src/lab/up.js';
 import { loadTopology } from '../src/topology/load.js';
 import { formatTable } from '../src/util/table.js';
 import { nodeMemoryMiB } from './bench-memory.js';
+import { labsRemovedOnSignal } from './bench-signals.js';
+
+const labs = labsRemovedOnSignal();
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +47,7 @@ for (const file of values.topology!.split(',')) {
     for (let run = 1; run <= runs; run++) {
       const runtime = createRuntime(kind);
       const t0 = performance.now();
+      labs.add(`bench-${run}`);
       const lab = await startLab(model, {
         name: `bench-${run}`,
         runtime,
@@ -54,6 +58,7 @@ for (const file of values.topology!.split(',')) {
       for (const node of model.nodes.filter((n) => n.role !== 'host')) memory.push(await nodeMemoryMiB(lab, node.name));
       const t1 = performance.now();
       await lab.down();
+      labs.delete(lab.name);
       down.push((performance.now() - t1) / 1000);
       console.error(
         `${model.name} ${kind} run ${run}: converged ${up.at(-1)!.toFixed(1)} s, down ${down.at(-1)!.toFixed(1)} s`,

@@ -9,6 +9,7 @@ import { up } from '../src/index.js';
 import { newRunReport, runOnLab } from '../src/scenario/suite.js';
 import type { Scenario } from '../src/scenario/model.js';
 import { formatTable } from '../src/util/table.js';
+import { labsRemovedOnSignal } from './bench-signals.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +55,8 @@ async function cpuTicks(): Promise<Map<string, number>> {
   return ticks;
 }
 
+const labs = labsRemovedOnSignal();
+labs.add('bench-headroom');
 const lab = await up(values.topology!, { runtime: values.runtime as 'docker' | 'netns', name: 'bench-headroom' });
 const rows: Record<string, unknown>[] = [];
 try {

@@ -18,6 +18,9 @@ import { loadTopology } from '../src/topology/load.js';
 import { formatTable } from '../src/util/table.js';
 import { execa } from 'execa';
 import { machineMemoryMiB, nodeMemoryMiB } from './bench-memory.js';
+import { labsRemovedOnSignal } from './bench-signals.js';
+
+const labs = labsRemovedOnSignal();
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +56,7 @@ try {
       const sampler = setInterval(() => void machineMemoryMiB().then((m) => (peak = Math.max(peak, m))), 500);
       const t0 = performance.now();
       try {
+        labs.add(`scale-${metros}`);
         const lab = await startLab(model, {
           name: `scale-${metros}`,
           runtime: createRuntime(kind),
@@ -67,6 +71,7 @@ try {
         clearInterval(sampler);
         const t1 = performance.now();
         await lab.down();
+        labs.delete(lab.name);
         const downS = (performance.now() - t1) / 1000;
         // The same graph in Mininet (hosts and veth links only): node and link instantiation compared.
         let mininet: { upS: number; downS: number } | undefined;

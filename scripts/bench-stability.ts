@@ -20,16 +20,33 @@ const scenarios = positionals.length ? positionals : ['scenarios/'];
 const out = join('reports', `stability-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z')}`);
 await mkdir(out, { recursive: true });
 
+// A signal goes to the peerlab run in progress (it reverts its fault and tears its lab down), then we stop.
+let current: ReturnType<typeof execa> | undefined;
+let stopped = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    stopped = true;
+    current?.kill('SIGINT');
+  });
+
 const reports = [];
-for (let i = 1; i <= runs; i++) {
+for (let i = 1; i <= runs && !stopped; i++) {
   const dir = join(out, `run-${i}`);
   const started = performance.now();
   // Exit 1 is a failed expectation: that is data here. Anything else stops the benchmark.
-  const run = await execa(
-    './bin/peerlab.js',
-    ['run', ...scenarios, '--runtime', values.runtime!, '--report-dir', dir],
-    { reject: false, stdin: 'ignore', stdout: 'inherit', stderr: 'inherit' },
-  );
+  current = execa('./bin/peerlab.js', ['run', ...scenarios, '--runtime', values.runtime!, '--report-dir', dir], {
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  const run = await current;
+  if (stopped) {
+    console.error(
+      `stability: interrupted during run ${i}; its lab was torn down by peerlab run (exit ${run.exitCode})`,
+    );
+    process.exit(130);
+  }
   if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`run ${i} exited ${run.exitCode}`);
   console.log(
     `stability: run ${i}/${runs} exit ${run.exitCode} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
