@@ -89,6 +89,43 @@ test('a delay fault binds its options, and refuses them out of range or on anoth
   );
 });
 
+test('careless steps are refused at their position before any lab: duplicate names, double reverts, flaps, hosts, timers, empty strings', async (t) => {
+  const f = '  - fault: link-blackhole ams/ic1\n    as: f1';
+  const cases: [string, RegExp][] = [
+    [`${f}\n${f}`, /steps\.1\.as: a fault named "f1" is already applied; revert it first/],
+    [`${f}\n  - revert: f1\n  - revert: f1`, /steps\.2\.revert: no fault named "f1" is applied before this step/],
+    ['  - revert: all', /"revert: all" with no fault applied/],
+    [
+      '  - flap: lag-down ams/ic1\n    count: 2\n    period: 1s\n    down: 10s',
+      /steps\.0\.down: each failure \(down 10000 ms\) must be shorter than the period \(1000 ms\)/,
+    ],
+    ['  - hold: 2147484', /steps\.0\.hold: a duration of at most 24h \(86400000 ms\) is allowed; got 2147484000 ms/],
+    ['  - hold: 1e308', /steps\.0\.hold: a duration of at most 24h/],
+    ['  - mark: m\n  - mark: m', /steps\.1\.mark: a mark named "m" comes earlier/],
+    ['  - fault: ""', /steps\.0\.fault: a fault is written "<kind> <target>"/],
+    ['  - revert: ""', /steps\.0\.revert: no fault named "" is applied/],
+  ];
+  for (const [step, pattern] of cases) t.regex(await scenarioError(t, oneStep(step)), pattern, step);
+  t.regex(
+    await scenarioError(t, `probe: { hosts: [nobody] }\n${oneStep('  - hold: 1s')}`),
+    /^bad\.yaml:3:\d+: probe\.hosts\.0: unknown host "nobody"; hosts: /,
+  );
+});
+
+test('a scenario whose topology is not a topology never shows that file in the error', async (t) => {
+  const dir = await tempDir(t, 'scenario-passwd');
+  const file = join(dir, 'bad.yaml');
+  await writeFile(join(dir, 'secret.txt'), 'root:x:0:0:root:/root:/bin/bash\n');
+  await writeFile(file, `topology: ${join(dir, 'secret.txt')}\ncovers: [E-GEO]\n${oneStep('  - hold: 1s')}`);
+  const error = await loadScenario(file).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  t.true(error instanceof InputError);
+  t.regex(error!.message, /secret\.txt:1:1: \(top level\): expected a mapping of keys, got a string/);
+  t.notRegex(error!.message, /root:x/);
+});
+
 test('steps and expectations that do not fit together are refused', async (t) => {
   t.regex(await scenarioError(t, oneStep('  - revert: flaky')), /steps\.0\.revert: no fault named "flaky"/);
   t.regex(

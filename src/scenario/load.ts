@@ -1,4 +1,4 @@
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { InputError, UnreadableFileError } from '../errors.js';
 import { checkDelay, faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
 import { specIds } from '../requirements/catalog.js';
@@ -21,7 +21,8 @@ export interface LoadedScenario {
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   const source = await readYamlSource(file);
   const parsed = parseWith(scenarioSchema, source);
-  const topology = relative(process.cwd(), join(dirname(file), parsed.topology)) || parsed.topology;
+  // path.resolve semantics: relative to the scenario's folder, an absolute path as it is.
+  const topology = relative(process.cwd(), resolve(dirname(file), parsed.topology)) || parsed.topology;
   const model = await loadTopology(topology).catch((error: unknown) => {
     if (error instanceof UnreadableFileError && error.file === topology)
       throw new InputError(
@@ -36,6 +37,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   parsed.expect.forEach((e, i) => e.covers?.forEach((id, j) => bind.specId(id, ['expect', i, 'covers', j])));
   const steps = parsed.steps.map((s, i) => bind.step(s, i));
   bind.steps = steps;
+  parsed.probe?.hosts?.forEach((h, i) => bind.host(h, ['probe', 'hosts', i]));
   const scenario: Scenario = {
     name: parsed.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
@@ -55,9 +57,14 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 
 export { durationMs };
 
+/** Longest hold, wait or period: a day (Node's timers overflow past 2^31 - 1 ms into 1 ms). */
+const maxDurationMs = 86_400_000;
+
 /** Binds names to the topology and steps; expectation kinds bind through it (BindContext). */
 class Binder implements BindContext {
-  private faultNames = new Set<string>();
+  /** Faults applied by the steps so far and not yet reverted: names are unique among them. */
+  private active = new Set<string>();
+  private marks = new Set<string>();
   steps: Step[] = [];
 
   constructor(
@@ -85,36 +92,48 @@ class Binder implements BindContext {
 
   step(s: StepFile, i: number): Step {
     const path = ['steps', i];
-    if (s.wait) return { kind: 'wait', until: s.wait, timeoutMs: durationMs(s.timeout ?? 150) };
-    if (s.hold !== undefined) return { kind: 'hold', ms: durationMs(s.hold) };
-    if (s.mark) return { kind: 'mark', name: s.mark };
-    if (s.fault) {
+    if (s.wait !== undefined)
+      return { kind: 'wait', until: s.wait, timeoutMs: this.duration(s.timeout ?? 150, [...path, 'timeout']) };
+    if (s.hold !== undefined) return { kind: 'hold', ms: this.duration(s.hold, [...path, 'hold']) };
+    if (s.mark !== undefined) {
+      if (this.marks.has(s.mark))
+        this.fail(`a mark named "${s.mark}" comes earlier; marks must be unique`, [...path, 'mark']);
+      this.marks.add(s.mark);
+      return { kind: 'mark', name: s.mark };
+    }
+    if (s.fault !== undefined) {
       const fault = this.fault(s.fault, [...path, 'fault']);
       const name = s.as ?? `${fault.kind} ${fault.target}`;
-      this.faultNames.add(name);
+      if (this.active.has(name))
+        this.fail(`a fault named "${name}" is already applied; revert it first, or name this one with "as:"`, [
+          ...path,
+          s.as === undefined ? 'fault' : 'as',
+        ]);
+      this.active.add(name);
       return { kind: 'fault', fault, name };
     }
-    if (s.revert) {
-      if (s.revert !== 'all' && !this.faultNames.has(s.revert))
+    if (s.revert !== undefined) {
+      if (s.revert === 'all') {
+        if (!this.active.size) this.fail('"revert: all" with no fault applied before it', [...path, 'revert']);
+        this.active.clear();
+      } else if (!this.active.delete(s.revert))
         this.fail(
-          `no fault named "${s.revert}" is applied before this step; use "all" or one of: ${[...this.faultNames].join(', ') || '(none)'}`,
+          `no fault named "${s.revert}" is applied before this step; use "all" or one of: ${[...this.active].join(', ') || '(none)'}`,
           [...path, 'revert'],
         );
       return { kind: 'revert', name: s.revert };
     }
-    return {
-      kind: 'flap',
-      fault: this.fault(s.flap!, [...path, 'flap']),
-      count: s.count!,
-      periodMs: durationMs(s.period!),
-      downMs: durationMs(s.down!),
-    };
+    const periodMs = this.duration(s.period!, [...path, 'period']);
+    const downMs = this.duration(s.down!, [...path, 'down']);
+    if (downMs >= periodMs)
+      this.fail(`each failure (down ${downMs} ms) must be shorter than the period (${periodMs} ms)`, [...path, 'down']);
+    return { kind: 'flap', fault: this.fault(s.flap!, [...path, 'flap']), count: s.count!, periodMs, downMs };
   }
 
   private fault(f: NonNullable<StepFile['fault']>, path: PropertyKey[]): FaultSpec {
     let spec: FaultSpec;
     if (typeof f === 'string') {
-      const [kind, target, ...rest] = f.trim().split(/\s+/);
+      const [kind = '', target, ...rest] = f.trim().split(/\s+/);
       if (!target || rest.length)
         this.fail(`a fault is written "<kind> <target>", such as "link-blackhole ams/ic1"; got "${f}"`, path);
       if (!faultKinds.includes(kind as FaultKind))
@@ -145,6 +164,14 @@ class Binder implements BindContext {
       checkDelay(spec.delay);
     });
     return spec;
+  }
+
+  /** A duration in ms, within what a timer can hold and a lab run should take (a day). */
+  private duration(value: number | string, path: PropertyKey[]): number {
+    const ms = durationMs(value);
+    if (!Number.isFinite(ms) || ms > maxDurationMs)
+      this.fail(`a duration of at most 24h (${maxDurationMs} ms) is allowed; got ${ms} ms`, path);
+    return ms;
   }
 
   expectation(e: ExpectationFile, i: number): Expectation {

@@ -91,18 +91,51 @@ function fail(message: string, position: SourcePosition, field: string): never {
   throw new InputError(message, position, field);
 }
 
+/** A value as an error line shows it: one line, at most 60 characters, numbers YAML cannot spell in JSON named. */
+export function quote(value: unknown): string {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '.nan (not a number)';
+    if (!Number.isFinite(value)) return `${value > 0 ? '' : '-'}.inf (infinity)`;
+    return Number.isInteger(value) ? String(value) : `${value} (not a whole number)`;
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+  return value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? 'a mapping'
+        : `a ${typeof value}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (issue.code === 'invalid_type') {
-    return issue.input === undefined
-      ? `is required (${issue.expected})`
-      : `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    if (issue.input === undefined) return `is required (${issue.expected})`;
+    // The whole file is not a mapping (a file that is not a topology or scenario): say what it is, never echo it.
+    if (issue.path.length === 0) return `expected a mapping of keys, got ${kindOf(issue.input)}`;
+    if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number'))
+      return `expected a whole number, got ${quote(issue.input)}`;
+    return `expected ${issue.expected}, got ${quote(issue.input)}`;
   }
   if (issue.code === 'invalid_union') {
-    const inner = issue.errors.flat()[0];
-    if (inner) return describeIssue(inner);
+    // The branch whose type matched says what is wrong; the others only say "not my type".
+    const branches = issue.errors.filter((b) => b.length > 0);
+    const notMyType = (b: z.core.$ZodIssue[]) =>
+      b.length === 1 && b[0]!.path.length === 0 && ['invalid_type', 'invalid_value'].includes(b[0]!.code);
+    const best = branches.find((b) => !notMyType(b)) ?? branches[0];
+    const inner = best?.[0];
+    if (inner) return `${inner.path.length ? `${inner.path.map(String).join('.')}: ` : ''}${describeIssue(inner)}`;
+  }
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const input = (issue as { input?: unknown }).input;
+    return input === undefined ? issue.message : `${issue.message}; got ${quote(input)}`;
   }
   return issue.message;
 }
