@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, UnreadableFileError, type SourcePosition } from '../errors.js';
 
@@ -10,16 +10,27 @@ export interface YamlSource {
   positionOf(path: readonly PropertyKey[], key?: string): SourcePosition;
 }
 
+/** Topology and scenario files are small; a bigger one is a mistake (or a device), not input. */
+const maxYamlBytes = 1 << 20;
+
 export async function readYamlSource(file: string): Promise<YamlSource> {
   let text: string;
   try {
+    // A FIFO or a device would block or never end: only regular files are read, and only so much.
+    const info = await stat(file);
+    if (!info.isFile()) throw new InputError(`${file} is not a regular file`);
+    if (info.size > maxYamlBytes) throw new InputError(`${file} is larger than ${maxYamlBytes} bytes`);
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof InputError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
     throw new UnreadableFileError(file, code, { cause });
   }
   return parseYamlSource(file, text);
 }
+
+/** YAML aliases may share a block (anchors are handy), within reason: no bombs, no cycles. */
+const maxAliasCount = 100;
 
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
@@ -29,15 +40,72 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const at = lines.linePos(first.pos[0]);
     throw new InputError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: at.line, column: at.col });
   }
+  const aliasAt = () => {
+    let offset = 0;
+    visit(doc, { Alias: (_, node) => ((offset = node.range?.[0] ?? 0), visit.BREAK) });
+    const at = lines.linePos(offset);
+    return { file, line: at.line, column: at.col };
+  };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount });
+  } catch (error) {
+    // yaml throws ReferenceError for an undefined alias and for an alias count past the limit.
+    const message = (error as Error).message.split('\n')[0]!;
+    throw new InputError(
+      /alias count/i.test(message)
+        ? `YAML aliases expand past ${maxAliasCount} nodes (an alias bomb?)`
+        : `YAML alias: ${message}`,
+      aliasAt(),
+      undefined,
+      { cause: error },
+    );
+  }
+  if (cyclic(data)) throw new InputError('a YAML alias refers to a node that contains it (a cycle)', aliasAt());
+  const proto = protoKey(doc);
+  if (proto !== undefined) {
+    const at = lines.linePos(proto.offset);
+    throw new InputError(`key "${proto.key}" is not allowed (it names JavaScript internals)`, {
+      file,
+      line: at.line,
+      column: at.col,
+    });
+  }
   const positionAt = (offset: number): SourcePosition => {
     const at = lines.linePos(offset);
     return { file, line: at.line, column: at.col };
   };
   return {
     file,
-    data: doc.toJS(),
+    data,
     positionOf: (path, key) => positionAt(offsetOf(doc, path, key)),
   };
+}
+
+function cyclic(value: unknown, stack = new Set<unknown>()): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (stack.has(value)) return true;
+  stack.add(value);
+  const found = Object.values(value).some((v) => cyclic(v, stack));
+  stack.delete(value);
+  return found;
+}
+
+/** Keys that would reach an object's prototype, refused like any unknown key but wherever they are. */
+const protoKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+function protoKey(doc: Document): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isScalar(pair.key) && protoKeys.has(String(pair.key.value))) {
+        found = { key: String(pair.key.value), offset: pair.key.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /**
