@@ -17,6 +17,18 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
     throw new InputError(message, locate(path, key), [...path, ...(key ? [key] : [])].join('.'));
   };
 
+  // Three networks, three ASNs: eBGP between two of them with one ASN would be iBGP (or refused).
+  if (file.microsoft.asn === file.peer.asn)
+    fail(`AS${file.peer.asn} is the Microsoft side's ASN (microsoft.asn), not the peer's own; they must differ`, [
+      'peer',
+      'asn',
+    ]);
+  if (file.transit && [file.peer.asn, file.microsoft.asn].includes(file.transit.asn))
+    fail(`the transit's ASN ${file.transit.asn} is the peer's or Microsoft's; each network needs its own`, [
+      'transit',
+      'asn',
+    ]);
+
   const coreName = file.type === 'ers' ? 'ixp-rs' : 'peer-core';
   const names = new Map<string, string>();
   const claim = (name: string, path: readonly PropertyKey[], key?: string) => {

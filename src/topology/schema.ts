@@ -5,7 +5,10 @@ import { serviceCapacity } from './addresses.js';
 /** What a topology file says. Resolution into a lab model happens in resolve.ts. */
 
 const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and use only a-z, 0-9 and "-"');
-const asn = z.number().int().min(0).max(4294967295);
+/** 32-bit unsigned, as BGP carries it (local-pref, MED, max-prefix counts). */
+const u32 = z.number().int().min(0).max(4294967295);
+/** ASN 0 is reserved (RFC 7607): FRR and BIRD refuse it. Other reserved values are R-ASN-PUBLIC's to judge. */
+const asn = z.number().int().min(1).max(4294967295);
 const daemon = z.enum(daemonNames);
 const speed = z.string().regex(/^[1-9][0-9]*(M|G)$/, 'must be a speed such as "10G" or "100G" (M or G)');
 const ipv4Prefix = z
@@ -32,16 +35,18 @@ export const bfdSchema = z.union([
   z.literal(false),
   z.strictObject({
     interval: z.number().int().min(10).max(60000).default(300).describe('ms, transmit and receive'),
-    multiplier: z.number().int().min(1).max(255).default(3),
+    // FRR takes a detect multiplier of 2-255.
+    multiplier: z.number().int().min(2).max(255).default(3),
   }),
 ]);
 
 const policySchema = z
   .strictObject({
-    'local-pref': z.number().int().min(0).optional(),
-    med: z.number().int().min(0).optional(),
+    'local-pref': u32.optional(),
+    med: u32.optional(),
     prepend: z.number().int().min(0).max(10).optional(),
-    weight: z.number().int().min(0).optional(),
+    // FRR's neighbor weight is 0-65535.
+    weight: z.number().int().min(0).max(65535).optional(),
   })
   .describe('peer-side tuning toward this interconnect; anything set here depreferences it (R-ACTIVE-ACTIVE)');
 
@@ -134,7 +139,7 @@ export const topologySchema = z.strictObject({
   peer: z.strictObject({
     name: z.string().optional(),
     asn,
-    'max-prefix': z.number().int().min(1).default(500).describe('limit toward AS8075'),
+    'max-prefix': z.number().int().min(1).max(4294967295).default(500).describe('limit toward AS8075'),
     'registered-origin-asns': z.array(asn).optional().describe('T-ERS: customer origin ASNs'),
     core: z.strictObject({ daemon: daemon.optional() }).optional(),
     routers: z.record(
