@@ -99,8 +99,17 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   const sessions: BgpSession[] = [];
   const interconnects: Interconnect[] = [];
 
+  /** An address pool that runs out names the field whose entry asked for one more. */
+  const taken = <T>(take: () => T, path: readonly PropertyKey[]): T => {
+    try {
+      return take();
+    } catch (error) {
+      if (error instanceof InputError) return fail(error.message, path);
+      throw error;
+    }
+  };
   const p2p = (a: string, b: string, kind: BgpSession['kind'] | null) => {
-    const subnet = internalPool.take();
+    const subnet = taken(() => internalPool.take(), ['metros']);
     const [addrA, addrB] = [addressAt(subnet, 0n), addressAt(subnet, 1n)];
     addInterface(a, { name: `e-${b}`, kind: 'p2p', address: addrA });
     addInterface(b, { name: `e-${a}`, kind: 'p2p', address: addrB });
@@ -143,7 +152,8 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
       } else if (nodes.get(edgeName)!.role !== 'edge-router') {
         fail(`"${edgeName}" is a ${nodes.get(edgeName)!.role}, not a Microsoft edge router`, [...path, 'edge-router']);
       }
-      interconnects.push(resolveInterconnect(file, metro, name, ic, icPool.take(), links, fail));
+      const subnet = taken(() => icPool.take(), path);
+      interconnects.push(resolveInterconnect(file, metro, name, ic, subnet, links, fail));
     }
   }
   for (const ic of interconnects) {
@@ -188,6 +198,31 @@ export function resolveTopology(file: TopologyFile, source: string, locate: Loca
   const peaks = Object.entries(file.metros).flatMap(([metro, m]) =>
     m['peak-traffic'] ? [[metro, speedMbps(m['peak-traffic'])] as const] : [],
   );
+  // Two sources must never make one interface name on a node (a LAG named like a core link, two LAGs
+  // whose metro and interconnect names join to the same string): up would fail half-way.
+  for (const node of nodes.values()) {
+    const seen = new Map<string, { source: string; ic?: Interconnect }>();
+    for (const iface of node.interfaces) {
+      const previous = seen.get(iface.name);
+      const ic = interconnects.find(
+        (i) =>
+          (i.peerRouter === node.name || i.edgeRouter === node.name) &&
+          (iface.name === i.lag.interface || iface.bond === i.lag.interface) &&
+          i !== previous?.ic,
+      );
+      const source = ic ? `the LAG of interconnect ${ic.id}` : `its link to ${iface.name.slice(2)}`;
+      if (previous) {
+        const at = ic ?? previous.ic;
+        fail(
+          `${node.name} would have two interfaces named "${iface.name}": ${previous.source} and ${source}; rename a metro or an interconnect`,
+          at ? ['metros', at.metro, 'interconnects'] : ['metros'],
+          at?.name,
+        );
+      }
+      seen.set(iface.name, { source, ...(ic ? { ic } : {}) });
+    }
+  }
+
   const routerIds = new SubnetPool('router ID', ranges.routerIds, 32, ranges.routerIdsOverflow);
   for (const node of nodes.values()) if (node.role !== 'host') node.routerId = hostPart(routerIds.take().address);
 
