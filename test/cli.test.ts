@@ -100,3 +100,19 @@ test('a missing tool is an environment error naming the package to install (exit
   );
   t.notRegex(result.stderr, /internal error|\n\s+at /);
 });
+
+test('an output folder that cannot be one is exit 2 before any work: empty, a file, a kernel filesystem', async (t) => {
+  for (const [out, message] of [
+    ['', /--out names no folder/],
+    ['package.json', /--out package\.json: it is a file, not a folder/],
+    ['/proc/peerlab', /is in a kernel filesystem/],
+  ] as const) {
+    const run = await peerlab('render', 'topologies/maps-voice.yaml', '--out', out);
+    t.is(run.exitCode, 2, out);
+    t.regex(run.stderr, message);
+    t.notRegex(run.stderr, /\n\s+at /, 'no stack trace');
+  }
+  const fifo = await peerlab('check', '/dev/zero');
+  t.is(fifo.exitCode, 2);
+  t.regex(fifo.stderr, /\/dev\/zero is not a regular file/);
+});

@@ -9,7 +9,7 @@ import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadTopology } from '../topology/load.js';
-import { oneOf } from './options.js';
+import { oneOf, outputFolder } from './options.js';
 import { progressPrinter } from './progress.js';
 import { onInterrupt } from './signals.js';
 
@@ -45,6 +45,7 @@ export function registerCertify(program: Command): void {
           throw new InputError(
             `--converge-timeout must be a number of seconds from 1 to 3600 (got "${options.convergeTimeout}")`,
           );
+        if (options.out !== undefined) await outputFolder('--out', options.out);
         const model = await loadTopology(file);
         const progress = progressPrinter();
         const runtime = createRuntime(kind);

@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { clabernetesTopology, containerlabExport } from '../lab/export/containerlab.js';
 import { lagDriver, lagDriverKinds } from '../lab/lag/registry.js';
-import { oneOf } from './options.js';
+import { oneOf, outputFolder } from './options.js';
 import { loadTopology } from '../topology/load.js';
 
 /** An output folder that is new or empty: an export never mixes with older files. */
 async function emptyFolder(out: string): Promise<void> {
-  if (!out.trim()) throw new InputError('--out names no folder');
+  await outputFolder('--out', out);
   const info = await stat(out).catch(() => undefined);
   if (info && !info.isDirectory()) throw new InputError(`--out ${out} is a file, not a folder`);
   if (info && (await readdir(out)).length) throw new InputError(`--out ${out} is not empty; name a new folder`);

@@ -6,3 +6,31 @@ export function oneOf<T extends string>(option: string, value: string, allowed: 
     throw new InputError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
   return value as T;
 }
+
+/**
+ * An output folder a command may write into, checked before any work: named, not a file, not in a
+ * kernel filesystem (writes there hang or fail oddly), and writable (its nearest existing parent).
+ */
+export async function outputFolder(option: string, out: string): Promise<string> {
+  const { access, stat } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  if (!out.trim()) throw new InputError(`${option} names no folder`);
+  const full = resolve(out);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(full))
+    throw new InputError(`${option} ${out} is in a kernel filesystem; name a normal folder`);
+  let at = full;
+  for (;;) {
+    const info = await stat(at).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory())
+        throw new InputError(`${option} ${out}: ${at === full ? 'it' : at} is a file, not a folder`);
+      await access(at, constants.W_OK).catch(() => {
+        throw new InputError(`${option} ${out}: ${at} is not writable`);
+      });
+      return out;
+    }
+    if (dirname(at) === at) return out;
+    at = dirname(at);
+  }
+}

@@ -3,6 +3,7 @@ import { renderLab } from '../render/render.js';
 import { validateConfig } from '../daemons/validate.js';
 import { writeRenderedLab } from '../render/write.js';
 import { loadTopology } from '../topology/load.js';
+import { outputFolder } from './options.js';
 
 export function registerRender(program: Command): void {
   program
@@ -12,6 +13,7 @@ export function registerRender(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (one folder per node)')
     .option('--validate', "also parse every config with the daemon's own parser (vtysh --dryrun, bird -p)")
     .action(async (file: string, options: { out: string; validate?: boolean }) => {
+      await outputFolder('--out', options.out);
       const model = await loadTopology(file);
       const written = await writeRenderedLab(model, options.out);
       for (const path of written) console.log(path);

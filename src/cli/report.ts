@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { mergeRunReports } from '../report/merge.js';
 import { readRunReport, writeReports } from '../report/write.js';
+import { outputFolder } from './options.js';
 
 export function registerReport(program: Command): void {
   const report = program
@@ -21,6 +22,7 @@ export function registerReport(program: Command): void {
     .argument('<run.json...>', 'run.json files, one per shard')
     .requiredOption('--out <dir>', 'where to write run.json, report.md, report.html and junit.xml')
     .action(async (files: string[], options: { out: string }) => {
+      await outputFolder('--out', options.out);
       const runs = [];
       for (const file of files) runs.push({ file, report: await readRunReport(file) });
       const merged = mergeRunReports(runs);

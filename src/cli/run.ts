@@ -15,7 +15,7 @@ import type { LagDriver } from '../lab/lag/types.js';
 import type { Runtime } from '../runtime/types.js';
 import { parseShard, shardScenarios } from '../scenario/shard.js';
 import { finishRun, newRunReport, runOnLab, runSuite, settleRun } from '../scenario/suite.js';
-import { oneOf } from './options.js';
+import { oneOf, outputFolder } from './options.js';
 import { progressPrinter } from './progress.js';
 import { onInterrupt } from './signals.js';
 
@@ -107,6 +107,7 @@ export function registerRun(program: Command): void {
         const repeat = Number(options.repeat);
         if (!Number.isInteger(repeat) || repeat < 1)
           throw new InputError(`--repeat must be a whole number >= 1 (got "${options.repeat}")`);
+        if (options.reportDir !== undefined) await outputFolder('--report-dir', options.reportDir);
         const shard = options.shard === undefined ? undefined : parseShard(options.shard);
         let loaded = [];
         for (const file of await scenarioFiles(args)) loaded.push(await loadScenario(file));
