@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { Address4 } from 'ip-address';
 import { InputError } from '../src/errors.js';
-import { loadTopology } from '../src/topology/load.js';
+import { loadTopology, resolveSource } from '../src/topology/load.js';
 import { fixtures } from './helpers/fixtures.js';
 import { referenceTopologies } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
@@ -128,5 +128,20 @@ test('a registered more-specific inside an announced aggregate is a normal desig
   );
   await t.throwsAsync(loadTopology(join(dir, 'community.yaml')), {
     message: /communities\.0: must be two 16-bit values, such as "8075:8007" \(each 0-65535\)/,
+  });
+});
+
+test('a name that breaks its pattern says the rule; a topology name up would refuse is refused by check', async (t) => {
+  const { parseYamlSource } = await import('../src/util/yaml-source.js');
+  const text = await readFile('topologies/maps-voice.yaml', 'utf8');
+  const load = (edited: string) => () => resolveSource(parseYamlSource('t.yaml', edited));
+  t.throws(load(text.replace('ams-pe1: { daemon: bird }', 'AMS_PE1: { daemon: bird }')), {
+    message: /^t\.yaml:\d+:\d+: peer\.routers\.AMS_PE1: the name "AMS_PE1" must start with a lowercase letter/,
+  });
+  t.throws(load(text.replace('name: maps-voice', `name: ${'a'.repeat(32)}`)), {
+    message: /name: must be at most 31 characters/,
+  });
+  t.throws(load(text.replace('name: maps-voice', `name: "${'x'.repeat(200)}"`)), {
+    message: /got "x{50,57}\.\.\.$/,
   });
 });

@@ -126,7 +126,8 @@ const peerHostSchema = z.strictObject({
 });
 
 export const topologySchema = z.strictObject({
-  name,
+  // The lab takes the topology's name by default, and lab names prefix container and namespace names.
+  name: name.max(31, 'must be at most 31 characters (the lab takes it, and it prefixes container and namespace names)'),
   type: z.enum(connectionTypes),
   lab: z.boolean().default(true).describe('documentation ASNs and addresses are accepted (and flagged)'),
   defaults: z

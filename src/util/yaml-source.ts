@@ -201,6 +201,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const inner = best?.[0];
     if (inner) return `${inner.path.length ? `${inner.path.map(String).join('.')}: ` : ''}${describeIssue(inner)}`;
   }
+  if (issue.code === 'invalid_key') {
+    // A map key (router, metro, host, interconnect name) that breaks its pattern: say the rule, not "invalid key".
+    const inner = issue.issues[0];
+    const key = issue.path.at(-1);
+    return `the name ${quote(String(key))} ${inner ? describeIssue(inner as z.core.$ZodIssue) : 'is not allowed'}`;
+  }
   if (issue.code === 'too_big' || issue.code === 'too_small') {
     const input = (issue as { input?: unknown }).input;
     return input === undefined ? issue.message : `${issue.message}; got ${quote(input)}`;
