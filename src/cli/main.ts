@@ -17,7 +17,9 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('peerlab')
     .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // A command's options after a subcommand's name belong to the subcommand (report merge --out).
+    .enablePositionalOptions();
   registerCertify(program);
   registerCheck(program);
   registerExport(program);

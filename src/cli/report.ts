@@ -10,6 +10,8 @@ export function registerReport(program: Command): void {
     .description('render report.md, report.html and junit.xml again from the run.json of a past run')
     .argument('[run.json]', 'a run.json written by peerlab run')
     .option('--out <dir>', 'where to write (default: next to run.json)')
+    // `report merge ... --out DIR`: options after a subcommand's name are the subcommand's.
+    .enablePositionalOptions()
     .action(async (file: string | undefined, options: { out?: string }) => {
       if (!file) return void report.help({ error: true });
       const run = await readRunReport(file);
