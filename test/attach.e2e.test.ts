@@ -111,10 +111,7 @@ test.serial(
       );
       const missing = await peerlab('run', 'scenarios/voice-lag-member.yaml', '--attach', 'no-such-lab');
       t.is(missing.exitCode, 2);
-      t.regex(
-        missing.stderr,
-        /cannot attach to lab "no-such-lab" \(topology maps-voice\): ams-pe1 \(no container is labelled peerlab\.lab=no-such-lab/,
-      );
+      t.regex(missing.stderr, /cannot attach to lab "no-such-lab": no container is labelled peerlab\.lab=no-such-lab/);
     } finally {
       // containerlab destroy's part: the containers (their links go with their namespaces).
       const ids = (await execa('docker', ['ps', '-aq', '--filter', 'label=peerlab.lab=e2e-clab'])).stdout.split('\n');

@@ -1,10 +1,12 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rmdir, stat } from 'node:fs/promises';
+import { labDir } from '../runtime/identity.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
 import { buildImagesFor } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { attachLab } from '../lab/open.js';
+import { waitConverged } from '../lab/converge.js';
 import { refuseStaleFaults } from '../lab/fault-records.js';
 import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
@@ -57,6 +59,9 @@ async function runAttached(
   report.labs.push({ topology: topologies[0]!, name, upMs: 0 });
   options.progress(`attached to ${name}: ${lab.model.nodes.length} nodes found by their labels`);
   try {
+    // As after peerlab up: scenarios start on a converged lab (another engine may have just deployed it).
+    options.progress(`${name}: waiting for LACP, BFD, BGP and reachability`);
+    await waitConverged(lab, { timeoutMs: 300_000, signal: options.signal });
     await runOnLab(
       lab,
       loaded.map((l) => l.scenario),
@@ -65,6 +70,9 @@ async function runAttached(
     );
   } catch (error) {
     settleRun(report, error, options.signal);
+  } finally {
+    // Not our lab: leave no folder of ours behind (one with a fault still recorded is not empty, and stays).
+    await rmdir(labDir(name)).catch(() => {});
   }
   return finishRun(report, loaded.length);
 }

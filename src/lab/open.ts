@@ -35,10 +35,16 @@ export async function attachLab(name: string, model: LabModel, runtime: Runtime,
   for (const node of model.nodes)
     await runtime.netnsTarget(name, node.name).catch((error: unknown) => {
       if (!(error instanceof LabError)) throw error;
-      missing.push(`${node.name} (${error.message})`);
+      missing.push(node.name);
     });
+  if (missing.length === model.nodes.length)
+    throw new InputError(
+      `cannot attach to lab "${name}": no container is labelled peerlab.lab=${name} (an export's nodes carry peerlab.lab and peerlab.node labels)`,
+    );
   if (missing.length)
-    throw new InputError(`cannot attach to lab "${name}" (topology ${model.name}): ${missing.join('; ')}`);
+    throw new InputError(
+      `cannot attach to lab "${name}" (topology ${model.name}): no running container for ${missing.join(', ')}`,
+    );
   return new Lab(name, model, runtime, lag, async () => {});
 }
 
