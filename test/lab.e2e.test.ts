@@ -79,21 +79,93 @@ test.serial(
   },
 );
 
-test.serial('Ctrl-C during peerlab up tears the lab down and exits 130', async (t) => {
-  slow(t);
-  const up = execa(`${root}/bin/peerlab.js`, ['up', 'test/fixtures/labs/small.yaml', '--name', 'e2e-interrupt'], {
-    cwd: root,
-    reject: false,
+for (const runtime of ['docker', 'netns'] as const)
+  test.serial(`Ctrl-C during peerlab up tears the lab down and exits 130 (${runtime})`, async (t) => {
+    slow(t);
+    const name = `e2e-int-${runtime}`;
+    const up = execa(
+      `${root}/bin/peerlab.js`,
+      ['up', 'test/fixtures/labs/small.yaml', '--name', name, '--runtime', runtime],
+      { cwd: root, reject: false },
+    );
+    let made = false;
+    for (let i = 0; i < 100 && !made; i++) {
+      made = (await leftovers(name)).some((l) => l.includes(`${runtime} resources`));
+      if (!made) await sleep(200);
+    }
+    t.true(made, 'SIGINT came after the nodes existed');
+    up.kill('SIGINT');
+    const result = await up;
+    t.is(result.exitCode, 130, result.stderr);
+    t.regex(result.stderr, /interrupted; the lab was torn down/);
+    t.deepEqual(await leftovers(name), []);
   });
-  let made = false;
-  for (let i = 0; i < 100 && !made; i++) {
-    made = (await leftovers('e2e-interrupt')).some((l) => l.includes('docker'));
-    if (!made) await sleep(200);
-  }
-  t.true(made, 'SIGINT came after the containers existed');
-  up.kill('SIGINT');
-  const result = await up;
-  t.is(result.exitCode, 130, result.stderr);
-  t.regex(result.stderr, /interrupted/);
-  t.deepEqual(await leftovers('e2e-interrupt'), []);
+
+test.serial('a SIGKILLed netns up is removed by down, FRR crash-log folders included', async (t) => {
+  slow(t);
+  const crashLogs = async () => new Set(await readdir('/var/tmp/frr').catch(() => [] as string[]));
+  const before = await crashLogs();
+  const name = 'e2e-killed-up';
+  const up = execa(
+    `${root}/bin/peerlab.js`,
+    ['up', 'test/fixtures/labs/small.yaml', '--name', name, '--runtime', 'netns'],
+    { cwd: root, reject: false },
+  );
+  // Killed once this lab's FRR daemons run (their pathspace names the lab): everything exists, nothing converged.
+  const frrRunning = async () =>
+    (await execa('pgrep', ['-f', '--', `-N peerlab_${name}_`], { reject: false })).exitCode === 0;
+  let started = false;
+  for (let i = 0; i < 300 && !started; i++) if (!(started = await frrRunning())) await sleep(100);
+  t.true(started, "the lab's FRR daemons were running when up was killed");
+  up.kill('SIGKILL');
+  await up;
+  t.not((await leftovers(name)).length, 0, 'the kill left the lab behind');
+  const down = await execa(`${root}/bin/peerlab.js`, ['down', name], { cwd: root, reject: false });
+  t.is(down.exitCode, 0, down.stderr);
+  t.deepEqual(await leftovers(name), []);
+  t.deepEqual(
+    [...(await crashLogs())].filter((f) => !before.has(f)),
+    [],
+    'no /var/tmp/frr folder of its daemons',
+  );
 });
+
+test.serial(
+  'a fault SIGKILLed during its hold shows in status, blocks new faults, and peerlab revert undoes it',
+  async (t) => {
+    slow(t);
+    const name = 'e2e-stale-fault';
+    const cli = (...args: string[]) => execa(`${root}/bin/peerlab.js`, args, { cwd: root, reject: false });
+    const up = await cli('up', 'test/fixtures/labs/small.yaml', '--name', name, '--runtime', 'netns');
+    t.is(up.exitCode, 0, up.stderr);
+    try {
+      const fault = cli('fault', 'link-blackhole', 'a/ic1', '--lab', name, '--before', '1', '--hold', '60');
+      const record = `/run/peerlab/${name}/faults`;
+      for (let i = 0; i < 100 && !(existsSync(record) && (await readdir(record)).length); i++) await sleep(100);
+      await sleep(3000); // in the hold: the blackhole is on, BFD has dropped the sessions
+      fault.kill('SIGKILL');
+      await fault;
+      const status = await cli('status', name);
+      t.is(status.exitCode, 1);
+      t.regex(
+        status.stdout,
+        /faults still applied \(peerlab revert e2e-stale-fault undoes them\):\n {2}link-blackhole a\/ic1, applied .* \(no longer running\)/,
+      );
+      const blocked = await cli('fault', 'member-down', 'a/ic2/m1', '--lab', name);
+      t.is(blocked.exitCode, 2);
+      t.regex(blocked.stderr, /still has a fault applied \(link-blackhole a\/ic1.*run peerlab revert e2e-stale-fault/);
+      const revert = await cli('revert', name);
+      t.is(revert.exitCode, 0, revert.stderr);
+      t.regex(revert.stdout, /reverted link-blackhole a\/ic1/);
+      let converged = false;
+      for (let i = 0; i < 60 && !converged; i++) {
+        converged = (await cli('status', name)).exitCode === 0;
+        if (!converged) await sleep(1000);
+      }
+      t.true(converged, 'the lab converged again after the revert');
+    } finally {
+      await cli('down', name);
+    }
+    t.deepEqual(await leftovers(name), []);
+  },
+);
