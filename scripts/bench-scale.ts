@@ -50,6 +50,22 @@ try {
       const file = join(dir, `synthetic-${metros}.yaml`);
       await writeFile(file, syntheticTopology({ metros }));
       const model = await loadTopology(file);
+      // The same graph in Mininet (hosts and veth links only): node and link instantiation compared.
+      let mininet: { upS: number; downS: number } | undefined;
+      if (values.mininet) {
+        const graph = join(dir, `graph-${metros}.json`);
+        await writeFile(
+          graph,
+          JSON.stringify({
+            nodes: model.nodes.map((n) => n.name),
+            links: model.links.map((l) => [l.a.node, l.b.node]),
+          }),
+        );
+        mininet = JSON.parse((await execa('/usr/bin/python3', ['scripts/mininet-graph.py', graph])).stdout) as {
+          upS: number;
+          downS: number;
+        };
+      }
       const phases: { phase: string; at: number }[] = [];
       let peak = await machineMemoryMiB();
       const baseline = peak;
@@ -67,28 +83,17 @@ try {
         const upS = (performance.now() - t0) / 1000;
         const routers = model.nodes.filter((n) => n.role !== 'host');
         const memory = [];
-        for (const node of routers) memory.push(await nodeMemoryMiB(lab, node.name));
+        try {
+          for (const node of routers) memory.push(await nodeMemoryMiB(lab, node.name));
+        } catch (error) {
+          await lab.down();
+          throw error;
+        }
         clearInterval(sampler);
         const t1 = performance.now();
         await lab.down();
         labs.delete(lab.name);
         const downS = (performance.now() - t1) / 1000;
-        // The same graph in Mininet (hosts and veth links only): node and link instantiation compared.
-        let mininet: { upS: number; downS: number } | undefined;
-        if (values.mininet) {
-          const graph = join(dir, `graph-${metros}.json`);
-          await writeFile(
-            graph,
-            JSON.stringify({
-              nodes: model.nodes.map((n) => n.name),
-              links: model.links.map((l) => [l.a.node, l.b.node]),
-            }),
-          );
-          mininet = JSON.parse((await execa('python3', ['scripts/mininet-graph.py', graph])).stdout) as {
-            upS: number;
-            downS: number;
-          };
-        }
         const breakdown = Object.fromEntries(
           phases.map((p, i) => [p.phase, ((phases[i + 1]?.at ?? t0 + upS * 1000) - p.at) / 1000]),
         );
