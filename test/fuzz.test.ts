@@ -192,3 +192,28 @@ test(`fuzz: ${cases} mutated topologies and scenarios end as exit 0/1 or one pos
   );
   t.deepEqual(problems, []);
 });
+
+test('property: generated valid topologies (sizes, types, daemons) render configs FRR and BIRD accept', async (t) => {
+  t.timeout(600_000);
+  const { syntheticTopology } = await import('../src/topology/generate.js');
+  const dir = await tempDir(t, 'fuzz-generated');
+  const problems: string[] = [];
+  let configs = 0;
+  for (let i = 0; i < 6; i++) {
+    const rng = generator(1000 + i);
+    const options = {
+      metros: 1 + Math.floor(rng.next() * 3),
+      type: rng.pick(['direct', 'voice', 'ers'] as const),
+      daemon: rng.pick(['frr', 'bird'] as const),
+    };
+    const file = join(dir, `generated-${i}.yaml`);
+    await writeFile(file, syntheticTopology(options));
+    const model = await loadTopology(file);
+    const results = await Promise.all(renderLab(model).map(validateConfig));
+    configs += results.length;
+    for (const r of results.filter((x) => !x.ok))
+      problems.push(`${JSON.stringify(options)} ${r.config.node}/${r.config.file}: ${r.output.split('\n')[0]}`);
+  }
+  t.log(`${configs} configs of 6 generated topologies parsed`);
+  t.deepEqual(problems, []);
+});

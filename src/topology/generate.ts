@@ -32,12 +32,17 @@ export function syntheticTopology({ metros, type = 'direct', daemon = 'frr' }: S
       name: `Synthetic (${metros} metros)`,
       asn: 64500,
       routers: Object.fromEntries(names.flatMap((m) => [`${m}-pe1`, `${m}-pe2`].map((r) => [r, { daemon }]))),
+      // T-ERS: customer prefixes behind registered origin ASNs, as an exchange's route server carries them.
+      ...(type === 'ers' ? { 'registered-origin-asns': [64503, 64504] } : {}),
       prefixes: [
-        { prefix: '203.0.113.0/25', class: type === 'voice' ? 'voice' : 'data' },
-        { prefix: '203.0.113.128/25', class: 'data' },
+        {
+          prefix: '203.0.113.0/25',
+          class: type === 'voice' ? 'voice' : 'data',
+          ...(type === 'ers' ? { 'as-path': [64503] } : {}),
+        },
+        { prefix: '203.0.113.128/25', class: 'data', ...(type === 'ers' ? { 'as-path': [64504] } : {}) },
       ],
       hosts: { 'host-a': { prefix: '203.0.113.0/25' }, 'host-b': { prefix: '203.0.113.128/25' } },
-      ...(type === 'ers' ? { 'origin-asns': [64500] } : {}),
     },
     microsoft: { hosts: ['svc'] },
     metros: Object.fromEntries(
