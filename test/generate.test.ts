@@ -9,7 +9,13 @@ import { tempDir } from './helpers/temp.js';
 
 test('synthetic topologies of 2 to 40 metros load, resolve and pass the static checks', async (t) => {
   const dir = await tempDir(t, 'synthetic');
-  for (const [metros, type] of [[2, 'direct'], [5, 'voice'], [10, 'ers'], [20, 'direct'], [40, 'voice']] as const) {
+  for (const [metros, type] of [
+    [2, 'direct'],
+    [5, 'voice'],
+    [10, 'ers'],
+    [20, 'direct'],
+    [40, 'voice'],
+  ] as const) {
     const file = join(dir, `s${metros}.yaml`);
     await writeFile(file, syntheticTopology({ metros, type }));
     const model = await loadTopology(file);
