@@ -44,6 +44,7 @@ const dir = await mkdtemp(join(tmpdir(), 'peerlab-scale-'));
 await buildImage();
 const lag = await selectLagDriver('auto');
 const results = [];
+const failures: { runtime: string; metros: number; nodes: number; error: string }[] = [];
 try {
   for (const kind of values.runtime!.split(',') as RuntimeKind[]) {
     for (const metros of values.metros!.split(',').map(Number)) {
@@ -113,6 +114,11 @@ try {
         };
         results.push(row);
         console.error(JSON.stringify(row));
+      } catch (error) {
+        // A size this machine cannot bring up is a result too: recorded, and the next size is tried.
+        const message = (error as Error).message.split('\n')[0]!;
+        failures.push({ runtime: kind, metros, nodes: model.nodes.length, error: message });
+        console.error(JSON.stringify(failures.at(-1)));
       } finally {
         clearInterval(sampler);
       }
@@ -171,7 +177,8 @@ for (const kind of new Set(results.map((r) => r.runtime))) {
     `${kind}: converged s = ${up.a.toFixed(1)} + ${up.b.toFixed(3)} x nodes; peak MiB = ${mem.a.toFixed(0)} + ${mem.b.toFixed(1)} x nodes`,
   );
 }
+for (const f of failures) console.log(`${f.runtime} ${f.metros} metros (${f.nodes} nodes): not up: ${f.error}`);
 await mkdir('reports', { recursive: true });
 const out = `reports/bench-scale-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z')}.json`;
-await writeFile(out, JSON.stringify({ results }, null, 2));
+await writeFile(out, JSON.stringify({ results, failures }, null, 2));
 console.log(out);

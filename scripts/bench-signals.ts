@@ -9,6 +9,8 @@ export function labsRemovedOnSignal(): Set<string> {
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    // The benchmark's own work fails as its labs disappear: that must not end the process before they are gone.
+    process.on('uncaughtException', () => {}).on('unhandledRejection', () => {});
     console.error(`${signal}: removing ${[...labs].join(', ') || 'nothing'} before exiting`);
     void (async () => {
       for (const name of labs)

@@ -64,7 +64,12 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     // Links come up before routing: a BFD session that starts on an unnegotiated LAG fails,
     // and BIRD then holds BGP down for its error wait time.
     await step('negotiating LACP', () =>
-      waitLagsNegotiated(lab, { timeoutMs: 60_000, ...(options.signal ? { signal: options.signal } : {}) }),
+      // Every node starts its LAG daemons at once: on a small machine a big lab needs longer (measured: 46
+      // docker nodes on 2 cores did not negotiate within 60 s).
+      waitLagsNegotiated(lab, {
+        timeoutMs: 60_000 + 2_000 * model.nodes.length,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
     );
     await step("applying the partners' packet filters and traffic control", () =>
       Promise.all(model.nodes.map((n) => applyPartnerNetwork(lab, n))),
