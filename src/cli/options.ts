@@ -34,3 +34,24 @@ export async function outputFolder(option: string, out: string): Promise<string>
     at = dirname(at);
   }
 }
+
+/** Files named on the command line: files as given, folders as their *.yaml (not recursive), sorted. */
+export async function yamlFiles(args: string[], what: string): Promise<string[]> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const files: string[] = [];
+  for (const arg of args) {
+    const info = await stat(arg).catch(() => undefined);
+    if (!info) throw new InputError(`no such ${what} file or folder: ${arg}`);
+    if (info.isDirectory())
+      files.push(
+        ...(await readdir(arg))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(arg, f)),
+      );
+    else files.push(arg);
+  }
+  if (!files.length) throw new InputError(`no ${what} files in ${args.join(', ')}`);
+  return files;
+}

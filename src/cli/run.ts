@@ -1,4 +1,4 @@
-import { readdir, rmdir, stat } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import { labDir } from '../runtime/identity.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -17,28 +17,12 @@ import type { LagDriver } from '../lab/lag/types.js';
 import type { Runtime } from '../runtime/types.js';
 import { parseShard, shardScenarios } from '../scenario/shard.js';
 import { finishRun, newRunReport, runOnLab, runSuite, settleRun } from '../scenario/suite.js';
-import { oneOf, outputFolder } from './options.js';
+import { oneOf, outputFolder, yamlFiles } from './options.js';
 import { progressPrinter } from './progress.js';
 import { onInterrupt } from './signals.js';
 
 /** Scenario files named on the command line: files as given, folders as their *.yaml, sorted. */
-export async function scenarioFiles(args: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const arg of args) {
-    const info = await stat(arg).catch(() => undefined);
-    if (!info) throw new InputError(`no such scenario file or folder: ${arg}`);
-    if (info.isDirectory())
-      files.push(
-        ...(await readdir(arg))
-          .filter((f) => /\.ya?ml$/.test(f))
-          .sort()
-          .map((f) => join(arg, f)),
-      );
-    else files.push(arg);
-  }
-  if (!files.length) throw new InputError(`no scenario files in ${args.join(', ')}`);
-  return files;
-}
+export const scenarioFiles = (args: string[]) => yamlFiles(args, 'scenario');
 
 /** `--attach`: every scenario on one running lab of one topology, which stays running. */
 async function runAttached(

@@ -1,27 +1,9 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, PeerlabError } from '../errors.js';
 import { loadScenario } from '../scenario/load.js';
 import { loadTopology } from '../topology/load.js';
 import { readYamlSource } from '../util/yaml-source.js';
-
-/** Files named, folders as their *.yaml (not recursive), in order. */
-async function yamlFiles(args: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const arg of args) {
-    const info = await stat(arg).catch(() => undefined);
-    if (info?.isDirectory())
-      files.push(
-        ...(await readdir(arg))
-          .filter((f) => /\.ya?ml$/.test(f))
-          .sort()
-          .map((f) => join(arg, f)),
-      );
-    else files.push(arg);
-  }
-  return files;
-}
+import { yamlFiles } from './options.js';
 
 /** A scenario says `steps:`; anything else is read as a topology. */
 async function validateFile(file: string): Promise<string> {
@@ -42,8 +24,7 @@ export function registerValidate(program: Command): void {
     )
     .argument('<files...>', 'topology and scenario YAML files, or folders of them')
     .action(async (args: string[]) => {
-      const files = await yamlFiles(args);
-      if (!files.length) throw new InputError(`no YAML files in ${args.join(', ')}`);
+      const files = await yamlFiles(args, 'topology or scenario');
       const errors: PeerlabError[] = [];
       for (const file of files) {
         try {
