@@ -85,7 +85,9 @@ trap 'rm -f "$script"' EXIT
   echo '#!/bin/bash'
   echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root'
   echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null'
-  echo 'mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp'
+  # /run gets a tmpfs (it hides the host's netns and sockets); /tmp stays the host's, seen through the
+  # writable overlay: a checkout under /tmp (a CI clone) must stay visible.
+  echo 'mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run'
   echo 'mkdir -p /run/netns; ip link set lo up'
   echo "for m in bonding veth sch_netem nf_tables 8021q; do modprobe \$m 2>/dev/null; done"
   printf 'cd %q\n' "$PWD"

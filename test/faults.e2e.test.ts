@@ -58,7 +58,14 @@ test.serial(
   'link-blackhole (E-SILENT): BFD 300 ms x 3 detects, BGP withdraws, traffic converges under 2 s',
   async (t) => {
     t.timeout(300_000);
-    const x = await experiment(t, { kind: 'link-blackhole', target: 'fra/ic1', holdMs: 4000 });
+    // 8 flows per pair (32 flows, 200 pps each): with 2, ECMP's per-lab hash seed sometimes sent no flow over
+    // fra/ic1, and the positive control below failed (seen once in CI).
+    const x = await experiment(t, {
+      kind: 'link-blackhole',
+      target: 'fra/ic1',
+      holdMs: 4000,
+      probe: { perPair: 8, rate: 200 },
+    });
     const bfd = firstEvent(x, (e) => e.kind === 'bfd' && e.from === 'up' && e.node === 'fra-pe1');
     const bgp = firstEvent(x, (e) => leftEstablished(e) && e.node === 'fra-pe1');
     t.truthy(bfd, 'BFD went down on fra-pe1');
