@@ -10,8 +10,8 @@ import { loadTopology } from '../topology/load.js';
 /** An output folder that is new or empty: an export never mixes with older files. */
 async function emptyFolder(out: string): Promise<void> {
   await outputFolder('--out', out);
+  // outputFolder has refused a file already: what exists here is a folder.
   const info = await stat(out).catch(() => undefined);
-  if (info && !info.isDirectory()) throw new InputError(`--out ${out} is a file, not a folder`);
   if (info && (await readdir(out)).length) throw new InputError(`--out ${out} is not empty; name a new folder`);
 }
 

@@ -76,6 +76,7 @@ export interface ScenarioTarget {
 
 /** A running lab as a scenario target: its probe agents, timeline, faults, readiness and marks. */
 export function labTarget(lab: Lab): ScenarioTarget {
+  const recorder = labFaultRecorder(lab.name);
   const plan = (spec: FaultSpec, id: string) =>
     planLabFault(lab, spec.kind, spec.target, {
       id,
@@ -89,8 +90,8 @@ export function labTarget(lab: Lab): ScenarioTarget {
     defaultRate: lab.lag.defaultProbeRate,
     startProbe: (flows) => startProbe(labHosts(lab), flows),
     startTimeline: (clock) => startTimeline(lab, { intervalMs: 100, clock }),
-    applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock, recorder: labFaultRecorder(lab.name) }),
-    flap: (spec, id, options) => flapFault(lab, plan(spec, id), { ...options, recorder: labFaultRecorder(lab.name) }),
+    applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock, recorder }),
+    flap: (spec, id, options) => flapFault(lab, plan(spec, id), { ...options, recorder }),
     waitControlPlane: (options) => waitControlPlane(lab, options),
     readMark: (name, atMs) => readMark(lab, name, atMs),
   };
