@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import test from 'ava';
-import type { EdgeSession, EdgeView } from '../src/certify/edge.js';
+import { settledEdges, type EdgeSession, type EdgeView } from '../src/certify/edge.js';
 import { judgeEdge } from '../src/certify/edge-rules.js';
 import { readRuleset } from '../src/certify/running.js';
 import { certificationScenarios } from '../src/certify/scenarios.js';
@@ -225,4 +225,25 @@ test('R-UTILIZATION: declared peaks give each LAG in normal operation and N-1, a
   t.true(result.evidence.includes('pass: fra/ic1 (20G): normal 18% (3.5G); N-1 worst 35% (7.0G) when fra/ic2 fails'));
   const none = checkRequirements(await voice()).results.find((r) => r.rule === 'R-UTILIZATION')!;
   t.is(none.status, 'n/a', 'no declared peak, no claim');
+});
+
+test('the edge is judged once it stops changing: a twin whose routes arrive after convergence is read with them', async (t) => {
+  const full = await healthy();
+  const late = { ...full, sessions: full.sessions.map((s, i) => (i === 0 ? { ...s, routes: [] } : s)) };
+  let now = 0;
+  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  // The first twin's routes arrive 3 s after the lab counted as converged.
+  const read = async () => (now < 3_000 ? late : full);
+  const view = await settledEdges(read, clock);
+  t.deepEqual(view, full);
+  t.is(now, 8_000, 'read 5 s after the last change');
+  const judged = judgeEdge(await voice(), view);
+  t.deepEqual(statuses(judged['R-ACTIVE-ACTIVE']), ['pass']);
+
+  // A view that never settles is judged as it is at the deadline.
+  now = 0;
+  let flips = 0;
+  const restless = await settledEdges(async () => (flips++ % 2 ? late : full), clock, { maxMs: 12_000 });
+  t.is(now, 12_000);
+  t.truthy(restless);
 });

@@ -4,6 +4,7 @@ import type { Lab } from '../lab/lab.js';
 import type { LagState } from '../lab/lag/types.js';
 import { snapshotNode, socketAccess } from '../lab/snapshot.js';
 import type { Interconnect } from '../topology/model.js';
+import type { Clock } from '../util/clock.js';
 
 /** One interconnect session as the emulated AS8075 edge sees it. */
 export interface EdgeSession {
@@ -66,4 +67,34 @@ export async function readEdges(lab: Lab, startedAtMs: number): Promise<EdgeView
     sessions,
     gate: (lab.gate?.events ?? []).map((e) => ({ ...e, atMs: Math.round(e.atMs - startedAtMs) })),
   };
+}
+
+/** What must stop changing before the edge is judged: each session's state and the routes it received. */
+function fingerprint(view: EdgeView): string {
+  return JSON.stringify(
+    view.sessions.map((s) => [s.interconnect, s.bgp, s.bfd, s.routes.map((r) => JSON.stringify(r)).sort()]),
+  );
+}
+
+/**
+ * Read the edge once nothing in it has changed for `quietMs` (at most `maxMs`). A lab counts as converged
+ * when every host reaches its destinations, which one twin of a metro already gives: the other twin's
+ * session may just have come up (or back after a BFD flap) with its routes still on the way.
+ */
+export async function settledEdges(
+  read: () => Promise<EdgeView>,
+  clock: Clock,
+  { quietMs = 5_000, maxMs = 30_000, intervalMs = 1_000 } = {},
+): Promise<EdgeView> {
+  const deadline = clock.now() + maxMs;
+  let view = await read();
+  let key = fingerprint(view);
+  let since = clock.now();
+  while (clock.now() - since < quietMs && clock.now() < deadline) {
+    await clock.sleep(intervalMs);
+    view = await read();
+    const next = fingerprint(view);
+    if (next !== key) [key, since] = [next, clock.now()];
+  }
+  return view;
 }

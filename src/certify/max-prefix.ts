@@ -30,6 +30,16 @@ export async function growAnnouncement(lab: Lab, clock: Clock): Promise<Finding[
   });
   const findings: Finding[] = [];
   const down = new Set<string>();
+  // A session that is not up before the growth (held by the BFD gate, say) is not the limit's doing.
+  for (const { ic, state } of await sessionStates(lab, sessions))
+    if (state !== 'Established') {
+      down.add(ic.id);
+      findings.push({
+        status: 'n/a',
+        text: `${ic.peerRouter}'s session ${ic.id} was not established before the growth (${state}): not judged`,
+      });
+    }
+  if (down.size === sessions.length) return findings;
   let added: string[] = [];
   const dirs = lab.dirs(core.name);
   try {
@@ -64,22 +74,24 @@ export async function growAnnouncement(lab: Lab, clock: Clock): Promise<Finding[
   return findings;
 }
 
+type Sessions = { ic: Lab['model']['interconnects'][number]; edge: { address: string } }[];
+
+/** Each partner router's session toward its edge, as the partner router sees it. */
+function sessionStates(lab: Lab, sessions: Sessions) {
+  return Promise.all(
+    sessions.map(async ({ ic, edge }) => {
+      const snap = await snapshotNode(lab, ic.peerRouter, await socketAccess(lab, ic.peerRouter));
+      const peer = snap.bgp.find((b) => b.peer === edge.address);
+      return { ic, state: peer?.state ?? 'absent', received: peer?.received ?? 0, info: peer?.info };
+    }),
+  );
+}
+
 /** Poll the partner routers until each session is down or has received `target` prefixes (at most 20 s). */
-async function settle(
-  lab: Lab,
-  clock: Clock,
-  sessions: { ic: Lab['model']['interconnects'][number]; edge: { address: string } }[],
-  target: number,
-) {
+async function settle(lab: Lab, clock: Clock, sessions: Sessions, target: number) {
   const deadline = clock.now() + 20_000;
   for (;;) {
-    const states = await Promise.all(
-      sessions.map(async ({ ic, edge }) => {
-        const snap = await snapshotNode(lab, ic.peerRouter, await socketAccess(lab, ic.peerRouter));
-        const peer = snap.bgp.find((b) => b.peer === edge.address);
-        return { ic, state: peer?.state ?? 'absent', received: peer?.received ?? 0, info: peer?.info };
-      }),
-    );
+    const states = await sessionStates(lab, sessions);
     // The partner's import policy may keep fewer than announced: settled once no count still moves.
     const done = states.every((s) => s.state !== 'Established' || s.received >= target);
     if (done || clock.now() > deadline) return states;
