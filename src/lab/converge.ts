@@ -5,6 +5,19 @@ import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
 import { snapshotNode, socketAccess } from './snapshot.js';
 
+/**
+ * Each node's daemons and LAG read through their sockets from the host: no process per poll, so waiting
+ * does not load the machine it waits on (an exec into each of 46 containers every 250 ms kept their
+ * Open vSwitch instances from negotiating LACP at all).
+ */
+function socketAccesses(lab: Lab): (node: string) => Promise<NodeAccess> {
+  const accesses = new Map<string, Promise<NodeAccess>>();
+  return (node) => {
+    if (!accesses.has(node)) accesses.set(node, socketAccess(lab, node));
+    return accesses.get(node)!;
+  };
+}
+
 async function stateProblems(
   lab: Lab,
   expected: ExpectedNode[],
@@ -19,8 +32,12 @@ async function stateProblems(
 }
 
 /** Problems of the running lab right now: LAGs, BFD, BGP with prefix counts, then host reachability. */
-export async function currentProblems(lab: Lab, expected = expectedState(lab.model)): Promise<string[]> {
-  const control = await stateProblems(lab, expected);
+export async function currentProblems(
+  lab: Lab,
+  expected = expectedState(lab.model),
+  access?: (node: string) => Promise<NodeAccess>,
+): Promise<string[]> {
+  const control = await stateProblems(lab, expected, access);
   if (control.length) return control;
   const reach = await Promise.all(
     reachabilityPairs(lab.model).map(async ({ from, to, address }) => {
@@ -36,7 +53,8 @@ export function waitLagsNegotiated(lab: Lab, options: { timeoutMs: number; signa
   const expected = expectedState(lab.model)
     .filter((e) => e.lags.length)
     .map((e) => ({ ...e, bgp: [], bfd: [] }));
-  return waitUntil(lab.name, () => stateProblems(lab, expected), { ...options, intervalMs: 250 });
+  const access = socketAccesses(lab);
+  return waitUntil(lab.name, () => stateProblems(lab, expected, access), { ...options, intervalMs: 250 });
 }
 
 export function waitConverged(
@@ -44,7 +62,8 @@ export function waitConverged(
   options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
   const expected = expectedState(lab.model);
-  return waitUntil(lab.name, () => currentProblems(lab, expected), options);
+  const access = socketAccesses(lab);
+  return waitUntil(lab.name, () => currentProblems(lab, expected, access), options);
 }
 
 /**
@@ -57,10 +76,6 @@ export function waitControlPlane(
   options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
   const expected = expectedState(lab.model);
-  const accesses = new Map<string, Promise<NodeAccess>>();
-  const access = (node: string) => {
-    if (!accesses.has(node)) accesses.set(node, socketAccess(lab, node));
-    return accesses.get(node)!;
-  };
+  const access = socketAccesses(lab);
   return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...options });
 }

@@ -17,7 +17,7 @@ import { imageTagOf, suiteOf, validateInImage } from './image.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
 import { writeLabState } from './state.js';
-import { hostCommands, hostWiringBatch, nodeWiringCommands } from './wire.js';
+import { hostCommands, hostWiringBatch, nodeWiringCommands, setupSteps } from './wire.js';
 
 export interface UpOptions {
   name?: string;
@@ -146,17 +146,27 @@ async function writeConfigs(lab: Lab): Promise<void> {
 async function wire(lab: Lab, run: Runner): Promise<void> {
   const targets = new Map<string, string>();
   for (const node of lab.model.nodes) targets.set(node.name, await lab.runtime.netnsTarget(lab.name, node.name));
-  await run(['ip', '-batch', '-'], { input: `${hostWiringBatch(lab.name, lab.model, targets)}\n` });
+  await run(['ip', '-batch', '-'], { input: `${hostWiringBatch(lab.model, targets)}\n` });
 }
 
-async function runAll(lab: Lab, node: string, commands: string[][]): Promise<void> {
-  for (const command of commands) await lab.exec(node, command);
+/** A node's setup commands in order, its runs of `ip` commands each as one `ip -batch` from the node's folder. */
+async function runAll(lab: Lab, node: string, commands: string[][], purpose = 'setup'): Promise<void> {
+  let batches = 0;
+  for (const step of setupSteps(commands)) {
+    if ('argv' in step) {
+      await lab.exec(node, step.argv);
+      continue;
+    }
+    const file = `${purpose}-${++batches}.ip`;
+    await writeFile(join(nodeHostDir(lab.name, node), file), step.batch);
+    await lab.exec(node, ['ip', '-batch', `${lab.dirs(node).dir}/${file}`]);
+  }
 }
 
 async function wireAndBond(lab: Lab, node: LabNode): Promise<void> {
-  await runAll(lab, node.name, nodeWiringCommands(lab.name, lab.model, node.name));
-  if (node.role === 'host') return runAll(lab, node.name, hostCommands(node));
-  await runAll(lab, node.name, lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run));
+  const own =
+    node.role === 'host' ? hostCommands(node) : lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run);
+  await runAll(lab, node.name, [...nodeWiringCommands(lab.model, node.name), ...own], 'wiring');
 }
 
 const partnerRuleset = 'nftables.conf';
@@ -172,9 +182,9 @@ async function startDaemons(lab: Lab, node: LabNode): Promise<void> {
   if (node.role === 'host') return;
   const driver = lab.daemon(node.name);
   const start = driver.start(lab.dirs(node.name));
-  await runAll(lab, node.name, start.commands);
+  await runAll(lab, node.name, start.commands, 'start');
   if (start.ready) await waitReady(lab, node.name, driver.name, start.ready);
-  await runAll(lab, node.name, start.apply ?? []);
+  await runAll(lab, node.name, start.apply ?? [], 'apply');
 }
 
 async function waitReady(

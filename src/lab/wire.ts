@@ -1,36 +1,24 @@
-import { vethNames } from '../runtime/identity.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 
-/** `ip -batch` lines run on the host: create each pair and move its ends into their nodes. */
-export function hostWiringBatch(lab: string, model: LabModel, targets: Map<string, string>): string {
+/**
+ * `ip -batch` lines run on the host: each link a veth pair created with its final names straight in its
+ * two nodes (one kernel operation per link; nothing of the lab ever sits in the host's namespace).
+ */
+export function hostWiringBatch(model: LabModel, targets: Map<string, string>): string {
   return model.links
-    .flatMap((link) => {
-      const { a, b } = vethNames(lab, link.id);
-      return [
-        `link add ${a} type veth peer name ${b}`,
-        `link set ${a} netns ${targets.get(link.a.node)}`,
-        `link set ${b} netns ${targets.get(link.b.node)}`,
-      ];
-    })
+    .map(
+      (link) =>
+        `link add name ${link.a.interface} netns ${targets.get(link.a.node)} type veth peer name ${link.b.interface} netns ${targets.get(link.b.node)}`,
+    )
     .join('\n');
 }
 
-/** Commands run inside `node`: give each moved end its final name, address and state. */
-export function nodeWiringCommands(lab: string, model: LabModel, node: string): string[][] {
+/** Commands run inside `node`: the address and state of each of its link ends. */
+export function nodeWiringCommands(model: LabModel, node: string): string[][] {
   const commands: string[][] = [['ip', 'link', 'set', 'lo', 'up']];
-  for (const link of model.links) {
-    const names = vethNames(lab, link.id);
-    for (const [end, temp] of [
-      [link.a, names.a],
-      [link.b, names.b],
-    ] as const) {
-      if (end.node !== node) continue;
-      commands.push(
-        ['ip', 'link', 'set', temp, 'name', end.interface],
-        ...interfaceCommands(model, node, end.interface),
-      );
-    }
-  }
+  for (const link of model.links)
+    for (const end of [link.a, link.b])
+      if (end.node === node) commands.push(...interfaceCommands(model, node, end.interface));
   return commands;
 }
 
@@ -47,4 +35,33 @@ export function interfaceCommands(model: LabModel, node: string, iface: string):
 /** A host gets its address and a default route toward its core, nothing else. */
 export function hostCommands(node: LabNode): string[][] {
   return node.routes.map((r) => ['ip', 'route', 'add', r.prefix === '0.0.0.0/0' ? 'default' : r.prefix, 'via', r.via]);
+}
+
+/** A step of a node's setup: one command, or a run of `ip` commands as the lines of one `ip -batch` file. */
+export type SetupStep = { argv: string[] } | { batch: string; count: number };
+
+/**
+ * Group consecutive `ip` commands into batches: one process per run of them instead of one per command
+ * (an exec into a node costs milliseconds; a lab's wiring is a few commands per interface). `ip -batch`
+ * stops at the first failing line, as running them one by one would.
+ */
+export function setupSteps(commands: readonly string[][]): SetupStep[] {
+  const steps: SetupStep[] = [];
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 1) steps.push({ argv: ['ip', ...lines[0]!.split(' ')] });
+    else if (lines.length) steps.push({ batch: `${lines.join('\n')}\n`, count: lines.length });
+    lines = [];
+  };
+  for (const argv of commands) {
+    // A batch line is split on blanks and may hold quotes and comments: only plain words go into one.
+    if (argv[0] === 'ip' && argv.length > 1 && argv.slice(1).every((a) => /^[^\s"'#\\]+$/.test(a)))
+      lines.push(argv.slice(1).join(' '));
+    else {
+      flush();
+      steps.push({ argv: [...argv] });
+    }
+  }
+  flush();
+  return steps;
 }

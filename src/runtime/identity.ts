@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
 /**
  * Every name peerlab gives what a lab makes, in one place: container and namespace names, labels,
- * host-side veth names, FRR pathspaces, probe-agent markers and state folders all carry the lab's
- * name (or its hash), so `down` and `down --all` find them again, even after a crash.
+ * FRR pathspaces, probe-agent markers and state folders all carry the lab's name, so `down` and `down --all` find them again, even after a crash.
  */
 
 /** A lab name prefixes container, namespace and FRR pathspace names: short, lowercase, no dots. */
@@ -39,19 +37,6 @@ export function isLabResource(name: string, lab?: string): boolean {
 /** A daemon pathspace (FRR's -N allows no dots): peerlab-<lab>.<node> becomes peerlab_<lab>_<node>. */
 export function nodePathspace(lab: string, node: string): string {
   return resourceName(lab, node).replace(resourcePrefix, 'peerlab_').replace('.', '_');
-}
-
-const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
-
-/** Host-side veth names carry the lab's hash, so leftovers of a crashed run can be found and removed. */
-export function vethPrefix(lab: string): string {
-  return `pl${hash(lab, 4)}`;
-}
-
-/** The two temporary host-side names of a link's veth pair (renamed once moved into the nodes). */
-export function vethNames(lab: string, linkId: string): { a: string; b: string } {
-  const base = `${vethPrefix(lab)}${hash(linkId, 6)}`;
-  return { a: `${base}a`, b: `${base}b` };
 }
 
 /** The marker on every probe agent's command line: `down` finds agents of a lab whose controller vanished. */

@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'ava';
 import { tearDownLab } from '../../src/lab/down.js';
 import type { Lab } from '../../src/lab/lab.js';
 import { selectLagDriver } from '../../src/lab/lag/registry.js';
-import { agentMarker, labDir, vethPrefix } from '../../src/runtime/identity.js';
+import { agentMarker, labDir } from '../../src/runtime/identity.js';
 import { startLab } from '../../src/lab/up.js';
 import { buildImagesFor } from '../../src/lab/image.js';
 import { createRuntime } from '../../src/runtime/select.js';
@@ -42,8 +42,9 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
   for (const kind of ['docker', 'netns'] as const) {
     if ((await createRuntime(kind).listLabs()).includes(lab)) found.push(`${kind} resources`);
   }
-  const links = await runCommand(['ip', '-o', 'link', 'show']);
-  if (links.stdout.includes(`: ${vethPrefix(lab)}`)) found.push('host veths');
+  // Links are made straight in the nodes: no veth of any lab ever sits in the host's namespace.
+  const veths = await runCommand(['ip', '-o', 'link', 'show', 'type', 'veth']);
+  if (veths.stdout.trim()) found.push(`host veths: ${veths.stdout.trim().split('\n').length}`);
   if (existsSync(labDir(lab))) found.push(`state folder ${labDir(lab)}`);
   // pgrep exits 1 when nothing matches; 0 lists probe agents of this lab still running.
   const agents = await runCommand(['pgrep', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });

@@ -75,7 +75,9 @@ export const ovsLag: LagDriver = {
     if (bonds.length === 0) return [];
     const ovs = `${runDir}/ovs`;
     const env = ovsEnv(runDir);
+    // Members come up first and each bond's address last, so that the node's `ip` commands batch (wire.ts).
     return [
+      ...bonds.flatMap((b) => b.members.map((m) => ['ip', 'link', 'set', m, 'up'])),
       ['mkdir', '-p', ovs],
       [...env, 'ovsdb-tool', 'create', `${ovs}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema'],
       [
@@ -98,27 +100,26 @@ export const ovsLag: LagDriver = {
         `--log-file=${ovs}/ovs-vswitchd.log`,
       ],
       [...ovsctl(runDir), '--no-wait', 'init'],
-      ...bonds.flatMap((b: Bond) => [
-        ...b.members.map((m) => ['ip', 'link', 'set', m, 'up']),
-        [
-          ...ovsctl(runDir),
-          'add-br',
-          b.name,
-          '--',
-          'set',
-          'bridge',
-          b.name,
-          'datapath_type=netdev',
-          `other_config:hwaddr=${bondMac(b.address)}`,
-          '--',
-          'add-bond',
-          b.name,
-          ovsBondPort(b.name),
-          ...b.members,
-          'lacp=active',
-          'bond_mode=balance-tcp',
-          'other_config:lacp-time=fast',
-        ],
+      ...bonds.map((b: Bond) => [
+        ...ovsctl(runDir),
+        'add-br',
+        b.name,
+        '--',
+        'set',
+        'bridge',
+        b.name,
+        'datapath_type=netdev',
+        `other_config:hwaddr=${bondMac(b.address)}`,
+        '--',
+        'add-bond',
+        b.name,
+        ovsBondPort(b.name),
+        ...b.members,
+        'lacp=active',
+        'bond_mode=balance-tcp',
+        'other_config:lacp-time=fast',
+      ]),
+      ...bonds.flatMap((b) => [
         ['ip', 'addr', 'add', b.address, 'dev', b.name],
         ['ip', 'link', 'set', b.name, 'up'],
       ]),
