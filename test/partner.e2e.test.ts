@@ -1,5 +1,6 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import type { Lab } from '../src/lab/lab.js';
 import { peerlab } from './helpers/fixtures.js';
@@ -24,6 +25,20 @@ async function edgePaths(lab: Lab, edge: string, prefix: string) {
   return paths.map((p) => ({ path: p.aspath.string, communities: p.community?.string ?? '', from: p.peer.peerId }));
 }
 
+/**
+ * The edge's paths for `prefix` from the partner router at `from`. A lab with partner configs counts as
+ * converged when sessions are up and hosts reach (the lab cannot predict what a partner sends): one twin's
+ * routes may still be on the way, so wait up to 30 s for them to arrive.
+ */
+async function edgePathsFrom(lab: Lab, edge: string, prefix: string, from: string) {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const paths = (await edgePaths(lab, edge, prefix)).filter((p) => p.from === from);
+    if (paths.length || performance.now() > deadline) return paths;
+    await sleep(1000);
+  }
+}
+
 test.serial('partner configs run in the lab; the edge receives their prefixes with 8075:8007', async (t) => {
   t.timeout(400_000);
   const started = performance.now();
@@ -43,9 +58,8 @@ test.serial('partner configs run in the lab; the edge receives their prefixes wi
     ['ams-msee1', '198.51.100.1'],
   ] as const)
     for (const prefix of ['203.0.113.0/26', '203.0.113.64/26']) {
-      const paths = await edgePaths(lab, edge, prefix);
       t.deepEqual(
-        paths.filter((p) => p.from === from),
+        await edgePathsFrom(lab, edge, prefix, from),
         [{ path: '64500', communities: '8075:8007', from }],
         `${edge} got ${prefix} from its partner router, tagged`,
       );
@@ -75,10 +89,9 @@ test.serial(
       ['ams-msee1', '198.51.100.1'],
       ['ams-msee2', '198.51.100.3'],
     ] as const)
-      t.deepEqual(
-        (await edgePaths(lab, edge, '203.0.113.64/26')).filter((p) => p.from === from),
-        [{ path: '64500', communities: '8075:8007', from }],
-      );
+      t.deepEqual(await edgePathsFrom(lab, edge, '203.0.113.64/26', from), [
+        { path: '64500', communities: '8075:8007', from },
+      ]);
     await lab.down();
     t.deepEqual(await leftovers(`${name}-v`), []);
   },

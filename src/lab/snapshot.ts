@@ -34,13 +34,15 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
     root
       ? root.replace(/\/root$/, '')
       : ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  const viaExec = execAccess(lab, node);
   return {
     dirs,
-    exec: execAccess(lab, node).exec,
+    exec: viaExec.exec,
     hostPath: (path) => `${root}${path}`,
+    // Before its daemon starts (the LACP wait), a namespace node has no process to read /proc/net through.
     procNet: async (file) => {
       const dir = await proc();
-      return dir ? readFile(`${dir}/net/${file}`, 'utf8').catch(() => undefined) : undefined;
+      return dir ? readFile(`${dir}/net/${file}`, 'utf8').catch(() => undefined) : viaExec.procNet(file);
     },
   };
 }
