@@ -6,10 +6,18 @@ export interface SourcePosition {
 }
 
 /**
- * Exit codes: 0 ok, 1 a requirement, expectation or lab operation failed, 2 bad input, 69 something this
- * host lacks (a tool, an engine, a kernel feature), 70 internal error (a bug), 130 interrupted.
+ * Exit codes: 0 ok, 1 a requirement, expectation or lab operation failed, 2 bad input, 3 nothing failed
+ * but the lab could not measure everything (an inconclusive verdict), 69 something this host lacks (a
+ * tool, an engine, a kernel feature), 70 internal error (a bug), 130 interrupted.
  */
-export const exitCodes = { failed: 1, input: 2, environment: 69, internal: 70, interrupted: 130 } as const;
+export const exitCodes = {
+  failed: 1,
+  input: 2,
+  inconclusive: 3,
+  environment: 69,
+  internal: 70,
+  interrupted: 130,
+} as const;
 
 /** Base of every error peerlab raises on purpose; the CLI prints these without a stack trace. */
 export class PeerlabError extends Error {

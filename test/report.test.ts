@@ -255,10 +255,13 @@ test('reports: markdown rows, junit failures with measured against expected, a s
         topology: 'topologies/maps-voice.yaml',
         covers: ['E-SILENT'],
         passed: false,
+        verdict: 'fail',
         attempts: [attempt],
         figures: summarizeFigures([attempt]),
       },
     ],
+    verdict: 'fail',
+    counts: { pass: 0, fail: 1, inconclusive: 0 },
     passed: false,
   };
   const md = renderMarkdown(report);

@@ -58,10 +58,13 @@ const run = (file: string, scenarios: string[], passed = true): RunReport => ({
     topology: file,
     covers: [],
     passed,
+    verdict: passed ? ('pass' as const) : ('fail' as const),
     attempts: [],
     figures: [],
   })),
   passed,
+  verdict: passed ? 'pass' : 'fail',
+  counts: { pass: passed ? scenarios.length : 0, fail: passed ? 0 : scenarios.length, inconclusive: 0 },
 });
 
 test('report merge: every scenario and lab of each shard, earliest start, latest end, passed only if all passed', (t) => {
@@ -93,7 +96,7 @@ test('peerlab report merge writes all four formats; a file that is not a run.jso
   await writeFile(join(dir, 'b.json'), JSON.stringify(run('ers', ['ers-a'])));
   const ok = await peerlab('report', 'merge', join(dir, 'a.json'), join(dir, 'b.json'), '--out', join(dir, 'out'));
   t.is(ok.exitCode, 0, ok.stderr);
-  t.regex(ok.stdout, /merged 2 runs: 2 scenarios, 0 failed/);
+  t.regex(ok.stdout, /merged 2 runs: 2 scenarios, 2 passed, 0 failed, 0 inconclusive/);
   for (const f of ['run.json', 'report.md', 'report.html', 'junit.xml']) t.regex(ok.stdout, new RegExp(`out/${f}`));
   await writeFile(join(dir, 'c.json'), '{"schema":"other"}');
   const bad = await peerlab('report', 'merge', join(dir, 'a.json'), join(dir, 'c.json'), '--out', join(dir, 'out2'));

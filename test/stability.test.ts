@@ -4,6 +4,7 @@ import { runSchema, type Attempt, type RunReport } from '../src/scenario/results
 
 const attempt = (pass: boolean, outageMs: number, warnings: string[] = []): Attempt => ({
   passed: pass,
+  verdict: pass ? 'pass' : 'fail',
   durationMs: 10_000,
   rate: 100,
   results: [
@@ -11,12 +12,22 @@ const attempt = (pass: boolean, outageMs: number, warnings: string[] = []): Atte
       id: 'bounded-loss',
       kind: 'loss',
       covers: [],
+      verdict: pass ? 'pass' : 'fail',
       pass,
       expected: '<= 500 ms',
       measured: `${outageMs} ms`,
       details: [],
     },
-    { id: 'sessions-down', kind: 'state', covers: [], pass: true, expected: 'down', measured: 'down', details: [] },
+    {
+      id: 'sessions-down',
+      kind: 'state',
+      covers: [],
+      verdict: 'pass',
+      pass: true,
+      expected: 'down',
+      measured: 'down',
+      details: [],
+    },
   ],
   phases: {},
   faults: [],
@@ -36,6 +47,8 @@ const run = (pass: boolean, outageMs: number, warnings: string[] = []): RunRepor
   interrupted: false,
   labs: [],
   passed: pass,
+  counts: { pass: pass ? 1 : 0, fail: pass ? 0 : 1, inconclusive: 0 },
+  verdict: pass ? 'pass' : 'fail',
   scenarios: [
     {
       name: 'voice-site-down',
@@ -43,6 +56,7 @@ const run = (pass: boolean, outageMs: number, warnings: string[] = []): RunRepor
       topology: 'topologies/maps-voice.yaml',
       covers: ['E-GEO'],
       passed: pass,
+      verdict: pass ? 'pass' : 'fail',
       attempts: [attempt(pass, outageMs, warnings)],
       figures: [
         {
@@ -62,6 +76,7 @@ const run = (pass: boolean, outageMs: number, warnings: string[] = []): RunRepor
       topology: 'topologies/maps-voice.yaml',
       covers: ['E-LAG-MEMBER'],
       passed: true,
+      verdict: 'pass',
       attempts: [attempt(true, 20)],
       figures: [{ name: 'longest outage', unit: 'ms', min: 20, median: 20, p95: 20, max: 20, samples: 1 }],
     },

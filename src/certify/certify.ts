@@ -8,7 +8,7 @@ import { checkRequirements } from '../requirements/check.js';
 import { worst } from '../requirements/result.js';
 import type { Runtime } from '../runtime/types.js';
 import { loadScenario } from '../scenario/load.js';
-import type { CertRow, Certification, RunReport } from '../scenario/results.js';
+import { worstVerdict, type CertRow, type Certification, type RunReport } from '../scenario/results.js';
 import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
 import { daemonOf } from '../daemons/registry.js';
 import { loadTopology } from '../topology/load.js';
@@ -150,7 +150,12 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   certification.passed = !report.interrupted && !report.error && certification.rows.every((r) => r.status !== 'fail');
   report.certification = certification;
   finishRun(report, loaded.length);
-  report.passed = report.passed && certification.passed;
+  const rows = certification.rows.map((r) => r.status);
+  report.verdict = worstVerdict([
+    report.verdict,
+    rows.includes('fail') ? 'fail' : rows.includes('inconclusive') ? 'inconclusive' : 'pass',
+  ]);
+  report.passed = report.verdict === 'pass';
   return report;
 }
 
@@ -159,8 +164,16 @@ function scenarioFindings(s: RunReport['scenarios'][number], rule: string): Find
   const attempt = s.attempts.at(-1);
   const results = (attempt?.results ?? []).filter((r) => r.covers.includes(rule));
   if (results.length)
-    return results.map((r) => ({ status: r.pass ? 'pass' : 'fail', text: `${s.name}/${r.id}: ${r.measured}` }));
-  return [{ status: s.passed ? 'pass' : 'fail', text: `${s.name} ${s.passed ? 'passed' : 'failed'}` }];
+    return results.map((r) => ({
+      status: r.verdict,
+      text: `${s.name}/${r.id}: ${r.measured}${r.inconclusive ? ` (inconclusive: ${r.inconclusive})` : ''}`,
+    }));
+  return [
+    {
+      status: s.verdict,
+      text: `${s.name} ${s.verdict === 'pass' ? 'passed' : s.verdict === 'fail' ? 'failed' : 'inconclusive'}`,
+    },
+  ];
 }
 
 function row(id: string, title: string, judged: { source: Source; findings: Finding[] }[]): CertRow {
@@ -199,14 +212,17 @@ function scenarioRow(
     const attempt = s.attempts.at(-1);
     const results = attempt?.results ?? [];
     return [
-      `scenario: ${s.passed ? 'pass' : 'fail'}: ${s.name}${attempt?.error ? ` stopped: ${attempt.error}` : ''}`,
-      ...results.map((r) => `scenario: ${r.pass ? 'pass' : 'fail'}: ${s.name}/${r.id}: ${r.measured}`),
+      `scenario: ${s.verdict}: ${s.name}${attempt?.error ? ` stopped: ${attempt.error}` : ''}`,
+      ...results.map(
+        (r) =>
+          `scenario: ${r.verdict}: ${s.name}/${r.id}: ${r.measured}${r.inconclusive ? ` (${r.inconclusive})` : ''}`,
+      ),
     ];
   });
   return {
     id,
     title,
-    status: worst([covering.every((s) => s.passed) ? 'pass' : 'fail', ...extra.map((f) => f.status)]),
+    status: worst([...covering.map((s) => s.verdict), ...extra.map((f) => f.status)]),
     sources: ['scenario'],
     evidence: [...evidence, ...extra.map((f) => `scenario: ${f.status}: ${f.text}`)],
   };

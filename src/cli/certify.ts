@@ -1,3 +1,4 @@
+import { verdictExitCode } from '../scenario/results.js';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
@@ -83,7 +84,7 @@ export function registerCertify(program: Command): void {
         console.log(`reports: ${files.join(', ')}`);
         if (report.interrupted) throw interrupt.signal.reason as Error;
         if (report.error) console.error(`the certification stopped: ${report.error}`);
-        if (!report.passed) process.exitCode = 1;
+        process.exitCode = verdictExitCode(report.verdict);
       },
     );
 }

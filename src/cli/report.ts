@@ -1,3 +1,4 @@
+import { countsLine, verdictExitCode } from '../scenario/results.js';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { mergeRunReports } from '../report/merge.js';
@@ -29,10 +30,8 @@ export function registerReport(program: Command): void {
       for (const file of files) runs.push({ file, report: await readRunReport(file) });
       const merged = mergeRunReports(runs);
       const written = await writeReports(merged, options.out);
-      console.log(
-        `merged ${files.length} runs: ${merged.scenarios.length} scenarios, ${merged.scenarios.filter((s) => !s.passed).length} failed`,
-      );
+      console.log(`merged ${files.length} runs: ${merged.scenarios.length} scenarios, ${countsLine(merged.counts)}`);
       console.log(`wrote ${written.join(', ')}`);
-      if (!merged.passed) process.exitCode = 1;
+      process.exitCode = verdictExitCode(merged.verdict);
     });
 }

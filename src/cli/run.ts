@@ -12,7 +12,8 @@ import { writeReports } from '../report/write.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
-import type { RunReport } from '../scenario/results.js';
+import { countsLine, verdictExitCode, verdictLabel, type RunReport } from '../scenario/results.js';
+import { describeCalibration } from '../scenario/calibrate.js';
 import type { LagDriver } from '../lab/lag/types.js';
 import type { Runtime } from '../runtime/types.js';
 import { parseShard, shardScenarios } from '../scenario/shard.js';
@@ -135,11 +136,18 @@ export function registerRun(program: Command): void {
         const dir = options.reportDir ?? join('reports', report.startedAt.replace(/[:.]/g, '').replace(/\d{3}Z$/, 'Z'));
         const files = await writeReports(report, dir);
         progress('done');
-        for (const s of report.scenarios) console.log(`${s.passed ? 'pass' : 'FAIL'}  ${s.name}`);
+        for (const l of report.labs)
+          if (l.calibration) for (const line of describeCalibration(l.calibration)) console.log(`${l.name}: ${line}`);
+        for (const s of report.scenarios) {
+          console.log(`${verdictLabel(s.verdict).padEnd(12)} ${s.name}`);
+          for (const r of s.attempts.at(-1)?.results ?? [])
+            if (r.verdict === 'inconclusive') console.log(`             ${r.id}: ${r.inconclusive}`);
+        }
+        console.log(countsLine(report.counts));
         console.log(`reports: ${files.join(', ')}`);
         if (report.interrupted) throw interrupt.signal.reason as Error;
         if (report.error) console.error(`the run stopped: ${report.error}`);
-        if (!report.passed) process.exitCode = 1;
+        process.exitCode = verdictExitCode(report.verdict);
       },
     );
 }

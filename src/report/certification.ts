@@ -1,20 +1,26 @@
 import type { CertRow, Certification, RunReport } from '../scenario/results.js';
 
-const mark = (status: CertRow['status']) => (status === 'fail' ? 'FAIL' : status);
+const mark = (status: CertRow['status']) =>
+  status === 'fail' ? 'FAIL' : status === 'inconclusive' ? 'INCONCLUSIVE' : status;
+
+/** PASSED, FAILED, or INCONCLUSIVE: nothing failed, but the lab could not measure every row. */
+const overall = (c: Certification) =>
+  !c.passed ? 'FAILED' : c.rows.some((r) => r.status === 'inconclusive') ? 'INCONCLUSIVE' : 'PASSED';
 
 /** The terminal summary of a certification: one line per row, failures with their evidence. */
 export function formatCertification(report: RunReport): string {
   const c = report.certification;
   if (!c) return '';
   const lines = [
-    `certification of ${c.topology} (${c.type}): ${c.passed ? 'PASSED' : 'FAILED'}`,
+    `certification of ${c.topology} (${c.type}): ${overall(c)}`,
     ...partnerLines(c),
     ...(c.notConverged ? [`the lab did not converge: ${c.notConverged.split('\n')[0]}`] : []),
   ];
   for (const r of c.rows) {
     lines.push(`  ${mark(r.status).padEnd(5)} ${r.id.padEnd(24)} ${r.title}`);
-    if (r.status === 'fail' || r.status === 'warn')
-      for (const e of r.evidence.filter((x) => /^\w+: (fail|warn): /.test(x))) lines.push(`          ${e}`);
+    if (r.status === 'fail' || r.status === 'warn' || r.status === 'inconclusive')
+      for (const e of r.evidence.filter((x) => /^\w+: (fail|warn|inconclusive): /.test(x)))
+        lines.push(`          ${e}`);
   }
   return lines.join('\n');
 }
@@ -32,7 +38,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The certification table in Markdown (report.md puts it first). */
 export function certificationMarkdown(c: Certification): string[] {
   return [
-    `## Certification: ${c.passed ? 'PASSED' : 'FAILED'}`,
+    `## Certification: ${overall(c)}`,
     '',
     `${c.topology} (T-${c.type.toUpperCase()}). ${c.convergedMs !== null ? `The lab converged in ${(c.convergedMs / 1000).toFixed(1)} s with the edge holding each BFD session's BGP until BFD was up.` : `The lab did not converge: ${cell(c.notConverged ?? '')}`}`,
     '',
@@ -42,7 +48,7 @@ export function certificationMarkdown(c: Certification): string[] {
     '|---|---|---|---|---|',
     ...c.rows.map(
       (r) =>
-        `| ${r.id} | ${cell(r.title)} | ${r.status === 'fail' ? '**FAIL**' : r.status} | ${r.sources.join(', ')} | ${cell(
+        `| ${r.id} | ${cell(r.title)} | ${r.status === 'fail' || r.status === 'inconclusive' ? `**${mark(r.status)}**` : r.status} | ${r.sources.join(', ')} | ${cell(
           r.evidence.filter((e) => !/^static: n\/a: /.test(e) || r.evidence.length === 1).join('<br>'),
         )} |`,
     ),
@@ -53,7 +59,7 @@ export function certificationMarkdown(c: Certification): string[] {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function certificationHtml(c: Certification): string {
-  return `<h2>Certification: <span class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'passed' : 'failed'}</span></h2>
+  return `<h2>Certification: <span class="${overall(c) === 'PASSED' ? 'pass' : overall(c) === 'FAILED' ? 'fail' : 'inconclusive'}">${overall(c).toLowerCase()}</span></h2>
 <p>${esc(c.topology)} (T-${esc(c.type.toUpperCase())}). ${c.convergedMs !== null ? `The lab converged in ${(c.convergedMs / 1000).toFixed(1)} s with the edge holding each BFD session's BGP until BFD was up.` : `The lab did not converge: ${esc(c.notConverged ?? '')}`}</p>
 <ul>${partnerLines(c)
     .map((l) => `<li>${esc(l)}</li>`)
@@ -77,12 +83,12 @@ export function certificationJunit(c: Certification): string {
     const body =
       r.status === 'fail'
         ? `<failure message="${xml(r.evidence.find((e) => /^\w+: fail: /.test(e)) ?? 'failed')}">${xml(r.evidence.join('\n'))}</failure>`
-        : r.status === 'n/a'
-          ? `<skipped message="${xml(r.evidence[0] ?? 'n/a')}"/>`
+        : r.status === 'n/a' || r.status === 'inconclusive'
+          ? `<skipped message="${xml(r.status === 'inconclusive' ? (r.evidence.find((e) => /^\w+: inconclusive: /.test(e)) ?? 'inconclusive') : (r.evidence[0] ?? 'n/a'))}"/>`
           : `<system-out>${xml(r.evidence.join('\n'))}</system-out>`;
     return `    <testcase classname="certification" name="${xml(`${r.id} ${r.title}`)}">${body}</testcase>`;
   });
   const failures = c.rows.filter((r) => r.status === 'fail').length;
-  const skipped = c.rows.filter((r) => r.status === 'n/a').length;
+  const skipped = c.rows.filter((r) => r.status === 'n/a' || r.status === 'inconclusive').length;
   return `  <testsuite name="certification" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
 }

@@ -1,32 +1,65 @@
 import { certificationHtml } from './certification.js';
-import type { Attempt, InterconnectFigures, RunReport, ScenarioReport } from '../scenario/results.js';
+import { describeCalibration } from '../scenario/calibrate.js';
+import type { VerdictStatus } from '../scenario/expectations/index.js';
+import {
+  countsLine,
+  verdictCounts,
+  verdictLabel,
+  type Attempt,
+  type InterconnectFigures,
+  type RunReport,
+  type ScenarioReport,
+} from '../scenario/results.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const style = `
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}
+th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}
 section{border-top:2px solid #ddd;margin-top:24px}svg text{font:11px system-ui,sans-serif;fill:#333}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 `;
 
+const verdictClass = (v: VerdictStatus) => (v === 'pass' ? 'pass' : v === 'fail' ? 'fail' : 'inconclusive');
+
+function selfMeasurement(report: RunReport): string {
+  const labs = report.labs.filter((l) => l.calibration);
+  if (!labs.length) return '';
+  return `<h2>Lab self-measurement</h2>\n${labs
+    .map(
+      (l) =>
+        `<p>${esc(l.name)} (${esc(l.topology)}):</p><ul>${describeCalibration(l.calibration!)
+          .map((d) => `<li>${esc(d)}</li>`)
+          .join('')}</ul>`,
+    )
+    .join('\n')}`;
+}
+
 /** One self-contained page (no scripts, no fetches): per scenario a timeline chart and the interconnect figures. */
 export function renderHtml(report: RunReport): string {
-  const status = report.passed ? 'passed' : report.interrupted ? 'interrupted' : 'failed';
+  const status = report.interrupted
+    ? 'interrupted'
+    : report.verdict === 'pass'
+      ? 'passed'
+      : report.verdict === 'inconclusive'
+        ? 'inconclusive'
+        : 'failed';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}</title><style>${style}</style></head>
 <body>
-<h1>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}: <span class="${report.passed ? 'pass' : 'fail'}">${status}</span></h1>
+<h1>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}: <span class="${report.interrupted ? 'fail' : verdictClass(report.verdict)}">${status}</span></h1>
 <p>Runtime ${esc(report.runtime)}, ${esc(report.lag)} LAGs. ${report.labs
     .map((l) => `Lab ${esc(l.name)} (${esc(l.topology)}) converged in ${(l.upMs / 1000).toFixed(1)} s.`)
     .join(' ')}${report.error ? ` <b>The run stopped:</b> ${esc(report.error)}` : ''}</p>
+<p>Scenarios: ${esc(countsLine(report.counts ?? verdictCounts(report.scenarios)))}. Inconclusive: the lab could not measure it (its own limits, measured below), neither a pass nor a failure.</p>
+${selfMeasurement(report)}
 ${report.certification ? certificationHtml(report.certification) : ''}
 <table><tr><th>scenario</th><th>result</th><th>covers</th><th>runs</th></tr>
 ${report.scenarios
   .map(
     (s) =>
-      `<tr><td><a href="#${esc(s.name)}">${esc(s.name)}</a></td><td class="${s.passed ? 'pass' : 'fail'}">${s.passed ? 'pass' : 'FAIL'}</td><td>${esc(s.covers.join(' '))}</td><td>${s.attempts.length}</td></tr>`,
+      `<tr><td><a href="#${esc(s.name)}">${esc(s.name)}</a></td><td class="${verdictClass(s.verdict)}">${verdictLabel(s.verdict)}</td><td>${esc(s.covers.join(' '))}</td><td>${s.attempts.length}</td></tr>`,
   )
   .join('\n')}</table>
 ${report.scenarios.map(scenarioSection).join('\n')}
@@ -36,19 +69,22 @@ ${report.scenarios.map(scenarioSection).join('\n')}
 
 function scenarioSection(s: ScenarioReport): string {
   // The chart shows the first failing run, or the last one.
-  const a = s.attempts.find((x) => !x.passed) ?? s.attempts.at(-1);
+  const a = s.attempts.find((x) => x.verdict === 'fail') ?? s.attempts.find((x) => !x.passed) ?? s.attempts.at(-1);
   if (!a) return `<section id="${esc(s.name)}"><h2>${esc(s.name)}</h2><p>not run</p></section>`;
   return `<section id="${esc(s.name)}">
-<h2>${esc(s.name)}: <span class="${s.passed ? 'pass' : 'fail'}">${s.passed ? 'pass' : 'FAIL'}</span></h2>
+<h2>${esc(s.name)}: <span class="${verdictClass(s.verdict)}">${verdictLabel(s.verdict)}</span></h2>
 <p>${esc(s.file)} on ${esc(s.topology)}; covers ${esc(s.covers.join(', '))}. ${esc(s.description ?? '')}</p>
 ${a.error ? `<p class="fail">Stopped early: ${esc(a.error)}</p>` : ''}
+${a.rateNote ? `<p>Probe rate: ${esc(a.rateNote)}; time resolution ${(1000 / a.rate).toFixed(1)} ms.</p>` : ''}
+${a.rerunOf ? `<p>Re-run: the first run at ${a.rerunOf.rate} pps per flow could not be judged (${esc(a.rerunOf.reasons.join('; '))}).</p>` : ''}
+${a.unfit?.length ? `<p class="inconclusive">The lab could not measure this run: ${esc(a.unfit.join('; '))}.</p>` : ''}
 ${a.warnings.map((w) => `<p><b>Warning:</b> ${esc(w)}.</p>`).join('\n')}
 ${(a.breakdown ?? []).map((b) => `<p><b>Convergence:</b> ${esc(b)}.</p>`).join('\n')}
 <table><tr><th>expectation</th><th>covers</th><th>result</th><th>expected</th><th>measured</th></tr>
 ${a.results
   .map(
     (r) =>
-      `<tr><td>${esc(r.id)}</td><td>${esc(r.covers.join(' '))}</td><td class="${r.pass ? 'pass' : 'fail'}">${r.pass ? 'pass' : 'FAIL'}</td><td>${esc(r.expected)}</td><td>${esc(r.measured)}${r.pass || !r.details.length ? '' : `<br><small>${r.details.map(esc).join('<br>')}</small>`}</td></tr>`,
+      `<tr><td>${esc(r.id)}</td><td>${esc(r.covers.join(' '))}</td><td class="${verdictClass(r.verdict)}">${verdictLabel(r.verdict)}</td><td>${esc(r.expected)}</td><td>${esc(r.measured)}${r.inconclusive ? `<br><i>inconclusive: ${esc(r.inconclusive)}</i>` : ''}${r.pass || !r.details.length ? '' : `<br><small>${r.details.map(esc).join('<br>')}</small>`}</td></tr>`,
   )
   .join('\n')}</table>
 ${timelineChart(a)}

@@ -10,9 +10,12 @@ export function renderJunit(report: RunReport): string {
       const suffix = s.attempts.length > 1 ? ` (run ${i + 1})` : '';
       const results = a.results.map((r) => {
         const name = `${r.id}${r.covers.length ? ` [${r.covers.join(' ')}]` : ''}${suffix}`;
+        // Inconclusive is not a failure: the lab could not measure it, so the case is skipped, with why.
         const body = r.pass
           ? ''
-          : `<failure message="${xml(`expected ${r.expected}; measured ${r.measured}`)}">${xml(r.details.join('\n'))}</failure>`;
+          : r.inconclusive
+            ? `<skipped message="${xml(`inconclusive: ${r.inconclusive}; expected ${r.expected}; measured ${r.measured}`)}"/>`
+            : `<failure message="${xml(`expected ${r.expected}; measured ${r.measured}`)}">${xml(r.details.join('\n'))}</failure>`;
         return `    <testcase classname="${xml(s.name)}" name="${xml(name)}">${body}</testcase>`;
       });
       if (a.error)
@@ -21,10 +24,11 @@ export function renderJunit(report: RunReport): string {
         );
       return results;
     });
-    const failures = s.attempts.flatMap((a) => a.results).filter((r) => !r.pass).length;
+    const failures = s.attempts.flatMap((a) => a.results).filter((r) => !r.pass && !r.inconclusive).length;
+    const skipped = s.attempts.flatMap((a) => a.results).filter((r) => !r.pass && r.inconclusive).length;
     const errors = s.attempts.filter((a) => a.error).length;
     const time = s.attempts.reduce((t, a) => t + a.durationMs, 0) / 1000;
-    return `  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(1)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(1)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   if (report.certification) suites.unshift(certificationJunit(report.certification));
   if (report.error || report.interrupted)

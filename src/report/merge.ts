@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { runSchema, type RunReport } from '../scenario/results.js';
+import { runSchema, verdictCounts, worstVerdict, type RunReport } from '../scenario/results.js';
 
 /**
  * One report of several runs (the shards of a CI job): every scenario and lab of each, the earliest start
@@ -40,5 +40,7 @@ export function mergeRunReports(runs: { file: string; report: RunReport }[]): Ru
     scenarios: reports.flatMap((r) => r.scenarios),
     ...(certified[0] ? { certification: certified[0].report.certification! } : {}),
     passed: reports.every((r) => r.passed),
+    verdict: worstVerdict(reports.map((r) => r.verdict ?? (r.passed ? 'pass' : 'fail'))),
+    counts: verdictCounts(reports.flatMap((r) => r.scenarios)),
   };
 }

@@ -1,6 +1,7 @@
 import type { RuleId } from './catalog.js';
 
-export type Status = 'pass' | 'fail' | 'warn' | 'n/a';
+/** inconclusive: only from a lab that could not measure what a rule asks (static checks never give it). */
+export type Status = 'pass' | 'fail' | 'inconclusive' | 'warn' | 'n/a';
 
 /** The verdict on one rule, or on one reading of a rule the documents state differently. */
 export interface RuleResult {
@@ -10,9 +11,9 @@ export interface RuleResult {
   evidence: string[];
 }
 
-/** The worst status wins: fail > warn > pass > n/a. */
+/** The worst status wins: fail > inconclusive > warn > pass > n/a. */
 export function worst(statuses: Status[]): Status {
-  for (const s of ['fail', 'warn', 'pass'] as const) if (statuses.includes(s)) return s;
+  for (const s of ['fail', 'inconclusive', 'warn', 'pass'] as const) if (statuses.includes(s)) return s;
   return 'n/a';
 }
 

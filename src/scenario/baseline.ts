@@ -1,4 +1,4 @@
-import type { ScenarioRecord } from './run.js';
+import type { ScenarioRecord } from './record.js';
 
 /** How long a flow must deliver nothing, from its first counted packet, to be a broken baseline. */
 const deadBaselineMs = 2000;
@@ -16,3 +16,40 @@ export function deadFromStart(f: ScenarioRecord['flows'][number], countedFromMs:
 
 /** When flows start to count (after the warm-up): the start of the first phase. */
 export const countedFrom = (r: ScenarioRecord) => r.phases.before?.fromMs ?? r.startedAt;
+
+/**
+ * Probe RTT p99 before the fault above this says the lab queued probe packets by itself. It is well above
+ * the self-test's headroom target (bursts and a busy host's scheduling stay under it), and well below the
+ * figures a saturated lab shows (hundreds of ms to seconds).
+ */
+export const queuedBaselineMs = 50;
+
+/**
+ * Why the run's own baseline, before the first fault, says the lab could not measure: probe packets it
+ * lost or queued with nothing broken yet. Flows dead from the start are a broken path, reported apart.
+ */
+export function baselineProblems(record: Pick<ScenarioRecord, 'flows' | 'phases' | 'startedAt'>): string[] {
+  const before = record.phases.before;
+  if (!before) return [];
+  const from = before.fromMs;
+  const flows = record.flows.filter((f) => !deadFromStart(f, from));
+  const lost = flows.reduce(
+    (sum, f) =>
+      sum +
+      f.outages.filter((o) => o.startMs >= before.fromMs && o.startMs < before.toMs).reduce((s, o) => s + o.lost, 0),
+    0,
+  );
+  const p99 = Math.max(
+    0,
+    ...flows.flatMap((f) => {
+      const rtt = f.latency.find((l) => l.phase === 'before')?.rttMs;
+      return rtt ? [rtt.p99] : [];
+    }),
+  );
+  return [
+    ...(lost > 0 ? [`${lost} probe packets lost before the first fault`] : []),
+    ...(p99 > queuedBaselineMs
+      ? [`probe RTT p99 ${Math.round(p99)} ms before the first fault (over ${queuedBaselineMs} ms: queued by the lab)`]
+      : []),
+  ];
+}

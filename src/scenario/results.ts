@@ -2,8 +2,9 @@ import { counterGrowth } from '../observe/counters.js';
 import type { InterfaceCounters, TimelineEvent } from '../observe/timeline.js';
 import type { Percentiles } from '../probe/analyze.js';
 import { countedFrom, deadFromStart } from './baseline.js';
-import type { ExpectationResult } from './expectations/index.js';
-import type { ScenarioRecord } from './run.js';
+import type { LabCalibration } from './calibrate.js';
+import type { ExpectationResult, VerdictStatus } from './expectations/index.js';
+import type { ScenarioRecord } from './record.js';
 import type { LabModel } from '../topology/model.js';
 import { hostPart } from '../topology/addresses.js';
 
@@ -21,14 +22,26 @@ export interface RunReport {
   interrupted: boolean;
   /** Why the run stopped before its scenarios were done (a lab that did not come up). */
   error?: string;
-  labs: { topology: string; name: string; upMs: number }[];
+  labs: LabEntry[];
   scenarios: ScenarioReport[];
   /** `peerlab certify`: one row per R-* and E-*, judged from the lab and the partner's configs. */
   certification?: Certification;
   passed: boolean;
+  /** pass: every scenario passed; fail: one failed (or the run stopped); inconclusive: none failed, not all could be measured. */
+  verdict: VerdictStatus;
+  /** Scenarios by verdict. */
+  counts: Record<VerdictStatus, number>;
 }
 
-export type CertStatus = 'pass' | 'fail' | 'warn' | 'n/a';
+export interface LabEntry {
+  topology: string;
+  name: string;
+  upMs: number;
+  /** The lab's self-measurement (forwarding ceiling, carrier chain), made before its first scenario. */
+  calibration?: LabCalibration;
+}
+
+export type CertStatus = 'pass' | 'fail' | 'warn' | 'n/a' | 'inconclusive';
 
 /** The verdict on one requirement (R-*) or failure behaviour (E-*) of a certification. */
 export interface CertRow {
@@ -60,6 +73,8 @@ export interface ScenarioReport {
   description?: string;
   covers: string[];
   passed: boolean;
+  /** The worst over the attempts: fail, then inconclusive, then pass. */
+  verdict: VerdictStatus;
   attempts: Attempt[];
   /** Over the attempts (--repeat): min, median, p95 and max of each figure. */
   figures: { name: string; unit: string; min: number; median: number; p95: number; max: number; samples: number }[];
@@ -68,9 +83,16 @@ export interface ScenarioReport {
 /** One run of a scenario. Times are ms from the start of its probe traffic. */
 export interface Attempt {
   passed: boolean;
+  verdict: VerdictStatus;
   error?: string;
   durationMs: number;
   rate: number;
+  /** How the rate was chosen (from the lab's self-measurement). */
+  rateNote?: string;
+  /** Why the run's own baseline says the lab could not measure (probe packets lost or queued before the fault). */
+  unfit?: string[];
+  /** This attempt is a re-run, at a lower rate after the lab settled: the first run's rate and why it was not judged. */
+  rerunOf?: { rate: number; reasons: string[] };
   results: ExpectationResult[];
   phases: Record<string, { fromMs: number; toMs: number } | null>;
   faults: { name: string; appliedMs: number; revertedMs: number | null }[];
@@ -117,11 +139,19 @@ export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], 
   const t0 = record.startedAt;
   const rel = (ms: number) => Math.round((ms - t0) * 10) / 10;
   const events = record.timeline.events.map((e) => ({ ...e, atMs: rel(e.atMs), sinceMs: rel(e.sinceMs) }));
+  const verdict: VerdictStatus =
+    record.error || results.some((r) => r.verdict === 'fail')
+      ? 'fail'
+      : results.some((r) => r.verdict === 'inconclusive')
+        ? 'inconclusive'
+        : 'pass';
   return {
-    passed: !record.error && results.every((r) => r.pass),
+    passed: verdict === 'pass',
+    verdict,
     ...(record.error ? { error: record.error } : {}),
     durationMs: rel(record.stoppedAt),
     rate: record.rate,
+    ...(record.unfit ? { unfit: record.unfit } : {}),
     results,
     phases: Object.fromEntries(
       Object.entries(record.phases).map(([k, w]) => [k, w ? { fromMs: rel(w.fromMs), toMs: rel(w.toMs) } : null]),
@@ -306,3 +336,26 @@ export function summarizeFigures(attempts: Attempt[]): ScenarioReport['figures']
       };
     });
 }
+
+/** The worst of some verdicts: fail, then inconclusive, then pass (none is a pass). */
+export function worstVerdict(verdicts: VerdictStatus[]): VerdictStatus {
+  return verdicts.includes('fail') ? 'fail' : verdicts.includes('inconclusive') ? 'inconclusive' : 'pass';
+}
+
+/** Scenarios by verdict. */
+export function verdictCounts(scenarios: { verdict: VerdictStatus }[]): Record<VerdictStatus, number> {
+  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  for (const s of scenarios) counts[s.verdict]++;
+  return counts;
+}
+
+/** A verdict as the terminal and the reports print it: a failure stands out. */
+export const verdictLabel = (v: VerdictStatus) =>
+  v === 'fail' ? 'FAIL' : v === 'inconclusive' ? 'INCONCLUSIVE' : 'pass';
+
+/** The process exit code of a run's verdict: 0 pass, 1 fail, 3 inconclusive. */
+export const verdictExitCode = (v: VerdictStatus) => (v === 'pass' ? 0 : v === 'fail' ? 1 : 3);
+
+/** The summary line of a run: scenarios by verdict. */
+export const countsLine = (c: Record<VerdictStatus, number>) =>
+  `${c.pass} passed, ${c.fail} failed, ${c.inconclusive} inconclusive`;

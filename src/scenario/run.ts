@@ -1,78 +1,21 @@
 import { labFaultRecorder } from '../lab/fault-records.js';
-import { flapFault, injectFault, planLabFault, type ActiveFault, type FlapOptions } from '../faults/inject.js';
+import { flapFault, injectFault, planLabFault, type ActiveFault } from '../faults/inject.js';
 import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
 import { ReadinessError } from '../lab/readiness.js';
-import { startTimeline, type RunningTimeline, type Timeline } from '../observe/timeline.js';
-import type { FlowStats } from '../probe/analyze.js';
-import { planFlows, type FlowPlan } from '../probe/flows.js';
-import { analyzeCapture, labHosts, startProbe, type RunningProbe } from '../probe/probe.js';
-import type { LabModel } from '../topology/model.js';
+import { startTimeline, type Timeline } from '../observe/timeline.js';
+import { planFlows } from '../probe/flows.js';
+import { analyzeCapture, labHosts, startProbe } from '../probe/probe.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { baselineProblems } from './baseline.js';
+import type { LabCalibration } from './calibrate.js';
 import { readMark, type MarkRecord } from './mark.js';
+import type { FaultRecord, PhaseWindows, ScenarioRecord, ScenarioTarget, WaitRecord } from './record.js';
+export type { FaultRecord, PhaseWindows, ScenarioRecord, ScenarioTarget, WaitRecord } from './record.js';
 import type { FaultSpec, Scenario, Step } from './model.js';
 
 /** New flows through Open vSwitch's userspace datapath lose packets until their first upcall installs a flow. */
 export const warmupMs = 1000;
-
-/** A fault as it ran: when it was applied and reverted (host monotonic ms). */
-export interface FaultRecord {
-  name: string;
-  kind: string;
-  target: string;
-  applyingAt: number;
-  appliedAt: number;
-  revertedAt?: number;
-}
-
-export interface WaitRecord {
-  until: 'converged' | 'restored';
-  startedAt: number;
-  doneAt: number;
-  /** What was still wrong when the wait gave up. */
-  problems?: string[];
-}
-
-export type PhaseWindows = Record<
-  'before' | 'during' | 'after' | 'restored',
-  { fromMs: number; toMs: number } | undefined
->;
-
-/** Everything one run of a scenario measured; expectations are judged on this alone. */
-export interface ScenarioRecord {
-  scenario: string;
-  startedAt: number;
-  stoppedAt: number;
-  rate: number;
-  flows: (FlowStats & { plan: FlowPlan })[];
-  faults: FaultRecord[];
-  waits: WaitRecord[];
-  marks: MarkRecord[];
-  phases: PhaseWindows;
-  timeline: Timeline;
-  /** From the last revert until the lab was converged again (a `wait: restored` step). */
-  restoreMs?: number;
-  /** The steps stopped early: why. */
-  error?: string;
-}
-
-/**
- * What the runner needs of a lab. `labTarget` gives a real lab's; unit tests give a fake one, so step
- * order, reverts and interrupts are tested without routers.
- */
-export interface ScenarioTarget {
-  model: LabModel;
-  /** Probe packets per second per flow when the scenario does not say (the LAG driver's). */
-  defaultRate: number;
-  startProbe(flows: FlowPlan[]): Promise<RunningProbe>;
-  startTimeline(clock: Clock): RunningTimeline;
-  /** Apply a fault now; `id` is unique in the run (it names what the fault adds, such as nft tables). */
-  applyFault(spec: FaultSpec, id: string, clock: Clock): Promise<ActiveFault>;
-  flap(spec: FaultSpec, id: string, options: FlapOptions): Promise<void>;
-  /** Until every session, BFD and LAG is as expected; a ReadinessError when `timeoutMs` passes first. */
-  waitControlPlane(options: { timeoutMs: number; clock: Clock; signal?: AbortSignal }): Promise<unknown>;
-  readMark(name: string, atMs: number): Promise<MarkRecord>;
-}
 
 /** A running lab as a scenario target: its probe agents, timeline, faults, readiness and marks. */
 export function labTarget(lab: Lab): ScenarioTarget {
@@ -102,6 +45,10 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Called with each step as it starts. */
   progress?: (step: string) => void;
+  /** Probe packets per second per flow (default: the scenario's, or the target's default). */
+  rate?: number;
+  /** The lab's self-measurement the rate was chosen from; judges read the carrier chain from it. */
+  calibration?: LabCalibration;
 }
 
 /** Sleep, but wake and throw the signal's reason as soon as it aborts. */
@@ -133,7 +80,7 @@ export async function runScenario(
 ): Promise<ScenarioRecord> {
   const clock = options.clock ?? systemClock;
   const { signal } = options;
-  const rate = scenario.probe.rate ?? target.defaultRate;
+  const rate = options.rate ?? scenario.probe.rate ?? target.defaultRate;
   const flows = planFlows(target.model, { ...scenario.probe, rate });
   const timeline = target.startTimeline(clock);
   const active = new Map<string, { fault: ActiveFault; record: FaultRecord }>();
@@ -249,6 +196,7 @@ export async function runScenario(
     );
     const lastRevert = Math.max(...faults.map((f) => f.revertedAt ?? -Infinity));
     const restored = restoredWait(waits, lastRevert);
+    const unfit = baselineProblems({ flows: stats, phases, startedAt: capture.startedAt });
     return {
       scenario: scenario.name,
       startedAt: capture.startedAt,
@@ -262,6 +210,8 @@ export async function runScenario(
       timeline: timelineResult,
       ...(restored && Number.isFinite(lastRevert) ? { restoreMs: restored.doneAt - lastRevert } : {}),
       ...(error ? { error } : {}),
+      ...(options.calibration ? { calibration: options.calibration } : {}),
+      ...(unfit.length ? { unfit } : {}),
     };
   } finally {
     if (!timelineResult) await timeline.stop();

@@ -7,10 +7,16 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { judgeScenario } from './expectations/index.js';
 import type { LoadedScenario } from './load.js';
 import type { Scenario } from './model.js';
+import { ReadinessError } from '../lab/readiness.js';
+import { planFlows } from '../probe/flows.js';
+import { calibrateLab, chooseRate, describeCalibration, lowestRate, type LabCalibration } from './calibrate.js';
+import type { ScenarioTarget } from './record.js';
 import {
   runSchema,
   summarizeFigures,
   toAttempt,
+  verdictCounts,
+  worstVerdict,
   type Attempt,
   type RunReport,
   type ScenarioReport,
@@ -42,6 +48,8 @@ export function newRunReport(runtime: string, lag: string): RunReport {
     labs: [],
     scenarios: [],
     passed: false,
+    verdict: 'fail',
+    counts: { pass: 0, fail: 0, inconclusive: 0 },
   };
 }
 
@@ -50,7 +58,15 @@ export interface OnLabOptions {
   signal?: AbortSignal;
   progress?: (line: string) => void;
   clock?: Clock;
+  /**
+   * Measure the lab before its first scenario and take each probe rate from it (default). Off, each
+   * scenario runs at its own rate and nothing is re-run (benchmarks that sweep the rate themselves).
+   */
+  calibrate?: boolean;
 }
+
+/** How long a re-run waits for the lab to settle (converged control plane) before it starts. */
+const settleTimeoutMs = 60_000;
 
 /** Run scenarios on a running lab, each `repeat` times, judged, into `report` (for `peerlab fault` too). */
 export async function runOnLab(
@@ -62,6 +78,21 @@ export async function runOnLab(
   const clock = options.clock ?? systemClock;
   const progress = options.progress ?? (() => {});
   const repeat = options.repeat ?? 1;
+  const target = labTarget(lab);
+  let calibration: LabCalibration | undefined;
+  if (options.calibrate !== false && scenarios.length) {
+    progress(`${lab.name}: self-test (forwarding headroom, carrier chain)`);
+    calibration = await calibrateLab(target, {
+      clock,
+      maxRate: Math.max(...scenarios.map((s) => s.probe.rate ?? target.defaultRate)),
+      progress: (line) => progress(`${lab.name}: ${line}`),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const entry = report.labs.find((l) => l.name === lab.name);
+    if (entry) entry.calibration = calibration;
+    else report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0, calibration });
+    for (const line of describeCalibration(calibration)) progress(`${lab.name}: ${line}`);
+  }
   for (const scenario of scenarios) {
     const entry: ScenarioReport = {
       name: scenario.name,
@@ -70,24 +101,91 @@ export async function runOnLab(
       ...(scenario.description ? { description: scenario.description } : {}),
       covers: scenario.covers,
       passed: false,
+      verdict: 'fail',
       attempts: [],
       figures: [],
     };
     report.scenarios.push(entry);
     for (let i = 0; i < repeat; i++) {
-      progress(`${scenario.name}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''}`);
-      const record = await runScenario(labTarget(lab), scenario, {
+      const label = `${scenario.name}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''}`;
+      progress(label);
+      const attempt = await measuredAttempt(lab, target, scenario, calibration, {
         clock,
+        progress: (line) => progress(`${scenario.name}: ${line}`),
         ...(options.signal ? { signal: options.signal } : {}),
-        progress: (step) => progress(`${scenario.name}: ${step}`),
       });
-      const attempt: Attempt = toAttempt(record, judgeScenario(scenario.expect, record), lab.model);
       entry.attempts.push(attempt);
-      entry.passed = entry.attempts.every((a) => a.passed);
+      entry.verdict = worstVerdict(entry.attempts.map((a) => a.verdict));
+      entry.passed = entry.verdict === 'pass';
       entry.figures = summarizeFigures(entry.attempts);
-      progress(`${scenario.name}: ${attempt.passed ? 'passed' : 'FAILED'}`);
+      progress(
+        `${scenario.name}: ${attempt.verdict === 'pass' ? 'passed' : attempt.verdict === 'fail' ? 'FAILED' : 'INCONCLUSIVE'}`,
+      );
     }
   }
+}
+
+/**
+ * One judged run of a scenario at the rate the lab can carry. A run whose own baseline lost or queued
+ * probe packets, or that the lab could not measure, runs once more at half the rate after the lab
+ * settles; that second run is the attempt, with the first one's rate and reasons.
+ */
+async function measuredAttempt(
+  lab: Lab,
+  target: ScenarioTarget,
+  scenario: Scenario,
+  calibration: LabCalibration | undefined,
+  options: { clock: Clock; signal?: AbortSignal; progress: (line: string) => void },
+): Promise<Attempt> {
+  const max = scenario.probe.rate ?? target.defaultRate;
+  const flows = planFlows(lab.model, { ...scenario.probe, rate: max }).length;
+  const run = async (rate: number, note?: string) => {
+    const record = await runScenario(target, scenario, {
+      clock: options.clock,
+      rate,
+      progress: options.progress,
+      ...(calibration ? { calibration } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const attempt = toAttempt(record, judgeScenario(scenario.expect, record), lab.model);
+    return note ? { ...attempt, rateNote: note } : attempt;
+  };
+  if (!calibration) return run(max);
+  const rate = chooseRate(calibration, flows, max);
+  const first = await run(rate, rateNote(calibration, rate, max, flows));
+  const reasons = [
+    ...(first.unfit ?? []),
+    ...first.results.filter((r) => r.verdict === 'inconclusive').map((r) => `${r.id}: ${r.inconclusive}`),
+  ];
+  if (!reasons.length || first.verdict === 'fail') return first;
+  const lower = Math.max(lowestRate, Math.floor(rate / 2));
+  options.progress(
+    `not measurable at ${rate} pps per flow (${reasons.join('; ')}); once more at ${lower} after the lab settles`,
+  );
+  try {
+    await target.waitControlPlane({
+      timeoutMs: settleTimeoutMs,
+      clock: options.clock,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (e) {
+    // The re-run's own first step waits for convergence and reports what is wrong; here it only settles.
+    if (!(e instanceof ReadinessError)) throw e;
+  }
+  const second = await run(
+    lower,
+    `${lower} pps per flow: half of the first run's ${rate}, which the lab could not measure`,
+  );
+  return { ...second, rerunOf: { rate, reasons } };
+}
+
+function rateNote(calibration: LabCalibration, rate: number, max: number, flows: number): string {
+  const ceiling = `${calibration.ceilingAtLeast ? 'at least ' : ''}${calibration.ceilingPps} pps`;
+  if (rate >= max)
+    return `${rate} pps per flow (${flows} flows): the scenario's maximum; the lab's ceiling is ${ceiling}`;
+  if (calibration.ceilingPps === 0)
+    return `${rate} pps per flow (${flows} flows): the lowest rate; the lab carried no rate tried without queueing`;
+  return `${rate} pps per flow (${flows} flows): half the lab's ceiling of ${ceiling}, under the scenario's maximum of ${max}`;
 }
 
 /** An interrupted run, or one whose lab would not come up, keeps what it measured; other errors are bugs. */
@@ -100,11 +198,10 @@ export function settleRun(report: RunReport, error: unknown, signal?: AbortSigna
 /** Set when the run ended: passed when every scenario that should run ran and passed. */
 export function finishRun(report: RunReport, expected: number): RunReport {
   report.finishedAt = new Date().toISOString();
-  report.passed =
-    !report.interrupted &&
-    !report.error &&
-    report.scenarios.length === expected &&
-    report.scenarios.every((s) => s.passed);
+  const complete = !report.interrupted && !report.error && report.scenarios.length === expected;
+  report.counts = verdictCounts(report.scenarios);
+  report.verdict = complete ? worstVerdict(report.scenarios.map((s) => s.verdict)) : 'fail';
+  report.passed = report.verdict === 'pass';
   return report;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TimelineEvent } from '../../observe/timeline.js';
 import { duration, durationMs, name } from '../values.js';
+import type { ScenarioRecord } from '../record.js';
 import { ms, type ExpectationKind } from './types.js';
 
 /** What detected a failure, as the timeline shows it. */
@@ -41,7 +42,12 @@ export interface DetectBody {
   within: string;
   boundMs: number;
   toleranceMs: number;
+  /** `within: carrier + x`: the x, and the bound of the mechanism that would detect it otherwise (BFD, LACP). */
+  carrier?: { extraMs: number; fallbackMs: number; fallback: string };
 }
+
+/** A carrier-relative bound may grow with the lab's measured chain up to this share of the fallback's bound. */
+const fallbackShare = 2 / 3;
 
 /**
  * E-SILENT and friends, as timing: an event (BFD down, BGP down, a member or the LAG lost) happened on
@@ -63,10 +69,10 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
       );
     const [base, extra] = d.within.split(' + ');
     let baseMs = 0;
+    const bfd = ctx.model.sessions.find(
+      (s) => (s.interconnect === d.session || [s.a.address, s.b.address].includes(d.session ?? '')) && s.bfd,
+    )?.bfd;
     if (base === 'bfd') {
-      const bfd = ctx.model.sessions.find(
-        (s) => (s.interconnect === d.session || [s.a.address, s.b.address].includes(d.session ?? '')) && s.bfd,
-      )?.bfd;
       if (!session || !bfd)
         ctx.fail('"bfd" needs a session that runs BFD (session: <interconnect>)', [...path, 'within']);
       baseMs = bfd!.intervalMs * bfd!.multiplier;
@@ -80,12 +86,16 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
       ...(d.after ? { after: d.after } : {}),
       within: d.within,
       boundMs: baseMs + (extra ? durationMs(extra) : 0),
+      ...(base === 'carrier'
+        ? { carrier: carrierFallback(d.event, extra ? durationMs(extra) : 0, bfd ?? undefined) }
+        : {}),
       toleranceMs: d.tolerance !== undefined ? durationMs(d.tolerance) : samplingMs,
     };
   },
   judge(e, r) {
-    const limit = e.boundMs + e.toleranceMs;
-    const expected = `${e.event} on ${e.node}${e.subjectLabel ? ` ${e.subjectLabel}` : ''} within ${e.within} (${ms(e.boundMs)}) + ${ms(e.toleranceMs)} sampling of ${e.after ?? 'the first fault'}`;
+    const lab = labBound(e, r);
+    const limit = lab.boundMs + e.toleranceMs;
+    const expected = `${e.event} on ${e.node}${e.subjectLabel ? ` ${e.subjectLabel}` : ''} within ${e.within} (${ms(lab.boundMs)}${lab.note}) + ${ms(e.toleranceMs)} sampling of ${e.after ?? 'the first fault'}`;
     const fault = e.after ? r.faults.find((f) => f.name === e.after) : r.faults[0];
     if (!fault) return { pass: false, expected, measured: 'the fault was not applied', details: [] };
     const match = events[e.event];
@@ -100,11 +110,60 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
     // The change happened between the last sample that saw the old state and the one that saw the new.
     const at = seen.atMs - fault.applyingAt;
     const since = Math.max(0, seen.sinceMs - fault.applyingAt);
-    return {
-      pass: at <= limit,
-      expected,
-      measured: `${ms(since)}-${ms(at)} after the fault (${seen.subject} ${seen.from ?? ''} -> ${seen.to})`,
-      details: seen.detail ? [seen.detail] : [],
-    };
+    const measured = `${ms(since)}-${ms(at)} after the fault (${seen.subject} ${seen.from ?? ''} -> ${seen.to})`;
+    const details = seen.detail ? [seen.detail] : [];
+    if (at <= limit) return { pass: true, expected, measured, details };
+    // Later than the bound: the network's, unless the lab's own instrument cannot resolve it.
+    if (lab.unresolved && since <= lab.uncappedMs + e.toleranceMs)
+      return { pass: false, inconclusive: lab.unresolved, expected, measured, details };
+    const gap = seen.atMs - seen.sinceMs;
+    if (since <= limit && gap > 2 * r.timeline.intervalMs)
+      return {
+        pass: false,
+        inconclusive: `the timeline's samples were ${ms(gap)} apart here (it samples every ${ms(r.timeline.intervalMs)}): the change may have come before the bound`,
+        expected,
+        measured,
+        details,
+      };
+    return { pass: false, expected, measured, details };
   },
 };
+
+/** What would detect the failure if carrier did not: BFD for a session's events, LACP's timeout for a LAG's. */
+function carrierFallback(
+  event: DetectEvent,
+  extraMs: number,
+  bfd: { intervalMs: number; multiplier: number } | undefined,
+): NonNullable<DetectBody['carrier']> {
+  if ((event === 'bgp-down' || event === 'bfd-down') && bfd)
+    return { extraMs, fallbackMs: bfd.intervalMs * bfd.multiplier, fallback: 'BFD' };
+  return { extraMs, fallbackMs: lacpFastTimeoutMs, fallback: 'the LACP timeout' };
+}
+
+/**
+ * A `carrier` bound in the lab's terms: carrier is what the lab measured from a member's carrier loss to
+ * the LAG driver's event (member and LAG events) or to the routers' view (session events), capped at a
+ * share of the fallback's bound, so a lab that really fell back to BFD still fails. When the measured
+ * chain itself passes that cap, the lab cannot tell carrier from the fallback: `unresolved` says why.
+ */
+function labBound(
+  e: DetectBody,
+  r: ScenarioRecord,
+): { boundMs: number; uncappedMs: number; note: string; unresolved?: string } {
+  const chain = r.calibration?.carrier;
+  if (!e.carrier || !chain || 'error' in chain) return { boundMs: e.boundMs, uncappedMs: e.boundMs, note: '' };
+  const session = e.event === 'bgp-down' || e.event === 'bfd-down';
+  const measured = session ? chain.routerMs : chain.lagMs;
+  if (measured === null) return { boundMs: e.boundMs, uncappedMs: e.boundMs, note: '' };
+  const uncapped = measured + e.carrier.extraMs;
+  const cap = Math.round(e.carrier.fallbackMs * fallbackShare);
+  const what = session ? 'to the routers' : 'to the LAG driver';
+  if (uncapped <= cap)
+    return { boundMs: uncapped, uncappedMs: uncapped, note: `: carrier ${what} measured ${ms(measured)} in this lab` };
+  return {
+    boundMs: cap,
+    uncappedMs: uncapped,
+    note: `: capped at ${Math.round(fallbackShare * 100)}% of ${e.carrier.fallback}'s ${ms(e.carrier.fallbackMs)}`,
+    unresolved: `this lab's carrier chain ${what} (${ms(measured)}) + ${ms(e.carrier.extraMs)} passes ${Math.round(fallbackShare * 100)}% of ${e.carrier.fallback}'s ${ms(e.carrier.fallbackMs)}: it cannot tell carrier detection from ${e.carrier.fallback} here`,
+  };
+}

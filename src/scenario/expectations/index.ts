@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SourcePosition } from '../../errors.js';
-import type { ScenarioRecord } from '../run.js';
+import type { ScenarioRecord } from '../record.js';
 import { count } from './count.js';
 import { detect } from './detect.js';
 import { loss } from './loss.js';
@@ -55,13 +55,34 @@ export function bindExpectation(file: ExpectationFile, at: PropertyKey[], ctx: B
   return { kind: name, ...(kind.bind(file[name], [...at, name], ctx) as object) } as ExpectationBody;
 }
 
-/** Judge every expectation on what the run measured. Nothing here touches the lab. */
+/**
+ * Judge every expectation on what the run measured. Nothing here touches the lab. A failure the lab's
+ * own limits can explain is inconclusive, never a FAIL: the kind says so itself (an instrument too slow
+ * for its bound), or it is judged on probe traffic and the run's baseline already lost or queued packets.
+ */
 export function judgeScenario(expect: Expectation[], record: ScenarioRecord): ExpectationResult[] {
   return expect.map((e) => {
     const kind = kinds[e.kind] as unknown as ExpectationKind<KindName, z.ZodType, unknown>;
-    return { id: e.id, kind: e.kind, covers: e.covers, ...kind.judge(e, record) };
+    const judged = kind.judge(e, record);
+    const unfit =
+      !judged.pass && !judged.inconclusive && kind.probeBased && record.unfit?.length
+        ? `the lab's own baseline could not carry the probe: ${record.unfit.join('; ')}`
+        : undefined;
+    const inconclusive = judged.pass ? undefined : (judged.inconclusive ?? unfit);
+    const verdict = judged.pass ? 'pass' : inconclusive ? 'inconclusive' : 'fail';
+    return {
+      id: e.id,
+      kind: e.kind,
+      covers: e.covers,
+      verdict,
+      pass: judged.pass,
+      expected: judged.expected,
+      measured: judged.measured,
+      details: judged.details,
+      ...(inconclusive ? { inconclusive } : {}),
+    };
   });
 }
 
-export type { ExpectationResult } from './types.js';
+export type { ExpectationResult, VerdictStatus } from './types.js';
 export { eventKinds, type EventKind } from './count.js';

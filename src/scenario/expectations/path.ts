@@ -30,6 +30,7 @@ const controlPps = 20;
 export const path: ExpectationKind<'path', typeof schema, PathBody> = {
   kind: 'path',
   schema,
+  probeBased: true,
   bind(p, at, ctx) {
     if (!p.via && !p['not-via'] && !p['active-active'])
       ctx.fail('a path expectation needs via, not-via or active-active', at);

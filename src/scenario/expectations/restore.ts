@@ -16,6 +16,7 @@ export interface RestoreBody {
 export const restore: ExpectationKind<'restore', typeof schema, RestoreBody> = {
   kind: 'restore',
   schema,
+  probeBased: true,
   bind(r, path, ctx) {
     if (r.within === undefined && r['max-second-outage'] === undefined)
       ctx.fail('a restore expectation needs within or max-second-outage', path);

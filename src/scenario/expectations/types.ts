@@ -1,14 +1,24 @@
 import type { z } from 'zod';
 import type { LabModel } from '../../topology/model.js';
 import type { PathTarget, Step } from '../model.js';
-import type { ScenarioRecord } from '../run.js';
+import type { ScenarioRecord } from '../record.js';
+
+/**
+ * pass and fail are what the network did; inconclusive is a lab that could not measure it (queued or lost
+ * probe packets by itself, or an instrument too slow to tell apart what the bound must tell apart).
+ */
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
 
 /** A judged expectation, as reports show it. */
 export interface ExpectationResult {
   id: string;
   kind: string;
   covers: string[];
+  verdict: VerdictStatus;
+  /** verdict === 'pass' (kept for readers of older run.json files). */
   pass: boolean;
+  /** Why the lab could not measure it (verdict inconclusive). */
+  inconclusive?: string;
   /** The bound, as a person reads it. */
   expected: string;
   /** What was measured against it. */
@@ -17,7 +27,8 @@ export interface ExpectationResult {
   details: string[];
 }
 
-export type Verdict = Omit<ExpectationResult, 'id' | 'kind' | 'covers'>;
+/** What a kind's judge returns: pass or not, or (not passing) why the lab could not tell. */
+export type Verdict = Omit<ExpectationResult, 'id' | 'kind' | 'covers' | 'verdict'>;
 
 /**
  * What binding an expectation can ask of its scenario and topology. Every lookup fails as an
@@ -52,6 +63,11 @@ export interface ExpectationKind<K extends string, S extends z.ZodType, B> {
   schema: S;
   bind(file: z.output<S>, path: PropertyKey[], ctx: BindContext): B;
   judge(body: B, record: ScenarioRecord): Verdict;
+  /**
+   * Judged on probe traffic (loss, paths, outages): a failure on a lab whose own baseline lost or queued
+   * probe packets is the lab's, not the network's, and reads as inconclusive.
+   */
+  probeBased?: boolean;
 }
 
 export const ms = (n: number) => `${Math.round(n)} ms`;

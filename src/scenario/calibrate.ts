@@ -1,0 +1,231 @@
+import type { TimelineEvent } from '../observe/timeline.js';
+import { planFlows } from '../probe/flows.js';
+import { analyzeCapture } from '../probe/probe.js';
+import { ReadinessError } from '../lab/readiness.js';
+import type { Clock } from '../util/clock.js';
+import type { ScenarioTarget } from './record.js';
+
+/**
+ * A lab measures itself before it judges: how much probe traffic it carries without queueing (its
+ * forwarding headroom), and how long a LAG member's carrier loss takes to reach the LAG driver and the
+ * routers (its carrier chain). Probe rates and carrier-relative bounds come from these figures, so a
+ * verdict does not depend on how busy the host is.
+ */
+export interface LabCalibration {
+  /** RTT p99 (worst flow) a rate must stay under, with nothing lost, to count as carried. */
+  targetRttMs: number;
+  /** Each rate tried, in the order tried. */
+  steps: HeadroomStep[];
+  /** Highest total probe rate (packets per second in the lab) that met the target; 0 when none did. */
+  ceilingPps: number;
+  /** The highest rate tried met the target: the real ceiling is higher than `ceilingPps`. */
+  ceilingAtLeast: boolean;
+  carrier: CarrierChain | { error: string };
+  /** How long the self-test took, ms. */
+  tookMs: number;
+}
+
+export interface HeadroomStep {
+  ratePerFlow: number;
+  flows: number;
+  pps: number;
+  /** RTT p99 of the worst flow, ms; null when no echo came back. */
+  rttP99Ms: number | null;
+  lost: number;
+  ok: boolean;
+}
+
+/** From carrier loss on every member of one LAG (a lag-down, reverted before any scenario). */
+export interface CarrierChain {
+  interconnect: string;
+  /** Until the LAG driver disabled the first member (its event, as the timeline sampled it: the middle of the samples around it), ms. */
+  lagMs: number | null;
+  /** Until a router's BGP session on it left Established (the routers' view: interface down), ms. */
+  routerMs: number | null;
+  /** The timeline's sampling interval: each figure is known to within about this. */
+  samplingMs: number;
+}
+
+/** The headroom target: probe RTT p99 under this with nothing lost. */
+export const targetRttMs = 20;
+/** Probe rate per flow the ramp starts from, and the lowest it goes to. */
+const startRate = 100;
+const floorRate = 10;
+/** Flows per host pair in the headroom ramp (the reference scenarios' default). */
+const rampPerPair = 2;
+/** Traffic per ramp step after its warm-up, ms. */
+const stepMs = 1200;
+/** New flows through Open vSwitch's userspace datapath wait for their first upcall; later steps reuse the flows. */
+const firstWarmupMs = 1000;
+const stepWarmupMs = 300;
+
+export interface CalibrateOptions {
+  clock: Clock;
+  /** The highest per-flow rate any scenario may use: the ramp stops at twice it. */
+  maxRate: number;
+  signal?: AbortSignal;
+  progress?: (line: string) => void;
+}
+
+/** Measure the lab's forwarding headroom and carrier chain. Leaves the lab as it found it (converged). */
+export async function calibrateLab(target: ScenarioTarget, options: CalibrateOptions): Promise<LabCalibration> {
+  const began = options.clock.now();
+  const steps = await headroomRamp(target, options);
+  const ok = steps.filter((s) => s.ok);
+  const best = ok.sort((a, b) => b.pps - a.pps)[0];
+  const highestTried = Math.max(...steps.map((s) => s.pps));
+  const carrier = await carrierChain(target, options);
+  return {
+    targetRttMs,
+    steps,
+    ceilingPps: best?.pps ?? 0,
+    ceilingAtLeast: best !== undefined && best.pps === highestTried,
+    carrier,
+    tookMs: Math.round(options.clock.now() - began),
+  };
+}
+
+/** Up from `startRate` while the lab carries it (to twice the max), or down until it does (to the floor). */
+async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): Promise<HeadroomStep[]> {
+  const steps: HeadroomStep[] = [];
+  const ceiling = options.maxRate * 2;
+  let rate = Math.min(startRate, ceiling);
+  const first = await headroomStep(target, rate, options, firstWarmupMs);
+  steps.push(first);
+  const direction = first.ok ? 2 : 0.5;
+  for (;;) {
+    const next = Math.round(rate * direction);
+    if (first.ok ? next > ceiling : next < floorRate) {
+      // Up: end on the ceiling itself when doubling passes it.
+      if (first.ok && rate < ceiling && steps.at(-1)!.ok) {
+        const last = await headroomStep(target, ceiling, options);
+        steps.push(last);
+      }
+      break;
+    }
+    rate = next;
+    const step = await headroomStep(target, rate, options);
+    steps.push(step);
+    if (step.ok !== first.ok) break;
+  }
+  return steps;
+}
+
+async function headroomStep(
+  target: ScenarioTarget,
+  rate: number,
+  options: CalibrateOptions,
+  warmupMs = stepWarmupMs,
+): Promise<HeadroomStep> {
+  options.signal?.throwIfAborted();
+  const flows = planFlows(target.model, { rate, perPair: rampPerPair });
+  const probe = await target.startProbe(flows);
+  let capture;
+  try {
+    await options.clock.sleep(warmupMs + stepMs);
+  } finally {
+    capture = await probe.stop();
+  }
+  const stats = analyzeCapture(capture, [], warmupMs);
+  const p99s = stats.flatMap((f) => {
+    const rtt = f.latency.find((l) => l.phase === 'all')?.rttMs;
+    return rtt ? [rtt.p99] : [];
+  });
+  const rttP99Ms = p99s.length ? Math.max(...p99s) : null;
+  const lost = stats.reduce((s, f) => s + f.lost, 0);
+  const step: HeadroomStep = {
+    ratePerFlow: rate,
+    flows: flows.length,
+    pps: rate * flows.length,
+    rttP99Ms: rttP99Ms === null ? null : Math.round(rttP99Ms * 10) / 10,
+    lost,
+    ok: rttP99Ms !== null && rttP99Ms < targetRttMs && lost === 0,
+  };
+  options.progress?.(
+    `self-test: ${step.pps} pps (${rate} per flow): RTT p99 ${step.rttP99Ms ?? '-'} ms, ${lost} lost: ${step.ok ? 'carried' : 'not carried'}`,
+  );
+  return step;
+}
+
+/**
+ * Carrier loss on every member of the first interconnect's LAG, reverted at once: when the LAG driver
+ * disabled a member and when a router's session there left Established, on the lab's own timeline.
+ */
+async function carrierChain(
+  target: ScenarioTarget,
+  options: CalibrateOptions,
+): Promise<CarrierChain | { error: string }> {
+  const ic = target.model.interconnects.find((i) => i.lag.members > 0);
+  if (!ic) return { error: 'the topology has no LAG' };
+  options.signal?.throwIfAborted();
+  const timeline = target.startTimeline(options.clock);
+  const nodes = [ic.peerRouter, ic.edgeRouter];
+  let events: TimelineEvent[] = [];
+  let applyingAt = 0;
+  let samplingMs = 0;
+  try {
+    const fault = await target.applyFault(
+      { kind: 'lag-down', target: ic.id },
+      `cal${process.pid % 1000}`,
+      options.clock,
+    );
+    applyingAt = fault.applyingAt;
+    try {
+      await options.clock.sleep(1500);
+    } finally {
+      await fault.revert();
+    }
+  } finally {
+    const result = await timeline.stop();
+    events = result.events;
+    samplingMs = result.intervalMs;
+  }
+  // The change came between the last sample without it and the first with it: the middle of that.
+  const first = (match: (e: TimelineEvent) => boolean) => {
+    const e = events.find((x) => x.atMs >= applyingAt && nodes.includes(x.node) && match(x));
+    return e ? Math.round((Math.max(e.sinceMs, applyingAt) + e.atMs) / 2 - applyingAt) : null;
+  };
+  const chain: CarrierChain = {
+    interconnect: ic.id,
+    lagMs: first((e) => e.kind === 'member' && e.to === 'disabled'),
+    routerMs: first((e) => e.kind === 'bgp' && e.from === 'Established'),
+    samplingMs,
+  };
+  options.progress?.(
+    `self-test: carrier loss on ${ic.id}: LAG driver ${chain.lagMs ?? '-'} ms, routers ${chain.routerMs ?? '-'} ms; waiting for the lab to converge again`,
+  );
+  try {
+    await target.waitControlPlane({
+      timeoutMs: 120_000,
+      clock: options.clock,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof ReadinessError)) throw e;
+    return { error: `the lab did not converge again after the carrier test: ${e.problems.join('; ')}` };
+  }
+  return chain;
+}
+
+/** The probe rate per flow for a scenario of `flows` flows: half the ceiling, at most `max`, at least the floor. */
+export function chooseRate(calibration: LabCalibration | undefined, flows: number, max: number): number {
+  if (!calibration) return max;
+  const share = Math.floor(calibration.ceilingPps / 2 / Math.max(1, flows));
+  return Math.max(floorRate, Math.min(max, share));
+}
+
+/** The lowest rate a re-run goes to. */
+export const lowestRate = floorRate;
+
+/** One line per figure, for reports: ceiling, carrier chain, and what they mean for resolution. */
+export function describeCalibration(c: LabCalibration): string[] {
+  const carrier =
+    'error' in c.carrier
+      ? `carrier chain not measured: ${c.carrier.error}`
+      : `carrier chain on ${c.carrier.interconnect}: LAG driver ${c.carrier.lagMs ?? 'never'} ms, routers (BGP down) ${c.carrier.routerMs ?? 'never'} ms (sampled every ${c.carrier.samplingMs} ms)`;
+  return [
+    `forwarding ceiling ${c.ceilingAtLeast ? 'at least ' : ''}${c.ceilingPps} pps in the lab (RTT p99 < ${c.targetRttMs} ms, nothing lost; tried ${c.steps.map((s) => `${s.pps}${s.ok ? '' : ' x'}`).join(', ')})`,
+    carrier,
+    `self-test took ${(c.tookMs / 1000).toFixed(1)} s`,
+  ];
+}

@@ -1,0 +1,382 @@
+import test from 'ava';
+import type { ActiveFault } from '../src/faults/inject.js';
+import { flags } from '../src/probe/packet.js';
+import type { FlowStats } from '../src/probe/analyze.js';
+import type { FlowPlan } from '../src/probe/flows.js';
+import type { AgentResult } from '../src/probe/records.js';
+import { renderJunit } from '../src/report/junit.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { baselineProblems } from '../src/scenario/baseline.js';
+import { calibrateLab, chooseRate, type LabCalibration } from '../src/scenario/calibrate.js';
+import { judgeScenario } from '../src/scenario/expectations/index.js';
+import type { Expectation, ExpectationBody } from '../src/scenario/model.js';
+import type { ScenarioRecord, ScenarioTarget } from '../src/scenario/record.js';
+import { toAttempt, verdictExitCode } from '../src/scenario/results.js';
+import { finishRun, newRunReport } from '../src/scenario/suite.js';
+import { loadTopology } from '../src/topology/load.js';
+import type { LabModel } from '../src/topology/model.js';
+import type { Clock } from '../src/util/clock.js';
+
+// Verdicts that hold on any machine: the lab measures itself (headroom, carrier chain), rates come from
+// that, and a failure the lab's own limits explain is inconclusive, never FAIL.
+
+function virtualClock(): Clock {
+  let now = 1000;
+  return { now: () => now, sleep: (ms) => Promise.resolve(void (now += ms)) };
+}
+
+/**
+ * A lab that carries `ceilingPps` in all: below it every packet arrives with 1 ms RTT, above it echoes
+ * take 300 ms and one packet in a hundred is lost. Carrier loss reaches the LAG driver after `lagMs` and
+ * the routers after `routerMs`.
+ */
+function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: number; routerMs: number }) {
+  const calls: string[] = [];
+  let faultAt = 0;
+  const target: ScenarioTarget = {
+    model,
+    defaultRate: 1000,
+    async startProbe(flows: FlowPlan[]) {
+      const startedAt = clock.now();
+      const total = flows.reduce((s, f) => s + f.rate, 0);
+      calls.push(`probe ${total}`);
+      const over = total > o.ceilingPps;
+      return {
+        flows,
+        startedAt,
+        [Symbol.asyncDispose]: async () => {},
+        stop: async () => {
+          const stoppedAt = clock.now();
+          const results = new Map<string, AgentResult>();
+          const agent = (node: string) => {
+            if (!results.has(node)) results.set(node, { node, sent: [], received: empty() });
+            return results.get(node)!;
+          };
+          for (const f of flows) {
+            const n = Math.floor(((stoppedAt - startedAt) * f.rate) / 1000);
+            agent(f.from).sent.push({ flow: f.id, sent: n, startMs: startedAt, rate: f.rate });
+            const data = agent(f.to).received as unknown as Writable;
+            const echoes = agent(f.from).received as unknown as Writable;
+            for (let seq = 0; seq < n; seq++) {
+              const sentMs = startedAt + (seq * 1000) / f.rate;
+              if (over && seq % 100 === 50) continue;
+              push(data, f.id, 0, seq, sentMs, sentMs + 0.5);
+              if (seq % 10 === 0) push(echoes, f.id, flags.echoReply, seq, sentMs, sentMs + (over ? 300 : 1));
+            }
+          }
+          return { flows, startedAt, stoppedAt, results: [...results.values()] };
+        },
+      };
+    },
+    startTimeline() {
+      return {
+        mark: () => {},
+        stop: async () => {
+          const ic = model.interconnects[0]!;
+          const event = (ms: number, kind: 'member' | 'bgp') => ({
+            atMs: faultAt + ms + 50,
+            sinceMs: faultAt + ms - 50,
+            node: ic.edgeRouter,
+            kind,
+            subject: kind === 'member' ? `${ic.lag.interface}-m1` : ic.peerAddress.split('/')[0]!,
+            from: kind === 'member' ? 'enabled' : 'Established',
+            to: kind === 'member' ? 'disabled' : 'Idle',
+          });
+          return {
+            intervalMs: 100,
+            startedAt: 0,
+            stoppedAt: clock.now(),
+            samples: 10,
+            events: [event(o.lagMs, 'member'), event(o.routerMs, 'bgp')],
+            counters: [],
+          };
+        },
+      };
+    },
+    async applyFault(spec) {
+      calls.push(`apply ${spec.kind} ${spec.target}`);
+      faultAt = clock.now();
+      return {
+        plan: undefined as never,
+        applyingAt: faultAt,
+        appliedAt: faultAt,
+        revert: async () => (calls.push(`revert ${spec.kind} ${spec.target}`), clock.now()),
+        [Symbol.asyncDispose]: async () => {},
+      } satisfies ActiveFault;
+    },
+    flap: async () => {},
+    async waitControlPlane() {
+      calls.push('wait');
+    },
+    readMark: async (name, atMs) => ({ name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} }),
+  };
+  return { target, calls };
+}
+
+type Writable = {
+  count: number;
+  flow: number[];
+  flags: number[];
+  seq: number[];
+  sentMs: number[];
+  recvMs: number[];
+};
+const empty = () =>
+  ({ count: 0, flow: [], flags: [], seq: [], sentMs: [], recvMs: [] }) as unknown as AgentResult['received'];
+function push(r: Writable, flow: number, f: number, seq: number, sentMs: number, recvMs: number) {
+  r.flow.push(flow);
+  r.flags.push(f);
+  r.seq.push(seq);
+  r.sentMs.push(sentMs);
+  r.recvMs.push(recvMs);
+  r.count++;
+}
+
+test.before(async (t) => {
+  (t.context as { model: LabModel }).model = await loadTopology('topologies/maps-voice.yaml');
+});
+const modelOf = (t: { context: unknown }) => (t.context as { model: LabModel }).model;
+
+test('the self-test finds the forwarding ceiling, measures the carrier chain, and leaves the lab converged', async (t) => {
+  const clock = virtualClock();
+  const lab = fakeLab(modelOf(t), clock, { ceilingPps: 3000, lagMs: 400, routerMs: 700 });
+  const c = await calibrateLab(lab.target, { clock, maxRate: 1000 });
+  // 8 flows: 800 pps carried, 1,600 carried, 3,200 not: the ceiling is 1,600 pps.
+  t.deepEqual(
+    c.steps.map((s) => [s.pps, s.ok]),
+    [
+      [800, true],
+      [1600, true],
+      [3200, false],
+    ],
+  );
+  t.is(c.ceilingPps, 1600);
+  t.false(c.ceilingAtLeast);
+  t.deepEqual(c.carrier, { interconnect: 'ams/ic1', lagMs: 400, routerMs: 700, samplingMs: 100 });
+  t.deepEqual(lab.calls.slice(-3), ['apply lag-down ams/ic1', 'revert lag-down ams/ic1', 'wait']);
+  // Half the ceiling over the scenario's flows, never over the scenario's maximum, never under the floor.
+  t.is(chooseRate(c, 8, 1000), 100);
+  t.is(chooseRate(c, 2, 200), 200);
+  t.is(chooseRate({ ...c, ceilingPps: 0 }, 8, 1000), 10);
+});
+
+test('a lab that carries nothing tried goes down to the floor; a fast one stops at twice the maximum', async (t) => {
+  const clock = virtualClock();
+  const slow = await calibrateLab(fakeLab(modelOf(t), clock, { ceilingPps: 10, lagMs: 10, routerMs: 10 }).target, {
+    clock,
+    maxRate: 1000,
+  });
+  t.deepEqual(
+    slow.steps.map((s) => s.ratePerFlow),
+    [100, 50, 25, 13],
+  );
+  t.is(slow.ceilingPps, 0);
+  const fast = await calibrateLab(fakeLab(modelOf(t), clock, { ceilingPps: 1e9, lagMs: 10, routerMs: 10 }).target, {
+    clock,
+    maxRate: 300,
+  });
+  t.deepEqual(
+    fast.steps.map((s) => s.ratePerFlow),
+    [100, 200, 400, 600],
+  );
+  t.true(fast.ceilingAtLeast);
+});
+
+const flow = (
+  outages: { startMs: number; durationMs: number; lost: number }[],
+  p99 = 1,
+): ScenarioRecord['flows'][number] =>
+  ({
+    plan: {
+      id: 1,
+      from: 'sbc-ams',
+      to: 'teams-media',
+      srcAddr: '',
+      srcPort: 40000,
+      dstAddr: '',
+      dstPort: 7474,
+      rate: 100,
+    },
+    flow: 1,
+    rate: 100,
+    sent: 1000,
+    received: 1000 - outages.reduce((s, o) => s + o.lost, 0),
+    lost: outages.reduce((s, o) => s + o.lost, 0),
+    duplicated: 0,
+    reordered: 0,
+    lossDerivedMs: outages.reduce((s, o) => s + o.lost, 0) * 10,
+    outages: outages.map((o) => ({ ...o, endMs: o.startMs + o.durationMs })),
+    longestOutageMs: Math.max(0, ...outages.map((o) => o.durationMs)),
+    latency: [{ phase: 'before', oneWayMs: undefined, rttMs: { samples: 10, p50: 1, p90: 1, p99, max: p99 } }],
+  }) satisfies FlowStats & { plan: FlowPlan };
+
+function record(flows: ScenarioRecord['flows'], events: ScenarioRecord['timeline']['events'] = []): ScenarioRecord {
+  return {
+    scenario: 'synthetic',
+    startedAt: 0,
+    stoppedAt: 10_000,
+    rate: 100,
+    flows,
+    faults: [{ name: 'f', kind: 'lag-down', target: 'ams/ic1', applyingAt: 3000, appliedAt: 3000, revertedAt: 6000 }],
+    waits: [],
+    marks: [],
+    phases: {
+      before: { fromMs: 1000, toMs: 3000 },
+      during: { fromMs: 3000, toMs: 6000 },
+      after: { fromMs: 6000, toMs: 10_000 },
+      restored: undefined,
+    },
+    timeline: { intervalMs: 100, startedAt: 0, stoppedAt: 10_000, samples: 100, events, counters: [] },
+  };
+}
+
+let n = 0;
+const expectation = (body: ExpectationBody): Expectation => ({
+  id: `e${++n}`,
+  covers: [],
+  position: { file: 'x.yaml', line: 1, column: 1 },
+  ...body,
+});
+
+test("a run whose baseline lost or queued probe packets: its probe-based failures are inconclusive, the control plane's are not", (t) => {
+  const lossy = record([
+    flow([
+      { startMs: 2000, durationMs: 30, lost: 3 },
+      { startMs: 3100, durationMs: 900, lost: 90 },
+    ]),
+  ]);
+  t.deepEqual(baselineProblems(lossy), ['3 probe packets lost before the first fault']);
+  const queued = record([flow([{ startMs: 3100, durationMs: 900, lost: 90 }], 400)]);
+  t.regex(baselineProblems(queued)[0]!, /^probe RTT p99 400 ms before the first fault/);
+  t.deepEqual(baselineProblems(record([flow([{ startMs: 3100, durationMs: 900, lost: 90 }])])), []);
+
+  const bounds = [
+    expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 }),
+    expectation({ kind: 'count', event: 'bgp-drop', max: 0 } as ExpectationBody),
+  ];
+  lossy.unfit = baselineProblems(lossy);
+  lossy.timeline.events.push({
+    atMs: 3200,
+    sinceMs: 3100,
+    node: 'ams-pe1',
+    kind: 'bgp',
+    subject: '198.51.100.0',
+    from: 'Established',
+    to: 'Idle',
+  });
+  const [loss, count] = judgeScenario(bounds, lossy);
+  t.is(loss!.verdict, 'inconclusive');
+  t.regex(loss!.inconclusive!, /baseline could not carry the probe: 3 probe packets lost/);
+  t.is(count!.verdict, 'fail', 'a session drop is the control plane, whatever the probe did');
+  // The same loss on a clean baseline is the network's: FAIL.
+  const [clean] = judgeScenario([bounds[0]!], record([flow([{ startMs: 3100, durationMs: 900, lost: 90 }])]));
+  t.is(clean!.verdict, 'fail');
+});
+
+test('loss over its bound by one probe interval is within the resolution: inconclusive, not FAIL', (t) => {
+  // 100 pps: 51 lost is 510 ms against 500 ms, one packet over.
+  const [edge, over] = judgeScenario(
+    [
+      expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 }),
+      expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 400 }),
+    ],
+    record([flow([{ startMs: 3100, durationMs: 510, lost: 51 }])]),
+  );
+  t.is(edge!.verdict, 'inconclusive');
+  t.regex(edge!.inconclusive!, /one probe interval \(10 ms at 100 pps per flow\)/);
+  t.is(over!.verdict, 'fail');
+});
+
+const carrier = (lagMs: number, routerMs: number): LabCalibration => ({
+  targetRttMs: 20,
+  steps: [],
+  ceilingPps: 1600,
+  ceilingAtLeast: false,
+  carrier: { interconnect: 'ams/ic1', lagMs, routerMs, samplingMs: 100 },
+  tookMs: 1,
+});
+
+test('a carrier bound uses the measured chain, capped below BFD: a lab that fell back to BFD fails, a slow instrument is inconclusive', (t) => {
+  const detect = expectation({
+    kind: 'detect',
+    event: 'bgp-down',
+    node: 'ams-pe1',
+    subject: '198.51.100.0',
+    subjectLabel: 'ams/ic1',
+    within: 'carrier + 300ms',
+    boundMs: 300,
+    toleranceMs: 100,
+    carrier: { extraMs: 300, fallbackMs: 900, fallback: 'BFD' },
+  });
+  const down = (ms: number) => [
+    {
+      atMs: 3000 + ms,
+      sinceMs: 3000 + ms - 100,
+      node: 'ams-pe1',
+      kind: 'bgp' as const,
+      subject: '198.51.100.0',
+      from: 'Established',
+      to: 'Idle',
+    },
+  ];
+  const judge = (ms: number, c?: LabCalibration) => {
+    const r = record([flow([])], down(ms));
+    if (c) r.calibration = c;
+    return judgeScenario([detect], r)[0]!;
+  };
+  // No self-measurement: carrier is 0 (the bound is 300 + 100 ms).
+  t.is(judge(450).verdict, 'fail');
+  // Measured chain 150 ms: the bound is 150 + 300 + 100.
+  t.is(judge(450, carrier(100, 150)).verdict, 'pass');
+  t.regex(judge(450, carrier(100, 150)).expected, /carrier to the routers measured 150 ms in this lab/);
+  // A lab that detects on BFD (about 900 ms) with a quick chain still fails.
+  t.is(judge(950, carrier(100, 150)).verdict, 'fail');
+  // Chain 500 ms: 800 ms passes 2/3 of BFD's 900: capped at 600; 750 ms (over 600 + 100 sampling) cannot be told from BFD.
+  const slow = judge(750, carrier(100, 500));
+  t.is(slow.verdict, 'inconclusive');
+  t.regex(slow.inconclusive!, /cannot tell carrier detection from BFD here/);
+  t.is(judge(550, carrier(100, 500)).verdict, 'pass');
+  // Later than even this lab's own carrier chain explains: a failure.
+  t.is(judge(1100, carrier(100, 500)).verdict, 'fail');
+});
+
+test('inconclusive everywhere: attempt, run verdict and counts, exit code 3, JUnit skipped (not a failure), Markdown', async (t) => {
+  const model = modelOf(t);
+  const r = record([flow([{ startMs: 3100, durationMs: 510, lost: 51 }])]);
+  r.calibration = carrier(100, 150);
+  const results = judgeScenario([expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 })], r);
+  const attempt = toAttempt(r, results, model);
+  t.is(attempt.verdict, 'inconclusive');
+  t.false(attempt.passed);
+  const report = newRunReport('netns', 'ovs');
+  report.labs.push({ topology: 't.yaml', name: 'run-x', upMs: 1, calibration: r.calibration });
+  report.scenarios.push({
+    name: 'synthetic',
+    file: 's.yaml',
+    topology: 't.yaml',
+    covers: [],
+    passed: false,
+    verdict: 'inconclusive',
+    attempts: [attempt],
+    figures: [],
+  });
+  finishRun(report, 1);
+  t.is(report.verdict, 'inconclusive');
+  t.false(report.passed);
+  t.deepEqual(report.counts, { pass: 0, fail: 0, inconclusive: 1 });
+  t.is(verdictExitCode(report.verdict), 3);
+  t.is(verdictExitCode('fail'), 1);
+  const junit = renderJunit(report);
+  t.regex(junit, /failures="0" errors="0" skipped="1"/);
+  t.regex(junit, /<skipped message="inconclusive: over the bound by no more than one probe interval/);
+  t.notRegex(junit, /<failure/);
+  const md = renderMarkdown(report);
+  t.regex(md, /^# peerlab run .*: INCONCLUSIVE/);
+  t.regex(md, /Scenarios: 0 passed, 0 failed, 1 inconclusive/);
+  t.regex(md, /## Lab self-measurement[\s\S]*forwarding ceiling 1600 pps in the lab/);
+  t.regex(md, /\| synthetic \| \*\*INCONCLUSIVE\*\* \|/);
+  // A failure anywhere wins.
+  report.scenarios.push({ ...report.scenarios[0]!, name: 'other', verdict: 'fail' });
+  finishRun(report, 2);
+  t.is(report.verdict, 'fail');
+});
