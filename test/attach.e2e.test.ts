@@ -98,10 +98,15 @@ test.serial(
         join(dir, 'report'),
       );
       t.log(run.stdout.split('\n').slice(-8).join('\n'));
-      t.is(run.exitCode, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+      // Passes, or (a host too busy to measure it) is inconclusive with exit 3: never a FAIL of a correct lab.
+      t.true([0, 3].includes(run.exitCode ?? -1), `${run.stdout.slice(-3000)}\n${run.stderr}`);
       const report = JSON.parse(await readFile(join(dir, 'report/run.json'), 'utf8')) as RunReport;
-      t.deepEqual(report.labs, [{ topology: 'topologies/maps-voice.yaml', name: 'e2e-clab', upMs: 0 }]);
-      t.true(report.scenarios[0]!.passed);
+      t.deepEqual(
+        report.labs.map(({ calibration: _, ...l }) => l),
+        [{ topology: 'topologies/maps-voice.yaml', name: 'e2e-clab', upMs: 0 }],
+      );
+      t.true((report.labs[0]!.calibration?.steps.length ?? 0) > 0, 'the attached lab measured itself first');
+      t.is(report.scenarios[0]!.verdict, run.exitCode === 0 ? 'pass' : 'inconclusive');
       const names = (await execa('docker', ['ps', '--format', '{{.Names}}', '--filter', 'label=peerlab.lab=e2e-clab']))
         .stdout;
       t.is(

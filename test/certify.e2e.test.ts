@@ -33,15 +33,22 @@ test.serial('certify: the partner-voice configs pass every R-* and E-* row, judg
     out,
   );
   t.log(`certify wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  t.is(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  // A correct design never FAILs; a row the lab could not measure on this host is inconclusive (exit 3), with why.
+  t.true([0, 3].includes(run.exitCode ?? -1), `${run.stdout}\n${run.stderr}`);
   const { report, rows } = await certified(out);
-  t.true(report.passed);
+  t.is(report.verdict, run.exitCode === 0 ? 'pass' : 'inconclusive');
   t.deepEqual(
     [...rows.values()].filter((r) => r.status === 'fail').map((r) => r.id),
     [],
   );
+  for (const r of [...rows.values()].filter((x) => x.status === 'inconclusive')) {
+    t.log(`${r.id} inconclusive: ${r.evidence.filter((e) => /inconclusive/.test(e)).join(' | ')}`);
+    t.regex(r.evidence.join('\n'), /inconclusive: .+/, `${r.id} says why it is inconclusive`);
+  }
+  const [lab] = report.labs;
+  t.true((lab?.calibration?.steps.length ?? 0) > 0, 'the lab measured its own headroom before the scenarios');
   for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
-    t.not(rows.get(id)?.status, 'n/a', `${id} was run`);
+    t.true(['pass', 'inconclusive', 'warn'].includes(rows.get(id)?.status ?? 'missing'), `${id} was run and judged`);
   t.regex(
     evidence(rows.get('R-COMMUNITY'), 'edge', 'pass'),
     /203\.0\.113\.64\/26 from fra-pe1 at fra-msee1 \(fra\/ic1\): accepted with 8075:8007/,

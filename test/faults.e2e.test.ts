@@ -8,7 +8,10 @@ import type { TimelineEvent } from '../src/observe/timeline.js';
 import { tearDownLab } from '../src/lab/down.js';
 import { createRuntime } from '../src/runtime/select.js';
 import { oneFaultScenario, type OneFaultOptions } from '../src/scenario/one-fault.js';
+import { calibrateLab, chooseRate, type LabCalibration } from '../src/scenario/calibrate.js';
 import { labTarget, runScenario, type ScenarioRecord } from '../src/scenario/run.js';
+import { planFlows } from '../src/probe/flows.js';
+import { systemClock } from '../src/util/clock.js';
 import { peerlab } from './helpers/fixtures.js';
 import { labFor, leftovers } from './helpers/labs.js';
 import { tempDir } from './helpers/temp.js';
@@ -18,9 +21,12 @@ import { tempDir } from './helpers/temp.js';
 // BFD-only and one-way loss.
 const name = 'e2e-measure';
 let lab: Lab;
+let calibration: LabCalibration;
 
 test.before(async () => {
   lab = await labFor(undefined, 'topologies/maps-voice.yaml', name);
+  // As peerlab run does: the lab measures itself, and probe rates come from what it carries.
+  calibration = await calibrateLab(labTarget(lab), { clock: systemClock, maxRate: 1000 });
 });
 
 test.after.always(() => tearDownLab(name, createRuntime('docker')));
@@ -33,9 +39,11 @@ async function experiment(
   options: Omit<OneFaultOptions, 'beforeMs' | 'afterMs'>,
 ): Promise<Experiment> {
   const scenario = oneFaultScenario(lab.model, { beforeMs: 2000, afterMs: 3000, ...options });
-  const record = await runScenario(labTarget(lab), scenario);
+  const max = scenario.probe.rate ?? 1000;
+  const rate = chooseRate(calibration, planFlows(lab.model, { ...scenario.probe, rate: max }).length, max);
+  const record = await runScenario(labTarget(lab), scenario, { rate, calibration });
   const x = { ...record, windows: record.faults } as Experiment;
-  t.log(`stopped early: ${x.error ?? 'no'}`);
+  t.log(`stopped early: ${x.error ?? 'no'}; ${rate} pps per flow; baseline: ${x.unfit?.join('; ') ?? 'clean'}`);
   const start = x.windows[0]!.applyingAt;
   for (const f of x.flows)
     t.log(
@@ -47,6 +55,14 @@ async function experiment(
   // Every fault is reverted by its experiment; the lab must be whole again before the next one.
   await waitConverged(lab, { timeoutMs: 150_000 });
   return x;
+}
+
+/** A bound on probe figures, judged only where the run's own baseline shows the lab could carry the probe. */
+function probeBound(t: { true: (c: boolean, m: string) => void; log: (m: string) => void }, x: Experiment) {
+  return (ok: boolean, message: string) =>
+    x.unfit
+      ? t.log(`not judged (the lab could not carry the probe: ${x.unfit.join('; ')}): ${message}`)
+      : t.true(ok, message);
 }
 
 const after = (x: Experiment, ms: number) => x.windows[0]!.applyingAt + ms;
@@ -81,16 +97,18 @@ test.serial(
       'LACP never noticed the gray failure',
     );
     for (const f of x.flows)
-      t.true(f.lossDerivedMs < 2000, `flow ${f.plan.srcPort} converged in ${f.lossDerivedMs} ms`);
+      probeBound(t, x)(f.lossDerivedMs < 2000, `flow ${f.plan.srcPort} converged in ${f.lossDerivedMs} ms`);
     const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
     const before = x.phases.before!;
     // The interface is sampled and carried traffic before the fault: its silence during it is the fault's.
-    t.true(
-      packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', before.fromMs, before.toMs) > 100,
-      'it carried traffic before',
-    );
-    t.true(packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to) < 50, 'nothing rides the failed interconnect');
-    t.true(packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to) > 500, 'its local twin carries traffic');
+    // Shares of the probe packets sent, so they hold at whatever rate the lab's self-test chose.
+    const sentIn = (a: number, b: number) => (x.flows.length * x.rate * (b - a)) / 1000;
+    const carried = packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', before.fromMs, before.toMs);
+    t.true(carried > 0.05 * sentIn(before.fromMs, before.toMs), `it carried traffic before (${carried} packets)`);
+    const silent = packetsThrough(x.timeline, 'fra-pe1', 'fra-ic1', from, to);
+    t.true(silent < 50 + 0.01 * sentIn(from, to), `nothing rides the failed interconnect (${silent} packets)`);
+    const twin = packetsThrough(x.timeline, 'fra-pe2', 'fra-ic2', from, to);
+    t.true(twin > 0.05 * sentIn(from, to), `its local twin carries traffic (${twin} packets)`);
   },
 );
 
@@ -168,7 +186,7 @@ test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the o
       `BFD went down on ${node}`,
     );
   for (const f of x.flows)
-    t.true(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
+    probeBound(t, x)(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
 });
 
 test.serial(

@@ -52,18 +52,30 @@ test.serial(
     const files = (await readdir(join(root, 'scenarios'))).filter((f) => f.endsWith('.yaml'));
     t.is(report.scenarios.length, files.length + mustFail.length, 'the merged report has every scenario once');
     t.is(report.labs.length, shards[0]!.labs.length + shards[1]!.labs.length);
+    t.true(
+      report.labs.every((l) => (l.calibration?.steps.length ?? 0) > 0),
+      'every lab measured its own headroom and carrier chain before its scenarios',
+    );
+    // The reference suite never FAILs: a scenario passes, or the lab says why it could not measure it.
     for (const s of report.scenarios.filter((x) => !mustFail.includes(x.file))) {
       const failed = s.attempts.flatMap((a) => [
         ...(a.error ? [a.error] : []),
-        ...a.results.filter((r) => !r.pass).map((r) => `${r.id}: expected ${r.expected}; measured ${r.measured}`),
+        ...a.results
+          .filter((r) => r.verdict === 'fail')
+          .map((r) => `${r.id}: expected ${r.expected}; measured ${r.measured}`),
       ]);
       t.true(s.attempts.length === 1 && !s.attempts[0]!.error, `${s.name} ran to the end`);
-      t.true(s.passed, `${s.name}: ${failed.join(' | ')}`);
+      t.not(s.verdict, 'fail', `${s.name}: ${failed.join(' | ')}`);
+      for (const r of s.attempts[0]!.results.filter((x) => x.verdict === 'inconclusive')) {
+        t.log(`${s.name}/${r.id} inconclusive: ${r.inconclusive}`);
+        t.truthy(r.inconclusive, `${s.name}/${r.id} says why it is inconclusive`);
+      }
       const dead = s.attempts[0]!.warnings.filter((w) => w.includes('delivered nothing'));
       t.deepEqual(dead, [], `${s.name}: every flow was carried before the first fault`);
     }
+    t.log(`reference suite: ${JSON.stringify(report.counts)}`);
     const bad = report.scenarios.find((x) => x.file === impossible)!;
-    t.false(bad.passed);
+    t.is(bad.verdict, 'fail');
     const [result] = bad.attempts[0]!.results;
     t.regex(result!.measured, /^worst .*: [1-9]\d* lost/);
     t.regex(
@@ -76,7 +88,11 @@ test.serial(
     );
     for (const [file, id] of Object.entries(broken)) {
       const result = report.scenarios.find((x) => x.file === file)?.attempts[0]?.results.find((r) => r.id === id);
-      t.false(result?.pass ?? true, `${file}: ${id} must fail (measured ${result?.measured})`);
+      t.is(
+        result?.verdict,
+        'fail',
+        `${file}: ${id} must fail (measured ${result?.measured}; ${result?.inconclusive ?? ''})`,
+      );
     }
     for (const lab of report.labs) t.deepEqual(await leftovers(lab.name), [], `${lab.name} left nothing behind`);
 
@@ -131,11 +147,14 @@ test.serial(
       ['run', 'scenarios/direct-gray-failure.yaml', '--repeat', '3', '--report-dir', dir],
       { cwd: root, reject: false },
     );
-    t.is(run.exitCode, 0, run.stdout.slice(-3000));
+    t.true([0, 3].includes(run.exitCode ?? -1), run.stdout.slice(-3000));
     const report = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunReport;
     const [scenario] = report.scenarios;
     t.is(scenario!.attempts.length, 3);
-    t.true(scenario!.attempts.every((a) => a.passed));
+    t.true(
+      scenario!.attempts.every((a) => a.verdict !== 'fail'),
+      scenario!.attempts.map((a) => a.verdict).join(', '),
+    );
     const byName = new Map(scenario!.figures.map((f) => [f.name, f]));
     for (const name of ['worst loss-derived convergence', 'longest outage', 'restore']) {
       const f = byName.get(name);
@@ -143,8 +162,11 @@ test.serial(
       t.true(f!.min <= f!.median && f!.median <= f!.p95 && f!.p95 <= f!.max, `${name} ordered`);
     }
     // BFD 300 ms x 3 detects the gray failure: a flow hashed onto it loses about 900 ms, never seconds.
+    // A protocol bound, judged only where the lab could measure it (every run passed).
     const loss = byName.get('worst loss-derived convergence')!;
-    t.true(loss.max < 2000, `loss-derived ${loss.min}-${loss.max} ms`);
+    if (scenario!.attempts.every((a) => a.verdict === 'pass'))
+      t.true(loss.max < 2000, `loss-derived ${loss.min}-${loss.max} ms`);
+    else t.log(`not every run could be measured here: loss-derived ${loss.min}-${loss.max} ms not judged`);
     t.regex(await readFile(join(dir, 'report.md'), 'utf8'), /\| restore \| \d+ \| \d+ \| \d+ \| \d+ \| 3 \|/);
     for (const lab of report.labs) t.deepEqual(await leftovers(lab.name), [], `${lab.name} left nothing behind`);
   },
