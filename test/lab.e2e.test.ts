@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { execa } from 'execa';
@@ -141,7 +142,13 @@ test.serial(
     try {
       const fault = cli('fault', 'link-blackhole', 'a/ic1', '--lab', name, '--before', '1', '--hold', '60');
       const record = `/run/peerlab/${name}/faults`;
-      for (let i = 0; i < 100 && !(existsSync(record) && (await readdir(record)).length); i++) await sleep(100);
+      // The lab's self-test records (and reverts) a fault of its own first: wait for this one's record.
+      const applied = async () =>
+        existsSync(record) &&
+        (await Promise.all((await readdir(record)).map((f) => readFile(join(record, f), 'utf8').catch(() => '')))).some(
+          (text) => text.includes('link-blackhole'),
+        );
+      for (let i = 0; i < 600 && !(await applied()); i++) await sleep(100);
       await sleep(3000); // in the hold: the blackhole is on, BFD has dropped the sessions
       fault.kill('SIGKILL');
       await fault;

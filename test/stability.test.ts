@@ -107,8 +107,9 @@ test('stability: a verdict that differs between runs is a flip, named with what 
   t.is(site.warnings[0]!.runs, 2);
   const md = renderStability(stability);
   t.regex(md, /verdict flips: voice-site-down\./);
-  t.regex(md, /\| voice-site-down \| 2\/3 \| bounded-loss \(2\/3\) \| 130 \/ 140 \/ 620 ms \|/);
-  t.regex(md, /\| voice-lag-member \| 3\/3 \| 0 \| 20 \/ 20 \/ 20 ms \|/);
+  t.regex(md, /\| voice-site-down \| 2\/3 \| 1 \| 0 \| bounded-loss \(2\/3\) \| 130 \/ 140 \/ 620 ms \|/);
+  t.regex(md, /\| voice-lag-member \| 3\/3 \| 0 \| 0 \| 0 \| 20 \/ 20 \/ 20 ms \|/);
+  t.regex(md, /Over all runs: 5 passed, 1 failed, 0 inconclusive\./);
 });
 
 test('stability: the same verdicts in every run are no flip', (t) => {

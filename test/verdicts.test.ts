@@ -152,8 +152,9 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
   );
   t.is(c.ceilingPps, 1600);
   t.false(c.ceilingAtLeast);
-  t.deepEqual(c.carrier, { interconnect: 'ams/ic1', lagMs: 400, routerMs: 700, samplingMs: 100 });
-  t.deepEqual(lab.calls.slice(-3), ['apply lag-down ams/ic1', 'revert lag-down ams/ic1', 'wait']);
+  t.deepEqual(c.carrier, { interconnect: 'ams/ic1', member: 'ams/ic1/m1', lagMs: 400, samplingMs: 100 });
+  // One member: the bundle, BFD and BGP stay up, so the self-test changes nothing a scenario sees.
+  t.deepEqual(lab.calls.slice(-3), ['apply member-down ams/ic1/m1', 'revert member-down ams/ic1/m1', 'wait']);
   // Half the ceiling over the scenario's flows, never over the scenario's maximum, never under the floor.
   t.is(chooseRate(c, 8, 1000), 100);
   t.is(chooseRate(c, 2, 200), 200);
@@ -287,12 +288,12 @@ test('loss over its bound by one probe interval is within the resolution: inconc
   t.is(over!.verdict, 'fail');
 });
 
-const carrier = (lagMs: number, routerMs: number): LabCalibration => ({
+const carrier = (lagMs: number): LabCalibration => ({
   targetRttMs: 20,
   steps: [],
   ceilingPps: 1600,
   ceilingAtLeast: false,
-  carrier: { interconnect: 'ams/ic1', lagMs, routerMs, samplingMs: 100 },
+  carrier: { interconnect: 'ams/ic1', member: 'ams-ic1-m1', lagMs, samplingMs: 100 },
   tookMs: 1,
 });
 
@@ -327,23 +328,23 @@ test('a carrier bound uses the measured chain, capped below BFD: a lab that fell
   // No self-measurement: carrier is 0 (the bound is 300 + 100 ms).
   t.is(judge(450).verdict, 'fail');
   // Measured chain 150 ms: the bound is 150 + 300 + 100.
-  t.is(judge(450, carrier(100, 150)).verdict, 'pass');
-  t.regex(judge(450, carrier(100, 150)).expected, /carrier to the routers measured 150 ms in this lab/);
+  t.is(judge(450, carrier(150)).verdict, 'pass');
+  t.regex(judge(450, carrier(150)).expected, /carrier to the LAG driver measured 150 ms in this lab/);
   // A lab that detects on BFD (about 900 ms) with a quick chain still fails.
-  t.is(judge(950, carrier(100, 150)).verdict, 'fail');
+  t.is(judge(950, carrier(150)).verdict, 'fail');
   // Chain 500 ms: 800 ms passes 2/3 of BFD's 900: capped at 600; 750 ms (over 600 + 100 sampling) cannot be told from BFD.
-  const slow = judge(750, carrier(100, 500));
+  const slow = judge(750, carrier(500));
   t.is(slow.verdict, 'inconclusive');
   t.regex(slow.inconclusive!, /cannot tell carrier detection from BFD here/);
-  t.is(judge(550, carrier(100, 500)).verdict, 'pass');
+  t.is(judge(550, carrier(500)).verdict, 'pass');
   // Later than even this lab's own carrier chain explains: a failure.
-  t.is(judge(1100, carrier(100, 500)).verdict, 'fail');
+  t.is(judge(1100, carrier(500)).verdict, 'fail');
 });
 
 test('inconclusive everywhere: attempt, run verdict and counts, exit code 3, JUnit skipped (not a failure), Markdown', async (t) => {
   const model = modelOf(t);
   const r = record([flow([{ startMs: 3100, durationMs: 510, lost: 51 }])]);
-  r.calibration = carrier(100, 150);
+  r.calibration = carrier(150);
   const results = judgeScenario([expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 })], r);
   const attempt = toAttempt(r, results, model);
   t.is(attempt.verdict, 'inconclusive');

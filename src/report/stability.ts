@@ -5,6 +5,9 @@ export interface StabilityRow {
   scenario: string;
   runs: number;
   passed: number;
+  /** Runs that failed, and runs the lab could not measure (inconclusive). */
+  failed: number;
+  inconclusive: number;
   /** Expectations whose verdict was not the same in every run, with what each run measured. */
   flips: { id: string; passed: number; measured: string[] }[];
   /** Per figure: its value in each run (median over the run's attempts), then min, median, max. */
@@ -73,6 +76,8 @@ export function stabilityOf(reports: RunReport[]): Stability {
       scenario: name,
       runs: seen.length,
       passed: seen.filter((s) => s.passed).length,
+      failed: seen.filter((s) => (s.verdict ?? (s.passed ? 'pass' : 'fail')) === 'fail').length,
+      inconclusive: seen.filter((s) => s.verdict === 'inconclusive').length,
       flips,
       figures,
       warnings: [...warningRuns.values()].map((w) => ({ text: w.text, runs: w.runs.size })),
@@ -88,6 +93,9 @@ export function stabilityOf(reports: RunReport[]): Stability {
 const markdownTable = (header: string[], rows: string[][]) =>
   [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 
+const sum = (s: Stability, key: 'passed' | 'failed' | 'inconclusive') =>
+  s.scenarios.reduce((n, row) => n + row[key], 0);
+
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /** Markdown: one row per scenario (passes, flips, the spread of its worst-flow figures), then every flip in full. */
@@ -97,10 +105,20 @@ export function renderStability(stability: Stability): string {
     return f ? `${fmt(f.min)} / ${fmt(f.median)} / ${fmt(f.max)} ${f.unit}` : '-';
   };
   const table = markdownTable(
-    ['scenario', 'passed', 'flips', 'longest outage min / median / max', 'restore min / median / max'],
+    [
+      'scenario',
+      'passed',
+      'failed',
+      'inconclusive',
+      'flips',
+      'longest outage min / median / max',
+      'restore min / median / max',
+    ],
     stability.scenarios.map((s) => [
       s.scenario,
       `${s.passed}/${s.runs}`,
+      String(s.failed),
+      String(s.inconclusive),
       s.flips.map((f) => `${f.id} (${f.passed}/${f.measured.length})`).join(', ') || '0',
       spread(s, /longest outage/i),
       spread(s, /restore/i),
@@ -109,7 +127,7 @@ export function renderStability(stability: Stability): string {
   const lines = [
     `# Stability: ${stability.runs} runs of the suite on fresh labs`,
     '',
-    `${stability.scenarios.length} scenarios; verdict flips: ${stability.flipped.length === 0 ? 'none' : stability.flipped.join(', ')}.`,
+    `${stability.scenarios.length} scenarios; verdict flips: ${stability.flipped.length === 0 ? 'none' : stability.flipped.join(', ')}. Over all runs: ${sum(stability, 'passed')} passed, ${sum(stability, 'failed')} failed, ${sum(stability, 'inconclusive')} inconclusive.`,
     '',
     table,
   ];

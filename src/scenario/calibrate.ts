@@ -35,14 +35,21 @@ export interface HeadroomStep {
   ok: boolean;
 }
 
-/** From carrier loss on every member of one LAG (a lag-down, reverted before any scenario). */
+/**
+ * From carrier loss on one member of a LAG of two or more (a member-down, reverted at once): the bundle,
+ * its BFD and its BGP stay up, so measuring changes nothing a scenario sees (a lag-down here would count
+ * as an error in BGP daemons' back-off, BIRD's error wait time among them, and lengthen later restores).
+ */
 export interface CarrierChain {
   interconnect: string;
-  /** Until the LAG driver disabled the first member (its event, as the timeline sampled it: the middle of the samples around it), ms. */
+  member: string;
+  /**
+   * Until the LAG driver disabled the member, as the router's own LAG shows it (the middle of the two
+   * timeline samples around the change), ms. The same driver path takes a LAG's L3 interface down when its
+   * last member goes, so this is the carrier a router's session sees, before the router's own reaction.
+   */
   lagMs: number | null;
-  /** Until a router's BGP session on it left Established (the routers' view: interface down), ms. */
-  routerMs: number | null;
-  /** The timeline's sampling interval: each figure is known to within about this. */
+  /** The timeline's sampling interval: the figure is known to within about this. */
   samplingMs: number;
 }
 
@@ -147,16 +154,14 @@ async function headroomStep(
   return step;
 }
 
-/**
- * Carrier loss on every member of the first interconnect's LAG, reverted at once: when the LAG driver
- * disabled a member and when a router's session there left Established, on the lab's own timeline.
- */
+/** Carrier loss on the first member of the first LAG of two or more members, reverted at once. */
 async function carrierChain(
   target: ScenarioTarget,
   options: CalibrateOptions,
 ): Promise<CarrierChain | { error: string }> {
-  const ic = target.model.interconnects.find((i) => i.lag.members > 0);
-  if (!ic) return { error: 'the topology has no LAG' };
+  const ic = target.model.interconnects.find((i) => i.lag.memberLinks.length >= 2);
+  if (!ic) return { error: 'no LAG has two members (one member down would take a session down)' };
+  const member = ic.lag.memberLinks[0]!;
   options.signal?.throwIfAborted();
   const timeline = target.startTimeline(options.clock);
   const nodes = [ic.peerRouter, ic.edgeRouter];
@@ -165,13 +170,13 @@ async function carrierChain(
   let samplingMs = 0;
   try {
     const fault = await target.applyFault(
-      { kind: 'lag-down', target: ic.id },
+      { kind: 'member-down', target: member },
       `cal${process.pid % 1000}`,
       options.clock,
     );
     applyingAt = fault.applyingAt;
     try {
-      await options.clock.sleep(1500);
+      await options.clock.sleep(1000);
     } finally {
       await fault.revert();
     }
@@ -181,18 +186,17 @@ async function carrierChain(
     samplingMs = result.intervalMs;
   }
   // The change came between the last sample without it and the first with it: the middle of that.
-  const first = (match: (e: TimelineEvent) => boolean) => {
-    const e = events.find((x) => x.atMs >= applyingAt && nodes.includes(x.node) && match(x));
-    return e ? Math.round((Math.max(e.sinceMs, applyingAt) + e.atMs) / 2 - applyingAt) : null;
-  };
+  const e = events.find(
+    (x) => x.atMs >= applyingAt && nodes.includes(x.node) && x.kind === 'member' && x.to === 'disabled',
+  );
   const chain: CarrierChain = {
     interconnect: ic.id,
-    lagMs: first((e) => e.kind === 'member' && e.to === 'disabled'),
-    routerMs: first((e) => e.kind === 'bgp' && e.from === 'Established'),
+    member,
+    lagMs: e ? Math.round((Math.max(e.sinceMs, applyingAt) + e.atMs) / 2 - applyingAt) : null,
     samplingMs,
   };
   options.progress?.(
-    `self-test: carrier loss on ${ic.id}: LAG driver ${chain.lagMs ?? '-'} ms, routers ${chain.routerMs ?? '-'} ms; waiting for the lab to converge again`,
+    `self-test: carrier loss on ${member}: LAG driver ${chain.lagMs ?? '-'} ms; waiting for the member to rejoin`,
   );
   try {
     await target.waitControlPlane({
@@ -222,7 +226,7 @@ export function describeCalibration(c: LabCalibration): string[] {
   const carrier =
     'error' in c.carrier
       ? `carrier chain not measured: ${c.carrier.error}`
-      : `carrier chain on ${c.carrier.interconnect}: LAG driver ${c.carrier.lagMs ?? 'never'} ms, routers (BGP down) ${c.carrier.routerMs ?? 'never'} ms (sampled every ${c.carrier.samplingMs} ms)`;
+      : `carrier chain on ${c.carrier.member}: LAG driver ${c.carrier.lagMs ?? 'never'} ms after carrier loss (sampled every ${c.carrier.samplingMs} ms)`;
   return [
     `forwarding ceiling ${c.ceilingAtLeast ? 'at least ' : ''}${c.ceilingPps} pps in the lab (RTT p99 < ${c.targetRttMs} ms, nothing lost; tried ${c.steps.map((s) => `${s.pps}${s.ok ? '' : ' x'}`).join(', ')})`,
     carrier,

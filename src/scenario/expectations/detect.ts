@@ -142,7 +142,7 @@ function carrierFallback(
 
 /**
  * A `carrier` bound in the lab's terms: carrier is what the lab measured from a member's carrier loss to
- * the LAG driver's event (member and LAG events) or to the routers' view (session events), capped at a
+ * the LAG driver's event (the path that also takes a LAG's interface down under its sessions), capped at a
  * share of the fallback's bound, so a lab that really fell back to BFD still fails. When the measured
  * chain itself passes that cap, the lab cannot tell carrier from the fallback: `unresolved` says why.
  */
@@ -152,12 +152,11 @@ function labBound(
 ): { boundMs: number; uncappedMs: number; note: string; unresolved?: string } {
   const chain = r.calibration?.carrier;
   if (!e.carrier || !chain || 'error' in chain) return { boundMs: e.boundMs, uncappedMs: e.boundMs, note: '' };
-  const session = e.event === 'bgp-down' || e.event === 'bfd-down';
-  const measured = session ? chain.routerMs : chain.lagMs;
+  const measured = chain.lagMs;
   if (measured === null) return { boundMs: e.boundMs, uncappedMs: e.boundMs, note: '' };
   const uncapped = measured + e.carrier.extraMs;
   const cap = Math.round(e.carrier.fallbackMs * fallbackShare);
-  const what = session ? 'to the routers' : 'to the LAG driver';
+  const what = 'to the LAG driver';
   if (uncapped <= cap)
     return { boundMs: uncapped, uncappedMs: uncapped, note: `: carrier ${what} measured ${ms(measured)} in this lab` };
   return {
