@@ -141,13 +141,13 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
   const clock = virtualClock();
   const lab = fakeLab(modelOf(t), clock, { ceilingPps: 3000, lagMs: 400, routerMs: 700 });
   const c = await calibrateLab(lab.target, { clock, maxRate: 1000 });
-  // 8 flows: 800 pps carried, 1,600 carried, 3,200 not: the ceiling is 1,600 pps.
+  // 8 flows: 800 pps carried, 3,200 not, then back toward the last carried: 1,600 carried.
   t.deepEqual(
     c.steps.map((s) => [s.pps, s.ok]),
     [
       [800, true],
-      [1600, true],
       [3200, false],
+      [1600, true],
     ],
   );
   t.is(c.ceilingPps, 1600);
@@ -178,7 +178,7 @@ test('a lab that carries nothing tried goes down to the floor; a fast one stops 
   });
   t.deepEqual(
     fast.steps.map((s) => s.ratePerFlow),
-    [100, 200, 400, 600],
+    [100, 400, 600],
   );
   t.true(fast.ceilingAtLeast);
 });

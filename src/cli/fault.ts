@@ -1,11 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError, LabError } from '../errors.js';
 import { faultKinds, type FaultKind } from '../faults/primitives.js';
 import { openLab } from '../lab/open.js';
 import { refuseStaleFaults, revertRecordedFaults } from '../lab/fault-records.js';
 import { formatFaultRun } from '../report/fault.js';
+import type { LabCalibration } from '../scenario/calibrate.js';
 import { oneFaultScenario } from '../scenario/one-fault.js';
+import { labDir } from '../runtime/identity.js';
 import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
 import { oneOf } from './options.js';
 import { onInterrupt } from './signals.js';
@@ -106,11 +109,17 @@ export function registerFault(program: Command): void {
       const report = newRunReport(lab.runtime.kind, lab.lag.kind);
       report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });
       await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the fault was reverted'));
+      const recent = await recentCalibration(lab.name);
       try {
-        await runOnLab(lab, [scenario], report, { signal: interrupt.signal });
+        await runOnLab(lab, [scenario], report, {
+          signal: interrupt.signal,
+          ...(recent ? { calibration: recent } : {}),
+        });
       } catch (error) {
         settleRun(report, error, interrupt.signal);
       }
+      const measured = report.labs.find((l) => l.name === lab.name)?.calibration;
+      if (measured && !recent) await keepCalibration(lab.name, measured);
       finishRun(report, 1);
       const attempt = report.scenarios[0]?.attempts[0];
       if (attempt) console.log(formatFaultRun(scenario.name, attempt));
@@ -128,4 +137,24 @@ export function registerFault(program: Command): void {
       const reverted = await revertRecordedFaults(lab);
       console.log(reverted.length ? `reverted ${reverted.join(', ')}` : `lab ${lab.name} has no fault applied`);
     });
+}
+
+/** How long a lab's self-measurement serves later `peerlab fault` runs on it (each run's baseline still checks it). */
+const calibrationTtlMs = 10 * 60_000;
+const calibrationFile = (lab: string) => join(labDir(lab), 'calibration.json');
+
+/** The lab's self-measurement from an earlier `peerlab fault`, if it is recent; removed with the lab. */
+async function recentCalibration(lab: string): Promise<LabCalibration | undefined> {
+  const file = calibrationFile(lab);
+  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!info || Date.now() - info.mtimeMs > calibrationTtlMs) return undefined;
+  return JSON.parse(await readFile(file, 'utf8')) as LabCalibration;
+}
+
+async function keepCalibration(lab: string, calibration: LabCalibration): Promise<void> {
+  await mkdir(labDir(lab), { recursive: true });
+  await writeFile(calibrationFile(lab), JSON.stringify(calibration));
 }

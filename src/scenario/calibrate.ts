@@ -61,7 +61,7 @@ const floorRate = 10;
 /** Flows per host pair in the headroom ramp (the reference scenarios' default). */
 const rampPerPair = 2;
 /** Traffic per ramp step after its warm-up, ms. */
-const stepMs = 1200;
+const stepMs = 1000;
 /** New flows through Open vSwitch's userspace datapath wait for their first upcall; later steps reuse the flows. */
 const firstWarmupMs = 1000;
 const stepWarmupMs = 300;
@@ -92,28 +92,26 @@ export async function calibrateLab(target: ScenarioTarget, options: CalibrateOpt
   };
 }
 
-/** Up from `startRate` while the lab carries it (to twice the max), or down until it does (to the floor). */
+/**
+ * Up from `startRate` by fours while the lab carries it (to twice the max), then once back by half toward
+ * the last rate carried; or down by halves until it carries one (to the floor). Four or five steps on any
+ * machine, each a second or two.
+ */
 async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): Promise<HeadroomStep[]> {
-  const steps: HeadroomStep[] = [];
-  const ceiling = options.maxRate * 2;
-  let rate = Math.min(startRate, ceiling);
-  const first = await headroomStep(target, rate, options, firstWarmupMs);
-  steps.push(first);
-  const direction = first.ok ? 2 : 0.5;
-  for (;;) {
-    const next = Math.round(rate * direction);
-    if (first.ok ? next > ceiling : next < floorRate) {
-      // Up: end on the ceiling itself when doubling passes it.
-      if (first.ok && rate < ceiling && steps.at(-1)!.ok) {
-        const last = await headroomStep(target, ceiling, options);
-        steps.push(last);
-      }
-      break;
-    }
-    rate = next;
-    const step = await headroomStep(target, rate, options);
-    steps.push(step);
-    if (step.ok !== first.ok) break;
+  const top = options.maxRate * 2;
+  const steps = [await headroomStep(target, Math.min(startRate, top), options, firstWarmupMs)];
+  const last = () => steps.at(-1)!;
+  if (!steps[0]!.ok) {
+    while (!last().ok && Math.round(last().ratePerFlow / 2) >= floorRate)
+      steps.push(await headroomStep(target, Math.round(last().ratePerFlow / 2), options));
+    return steps;
+  }
+  while (last().ok && last().ratePerFlow < top)
+    steps.push(await headroomStep(target, Math.min(top, last().ratePerFlow * 4), options));
+  if (!last().ok) {
+    const carried = steps.filter((s) => s.ok).at(-1)!.ratePerFlow;
+    const between = Math.round(Math.sqrt(carried * last().ratePerFlow));
+    if (between > carried && between < last().ratePerFlow) steps.push(await headroomStep(target, between, options));
   }
   return steps;
 }

@@ -63,6 +63,8 @@ export interface OnLabOptions {
    * scenario runs at its own rate and nothing is re-run (benchmarks that sweep the rate themselves).
    */
   calibrate?: boolean;
+  /** A self-measurement of this lab made a moment ago (`peerlab fault` keeps one per lab): used, not made again. */
+  calibration?: LabCalibration;
 }
 
 /** How long a re-run waits for the lab to settle (converged control plane) before it starts. */
@@ -79,8 +81,8 @@ export async function runOnLab(
   const progress = options.progress ?? (() => {});
   const repeat = options.repeat ?? 1;
   const target = labTarget(lab);
-  let calibration: LabCalibration | undefined;
-  if (options.calibrate !== false && scenarios.length) {
+  let calibration = options.calibrate === false ? undefined : options.calibration;
+  if (options.calibrate !== false && !calibration && scenarios.length) {
     progress(`${lab.name}: self-test (forwarding headroom, carrier chain)`);
     calibration = await calibrateLab(target, {
       clock,
@@ -88,10 +90,12 @@ export async function runOnLab(
       progress: (line) => progress(`${lab.name}: ${line}`),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    for (const line of describeCalibration(calibration)) progress(`${lab.name}: ${line}`);
+  }
+  if (calibration) {
     const entry = report.labs.find((l) => l.name === lab.name);
     if (entry) entry.calibration = calibration;
     else report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0, calibration });
-    for (const line of describeCalibration(calibration)) progress(`${lab.name}: ${line}`);
   }
   for (const scenario of scenarios) {
     const entry: ScenarioReport = {
