@@ -15,7 +15,7 @@ section member-down
 peerlab fault member-down ams/ic1/m1 --lab g --before 2 --hold 4 --after 4 --rate 50 --json /tmp/member.json; echo "member-exit=$?"
 cat /tmp/member.json; echo
 section lag-down
-peerlab fault lag-down ams/ic1 --lab g --before 2 --hold 4 --after 8 --rate 50 --json /tmp/lag.json; echo "lag-exit=$?"
+peerlab fault lag-down ams/ic1 --lab g --before 2 --hold 4 --after 20 --rate 50 --json /tmp/lag.json; echo "lag-exit=$?"
 cat /tmp/lag.json; echo
 section delay
 peerlab fault delay ams/ic1 --lab g --delay 200 --before 2 --hold 4 --after 2 --rate 50 --json /tmp/delay.json; echo "delay-exit=$?"
