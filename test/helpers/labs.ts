@@ -10,6 +10,7 @@ import { createRuntime } from '../../src/runtime/select.js';
 import type { RuntimeKind } from '../../src/runtime/types.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { runCommand } from '../../src/util/run.js';
+import { daemonDrivers } from '../../src/daemons/registry.js';
 
 /** Bring a topology up as lab `name`; the test (when given; hooks tear down themselves) tears it down even when it fails. */
 export async function labFor(
@@ -50,6 +51,9 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
   const agents = await runCommand(['pgrep', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });
   if (agents.exitCode !== 1)
     found.push(`probe agents (pgrep exit ${agents.exitCode}): ${agents.stdout}${agents.stderr}`);
+  // FRR's crash-log folders (/var/tmp/frr/<daemon>.<pid>) of daemons that no longer run: a killed daemon's.
+  const crashLogs = (await daemonDrivers.frr.orphans?.()) ?? [];
+  if (crashLogs.length) found.push(`FRR crash-log folders of dead daemons: ${crashLogs.join(', ')}`);
   if (daemons) {
     // Exited daemons waiting for init to reap them (state Z) hold nothing; live ones are leaks.
     // A config parser run by another test (`bird -p`) has a daemon's name but is not one.

@@ -48,7 +48,22 @@ function daemonCommand(dirs: NodeDirs, daemon: Daemon, version: Version): string
 
 const pathspace = (dirs: NodeDirs) => (dirs.pathspace ? ['-N', dirs.pathspace] : []);
 const apply = (dirs: NodeDirs) => [...vtysh(dirs), '-f', `${dirs.dir}/frr.conf`];
-const pkill = (dirs: NodeDirs, daemon: Daemon) => ['pkill', '-KILL', '-F', `${runDir(dirs)}/${daemon}.pid`];
+/**
+ * SIGKILL a daemon by its pid file, and remove the crash-log folder FRR keeps for it (named by its pid
+ * before it daemonized; it holds a logbuf.<tid> per thread, the main one's tid its pid): FRR removes it
+ * itself only on a clean exit, and on the netns runtime /var/tmp is the host's, so a daemon a fault killed
+ * (daemon-crash, router-kill) would leave it behind after `down`, which only knows the pids still running.
+ * The folder and pid file names are fixed; nothing of the user's reaches the script.
+ */
+const pkill = (dirs: NodeDirs, daemon: Daemon) => [
+  'sh',
+  '-c',
+  'pid=$(cat "$1") && kill -KILL "$pid" || exit 1; for d in "$2/$3".*; do if [ -e "$d/logbuf.$pid" ]; then rm -rf "$d"; fi; done',
+  'pkill',
+  `${runDir(dirs)}/${daemon}.pid`,
+  crashLogDir,
+  daemon,
+];
 
 const configure = (asn: number) => ['-c', 'configure terminal', '-c', `router bgp ${asn}`];
 
