@@ -1,9 +1,10 @@
 import { certificationHtml } from './certification.js';
-import { describeCalibration } from '../scenario/calibrate.js';
+import { labMeasurements } from '../scenario/calibrate.js';
 import type { VerdictStatus } from '../scenario/expectations/index.js';
 import {
-  countsLine,
-  verdictCounts,
+  attemptNotes,
+  countsSentence,
+  runStatus,
   verdictLabel,
   type Attempt,
   type InterconnectFigures,
@@ -24,27 +25,16 @@ section{border-top:2px solid #ddd;margin-top:24px}svg text{font:11px system-ui,s
 const verdictClass = (v: VerdictStatus) => (v === 'pass' ? 'pass' : v === 'fail' ? 'fail' : 'inconclusive');
 
 function selfMeasurement(report: RunReport): string {
-  const labs = report.labs.filter((l) => l.calibration);
+  const labs = labMeasurements(report.labs);
   if (!labs.length) return '';
   return `<h2>Lab self-measurement</h2>\n${labs
-    .map(
-      (l) =>
-        `<p>${esc(l.name)} (${esc(l.topology)}):</p><ul>${describeCalibration(l.calibration!)
-          .map((d) => `<li>${esc(d)}</li>`)
-          .join('')}</ul>`,
-    )
+    .map((l) => `<p>${esc(l.lab)}:</p><ul>${l.lines.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`)
     .join('\n')}`;
 }
 
 /** One self-contained page (no scripts, no fetches): per scenario a timeline chart and the interconnect figures. */
 export function renderHtml(report: RunReport): string {
-  const status = report.interrupted
-    ? 'interrupted'
-    : report.verdict === 'pass'
-      ? 'passed'
-      : report.verdict === 'inconclusive'
-        ? 'inconclusive'
-        : 'failed';
+  const status = runStatus(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}</title><style>${style}</style></head>
 <body>
@@ -52,7 +42,7 @@ export function renderHtml(report: RunReport): string {
 <p>Runtime ${esc(report.runtime)}, ${esc(report.lag)} LAGs. ${report.labs
     .map((l) => `Lab ${esc(l.name)} (${esc(l.topology)}) converged in ${(l.upMs / 1000).toFixed(1)} s.`)
     .join(' ')}${report.error ? ` <b>The run stopped:</b> ${esc(report.error)}` : ''}</p>
-<p>Scenarios: ${esc(countsLine(report.counts ?? verdictCounts(report.scenarios)))}. Inconclusive: the lab could not measure it (its own limits, measured below), neither a pass nor a failure.</p>
+<p>${esc(countsSentence(report))}</p>
 ${selfMeasurement(report)}
 ${report.certification ? certificationHtml(report.certification) : ''}
 <table><tr><th>scenario</th><th>result</th><th>covers</th><th>runs</th></tr>
@@ -75,9 +65,9 @@ function scenarioSection(s: ScenarioReport): string {
 <h2>${esc(s.name)}: <span class="${verdictClass(s.verdict)}">${verdictLabel(s.verdict)}</span></h2>
 <p>${esc(s.file)} on ${esc(s.topology)}; covers ${esc(s.covers.join(', '))}. ${esc(s.description ?? '')}</p>
 ${a.error ? `<p class="fail">Stopped early: ${esc(a.error)}</p>` : ''}
-${a.rateNote ? `<p>Probe rate: ${esc(a.rateNote)}; time resolution ${(1000 / a.rate).toFixed(1)} ms.</p>` : ''}
-${a.rerunOf ? `<p>Re-run: the first run at ${a.rerunOf.rate} pps per flow could not be judged (${esc(a.rerunOf.reasons.join('; '))}).</p>` : ''}
-${a.unfit?.length ? `<p class="inconclusive">The lab could not measure this run: ${esc(a.unfit.join('; '))}.</p>` : ''}
+${attemptNotes(a)
+  .map((n) => `<p${n.alert ? ' class="inconclusive"' : ''}>${esc(n.label)} ${esc(n.text)}.</p>`)
+  .join('\n')}
 ${a.warnings.map((w) => `<p><b>Warning:</b> ${esc(w)}.</p>`).join('\n')}
 ${(a.breakdown ?? []).map((b) => `<p><b>Convergence:</b> ${esc(b)}.</p>`).join('\n')}
 <table><tr><th>expectation</th><th>covers</th><th>result</th><th>expected</th><th>measured</th></tr>

@@ -1,24 +1,26 @@
 import { expectations, ruleIds } from '../requirements/catalog.js';
-import { describeCalibration } from '../scenario/calibrate.js';
+import { labMeasurements } from '../scenario/calibrate.js';
 import type { VerdictStatus } from '../scenario/expectations/index.js';
-import { countsLine, verdictCounts, verdictLabel, type RunReport, type ScenarioReport } from '../scenario/results.js';
+import {
+  attemptNotes,
+  countsSentence,
+  runStatus,
+  verdictLabel,
+  type RunReport,
+  type ScenarioReport,
+} from '../scenario/results.js';
 import { certificationMarkdown } from './certification.js';
 
 const verdictCell = (v: VerdictStatus) => (v === 'pass' ? 'pass' : `**${verdictLabel(v)}**`);
 
 /** Per lab: what it measured of itself, which every rate and carrier bound of its scenarios comes from. */
 function selfMeasurement(report: RunReport): string[] {
-  const labs = report.labs.filter((l) => l.calibration);
+  const labs = labMeasurements(report.labs);
   if (!labs.length) return [];
   return [
     '## Lab self-measurement',
     '',
-    ...labs.flatMap((l) => [
-      `${l.name} (${l.topology}):`,
-      '',
-      ...describeCalibration(l.calibration!).map((d) => `- ${d}`),
-      '',
-    ]),
+    ...labs.flatMap((l) => [`${l.lab}:`, '', ...l.lines.map((d) => `- ${d}`), '']),
   ];
 }
 
@@ -31,13 +33,7 @@ const figure = (s: ScenarioReport, name: string) => {
 
 /** The summary a person reads in a CI log or a pull request. */
 export function renderMarkdown(report: RunReport): string {
-  const status = report.interrupted
-    ? 'INTERRUPTED'
-    : report.verdict === 'pass'
-      ? 'PASSED'
-      : report.verdict === 'inconclusive'
-        ? 'INCONCLUSIVE'
-        : 'FAILED';
+  const status = runStatus(report).toUpperCase();
   const lines = [
     `# peerlab ${report.certification ? 'certification' : 'run'} ${report.startedAt}: ${status}`,
     '',
@@ -46,7 +42,7 @@ export function renderMarkdown(report: RunReport): string {
     ...(report.error ? ['', `**The run stopped:** ${report.error}`] : []),
     ...(report.interrupted ? ['', '**Interrupted**: the figures below are what was measured until then.'] : []),
     '',
-    `Scenarios: ${countsLine(report.counts ?? verdictCounts(report.scenarios))}. Inconclusive: the lab could not measure it (its own limits, measured below), neither a pass nor a failure.`,
+    countsSentence(report),
     '',
     ...selfMeasurement(report),
     ...(report.certification ? certificationMarkdown(report.certification) : []),
@@ -86,19 +82,13 @@ export function renderMarkdown(report: RunReport): string {
     s.attempts.forEach((a, i) => {
       if (s.attempts.length > 1) lines.push(`Run ${i + 1}: ${verdictLabel(a.verdict)}`, '');
       if (a.error) lines.push(`**Stopped early:** ${a.error}`, '');
-      if (a.rateNote) lines.push(`Probe rate: ${a.rateNote}; time resolution ${(1000 / a.rate).toFixed(1)} ms.`, '');
-      if (a.rerunOf)
-        lines.push(
-          `Re-run: the first run at ${a.rerunOf.rate} pps per flow could not be judged (${a.rerunOf.reasons.join('; ')}).`,
-          '',
-        );
-      if (a.unfit?.length) lines.push(`**The lab could not measure this run:** ${a.unfit.join('; ')}.`, '');
+      for (const n of attemptNotes(a)) lines.push(`${n.alert ? `**${n.label}**` : n.label} ${n.text}.`, '');
       for (const w of a.warnings) lines.push(`Warning: ${w}.`, '');
       for (const b of a.breakdown ?? []) lines.push(`Convergence: ${b}.`, '');
       lines.push('| expectation | covers | result | expected | measured |', '|---|---|---|---|---|');
       for (const r of a.results)
         lines.push(
-          `| ${r.id} | ${r.covers.join(' ')} | ${verdictCell(r.verdict ?? (r.pass ? 'pass' : 'fail'))} | ${cell(r.expected)} | ${cell(r.measured)}${r.inconclusive ? ` (inconclusive: ${cell(r.inconclusive)})` : ''} |`,
+          `| ${r.id} | ${r.covers.join(' ')} | ${verdictCell(r.verdict)} | ${cell(r.expected)} | ${cell(r.measured)}${r.inconclusive ? ` (inconclusive: ${cell(r.inconclusive)})` : ''} |`,
         );
       const failed = a.results.filter((r) => !r.pass && r.details.length);
       for (const r of failed) lines.push('', `${r.id}:`, '', ...r.details.map((d) => `    ${d}`));

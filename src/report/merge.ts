@@ -40,7 +40,7 @@ export function mergeRunReports(runs: { file: string; report: RunReport }[]): Ru
     scenarios: reports.flatMap((r) => r.scenarios),
     ...(certified[0] ? { certification: certified[0].report.certification! } : {}),
     passed: reports.every((r) => r.passed),
-    verdict: worstVerdict(reports.map((r) => r.verdict ?? (r.passed ? 'pass' : 'fail'))),
+    verdict: worstVerdict(reports.map((r) => r.verdict)),
     counts: verdictCounts(reports.flatMap((r) => r.scenarios)),
   };
 }

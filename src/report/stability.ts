@@ -76,7 +76,7 @@ export function stabilityOf(reports: RunReport[]): Stability {
       scenario: name,
       runs: seen.length,
       passed: seen.filter((s) => s.passed).length,
-      failed: seen.filter((s) => (s.verdict ?? (s.passed ? 'pass' : 'fail')) === 'fail').length,
+      failed: seen.filter((s) => s.verdict === 'fail').length,
       inconclusive: seen.filter((s) => s.verdict === 'inconclusive').length,
       flips,
       figures,

@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
-import { runSchema, type RunReport } from '../scenario/results.js';
+import { runSchema, withVerdicts, type RunReport } from '../scenario/results.js';
 
 /** Write run.json, report.md, report.html and junit.xml into `dir`; returns the files written. */
 export async function writeReports(report: RunReport, dir: string, { json = true } = {}): Promise<string[]> {
@@ -32,5 +32,5 @@ export async function readRunReport(file: string): Promise<RunReport> {
     throw new InputError(
       `${file} is not a peerlab run report of schema ${runSchema} (schema: ${JSON.stringify(schema)})`,
     );
-  return data as RunReport;
+  return withVerdicts(data as RunReport);
 }

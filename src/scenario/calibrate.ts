@@ -219,6 +219,18 @@ export function chooseRate(calibration: LabCalibration | undefined, flows: numbe
 /** The lowest rate a re-run goes to. */
 export const lowestRate = floorRate;
 
+/** The measured ceiling as reports say it ("at least" when the highest rate tried was carried). */
+export const ceilingText = (c: LabCalibration) => `${c.ceilingAtLeast ? 'at least ' : ''}${c.ceilingPps} pps`;
+
+/** The labs of a run that measured themselves, each named with its topology and its lines. */
+export function labMeasurements(
+  labs: { name: string; topology: string; calibration?: LabCalibration }[],
+): { lab: string; lines: string[] }[] {
+  return labs.flatMap((l) =>
+    l.calibration ? [{ lab: `${l.name} (${l.topology})`, lines: describeCalibration(l.calibration) }] : [],
+  );
+}
+
 /** One line per figure, for reports: ceiling, carrier chain, and what they mean for resolution. */
 export function describeCalibration(c: LabCalibration): string[] {
   const carrier =
@@ -226,7 +238,7 @@ export function describeCalibration(c: LabCalibration): string[] {
       ? `carrier chain not measured: ${c.carrier.error}`
       : `carrier chain on ${c.carrier.member}: LAG driver ${c.carrier.lagMs ?? 'never'} ms after carrier loss (sampled every ${c.carrier.samplingMs} ms)`;
   return [
-    `forwarding ceiling ${c.ceilingAtLeast ? 'at least ' : ''}${c.ceilingPps} pps in the lab (RTT p99 < ${c.targetRttMs} ms, nothing lost; tried ${c.steps.map((s) => `${s.pps}${s.ok ? '' : ' x'}`).join(', ')})`,
+    `forwarding ceiling ${ceilingText(c)} in the lab (RTT p99 < ${c.targetRttMs} ms, nothing lost; tried ${c.steps.map((s) => `${s.pps}${s.ok ? '' : ' x'}`).join(', ')})`,
     carrier,
     `self-test took ${(c.tookMs / 1000).toFixed(1)} s`,
   ];

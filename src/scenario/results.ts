@@ -359,3 +359,58 @@ export const verdictExitCode = (v: VerdictStatus) => (v === 'pass' ? 0 : v === '
 /** The summary line of a run: scenarios by verdict. */
 export const countsLine = (c: Record<VerdictStatus, number>) =>
   `${c.pass} passed, ${c.fail} failed, ${c.inconclusive} inconclusive`;
+
+/**
+ * A run.json written before verdicts existed (pass/fail only): each result, attempt, scenario and the run
+ * get the verdict their pass flags say, so every reader can rely on `verdict` and `counts`.
+ */
+export function withVerdicts(report: RunReport): RunReport {
+  const of = (passed: boolean): VerdictStatus => (passed ? 'pass' : 'fail');
+  for (const s of report.scenarios) {
+    for (const a of s.attempts) {
+      for (const r of a.results) r.verdict ??= of(r.pass);
+      a.verdict ??= of(a.passed);
+    }
+    s.verdict ??= of(s.passed);
+  }
+  report.verdict ??= of(report.passed);
+  report.counts ??= verdictCounts(report.scenarios);
+  return report;
+}
+
+/** The run's outcome in a word: interrupted, or its verdict (passed, failed, inconclusive). */
+export function runStatus(report: RunReport): 'interrupted' | 'passed' | 'failed' | 'inconclusive' {
+  if (report.interrupted) return 'interrupted';
+  return report.verdict === 'pass' ? 'passed' : report.verdict === 'fail' ? 'failed' : 'inconclusive';
+}
+
+/** The counts line reports print under their title. */
+export const countsSentence = (report: RunReport) =>
+  `Scenarios: ${countsLine(report.counts)}. Inconclusive: the lab could not measure it (its own limits, measured below), neither a pass nor a failure.`;
+
+/** What an attempt's report says before its results: the rate and why, a re-run, a baseline the lab could not carry. */
+export function attemptNotes(a: Attempt): { label: string; text: string; alert: boolean }[] {
+  return [
+    ...(a.rateNote
+      ? [
+          {
+            label: 'Probe rate:',
+            text: `${a.rateNote}; time resolution ${(1000 / a.rate).toFixed(1)} ms`,
+            alert: false,
+          },
+        ]
+      : []),
+    ...(a.rerunOf
+      ? [
+          {
+            label: 'Re-run:',
+            text: `the first run at ${a.rerunOf.rate} pps per flow could not be judged (${a.rerunOf.reasons.join('; ')})`,
+            alert: false,
+          },
+        ]
+      : []),
+    ...(a.unfit?.length
+      ? [{ label: 'The lab could not measure this run:', text: a.unfit.join('; '), alert: true }]
+      : []),
+  ];
+}

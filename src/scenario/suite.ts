@@ -9,7 +9,14 @@ import type { LoadedScenario } from './load.js';
 import type { Scenario } from './model.js';
 import { ReadinessError } from '../lab/readiness.js';
 import { planFlows } from '../probe/flows.js';
-import { calibrateLab, chooseRate, describeCalibration, lowestRate, type LabCalibration } from './calibrate.js';
+import {
+  calibrateLab,
+  ceilingText,
+  chooseRate,
+  describeCalibration,
+  lowestRate,
+  type LabCalibration,
+} from './calibrate.js';
 import type { ScenarioTarget } from './record.js';
 import {
   runSchema,
@@ -184,7 +191,7 @@ async function measuredAttempt(
 }
 
 function rateNote(calibration: LabCalibration, rate: number, max: number, flows: number): string {
-  const ceiling = `${calibration.ceilingAtLeast ? 'at least ' : ''}${calibration.ceilingPps} pps`;
+  const ceiling = ceilingText(calibration);
   if (rate >= max)
     return `${rate} pps per flow (${flows} flows): the scenario's maximum; the lab's ceiling is ${ceiling}`;
   if (calibration.ceilingPps === 0)
