@@ -341,6 +341,44 @@ test('a carrier bound uses the measured chain, capped below BFD: a lab that fell
   t.is(judge(1100, carrier(500)).verdict, 'fail');
 });
 
+test('a detection whose timeline samples straddle the bound by more than the sampling tolerance is inconclusive, not FAIL', (t) => {
+  const bfd = expectation({
+    kind: 'detect',
+    event: 'bfd-down',
+    node: 'ams-pe1',
+    subject: '198.51.100.0',
+    subjectLabel: 'ams/ic1',
+    within: 'bfd',
+    boundMs: 900,
+    toleranceMs: 100,
+  });
+  const seen = (sinceMs: number, atMs: number) =>
+    judgeScenario(
+      [bfd],
+      record(
+        [flow([])],
+        [
+          {
+            atMs: 3000 + atMs,
+            sinceMs: 3000 + sinceMs,
+            node: 'ams-pe1',
+            kind: 'bfd',
+            subject: '198.51.100.0',
+            from: 'up',
+            to: 'down',
+          },
+        ],
+      ),
+    )[0]!;
+  // Seen in CI: samples 164 ms apart, 877-1041 ms: it may have been before 900 ms, or after.
+  const straddle = seen(877, 1041);
+  t.is(straddle.verdict, 'inconclusive');
+  t.regex(straddle.inconclusive!, /164 ms apart .* between 877 ms and 1041 ms, on either side of 900 ms/);
+  // Samples as close as the tolerance: judged as before.
+  t.is(seen(950, 1050).verdict, 'fail');
+  t.is(seen(900, 1000).verdict, 'pass');
+});
+
 test('inconclusive everywhere: attempt, run verdict and counts, exit code 3, JUnit skipped (not a failure), Markdown', async (t) => {
   const model = modelOf(t);
   const r = record([flow([{ startMs: 3100, durationMs: 510, lost: 51 }])]);

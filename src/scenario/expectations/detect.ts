@@ -116,11 +116,12 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
     // Later than the bound: the network's, unless the lab's own instrument cannot resolve it.
     if (lab.unresolved && since <= lab.uncappedMs + e.toleranceMs)
       return { pass: false, inconclusive: lab.unresolved, expected, measured, details };
-    const gap = seen.atMs - seen.sinceMs;
-    if (since <= limit && gap > 2 * r.timeline.intervalMs)
+    // The change came after `since`: only then is it known to be late. Samples further apart than the
+    // tolerance allows can leave it on either side of the bound.
+    if (since <= lab.boundMs)
       return {
         pass: false,
-        inconclusive: `the timeline's samples were ${ms(gap)} apart here (it samples every ${ms(r.timeline.intervalMs)}): the change may have come before the bound`,
+        inconclusive: `the timeline's samples around it were ${ms(seen.atMs - seen.sinceMs)} apart (it samples every ${ms(r.timeline.intervalMs)}, the bound allows ${ms(e.toleranceMs)}): the change came between ${ms(since)} and ${ms(at)}, on either side of ${ms(lab.boundMs)}`,
         expected,
         measured,
         details,
