@@ -12,6 +12,18 @@ import { loadTopology } from '../../src/topology/load.js';
 import { runCommand } from '../../src/util/run.js';
 import { daemonDrivers } from '../../src/daemons/registry.js';
 
+// What a killed earlier run left on the host (its processes gone) is not this test file's leak: the check
+// below blames only what appeared since this file started. `peerlab down --all` removes the rest.
+const vethNames = async () =>
+  (await runCommand(['ip', '-o', 'link', 'show', 'type', 'veth'])).stdout
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim().split('@')[0])
+    .filter((n): n is string => !!n);
+const atStart = Promise.all([vethNames(), daemonDrivers.frr.orphans?.() ?? []]).then(([veths, crashLogs]) => ({
+  veths: new Set(veths),
+  crashLogs: new Set(crashLogs),
+}));
+
 /** Bring a topology up as lab `name`; the test (when given; hooks tear down themselves) tears it down even when it fails. */
 export async function labFor(
   t: ExecutionContext | undefined,
@@ -44,15 +56,16 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
     if ((await createRuntime(kind).listLabs()).includes(lab)) found.push(`${kind} resources`);
   }
   // Links are made straight in the nodes: no veth of any lab ever sits in the host's namespace.
-  const veths = await runCommand(['ip', '-o', 'link', 'show', 'type', 'veth']);
-  if (veths.stdout.trim()) found.push(`host veths: ${veths.stdout.trim().split('\n').length}`);
+  const before = await atStart;
+  const veths = (await vethNames()).filter((v) => !before.veths.has(v));
+  if (veths.length) found.push(`host veths: ${veths.join(', ')}`);
   if (existsSync(labDir(lab))) found.push(`state folder ${labDir(lab)}`);
   // pgrep exits 1 when nothing matches; 0 lists probe agents of this lab still running.
   const agents = await runCommand(['pgrep', '-f', '--', `${agentMarker(lab)}$`], { allowFailure: true });
   if (agents.exitCode !== 1)
     found.push(`probe agents (pgrep exit ${agents.exitCode}): ${agents.stdout}${agents.stderr}`);
   // FRR's crash-log folders (/var/tmp/frr/<daemon>.<pid>) of daemons that no longer run: a killed daemon's.
-  const crashLogs = (await daemonDrivers.frr.orphans?.()) ?? [];
+  const crashLogs = ((await daemonDrivers.frr.orphans?.()) ?? []).filter((f) => !before.crashLogs.has(f));
   if (crashLogs.length) found.push(`FRR crash-log folders of dead daemons: ${crashLogs.join(', ')}`);
   if (daemons) {
     // Exited daemons waiting for init to reap them (state Z) hold nothing; live ones are leaks.
