@@ -140,8 +140,11 @@ export function registerRun(program: Command): void {
           if (l.calibration) for (const line of describeCalibration(l.calibration)) console.log(`${l.name}: ${line}`);
         for (const s of report.scenarios) {
           console.log(`${verdictLabel(s.verdict).padEnd(12)} ${s.name}`);
-          for (const r of s.attempts.at(-1)?.results ?? [])
-            if (r.verdict === 'inconclusive') console.log(`             ${r.id}: ${r.inconclusive}`);
+          // Every result that is not a pass: a failure with what was measured, an inconclusive one with why.
+          for (const r of s.attempts.at(-1)?.results ?? []) {
+            if (r.verdict === 'fail') console.log(`             FAIL ${r.id}: ${r.measured} (expected ${r.expected})`);
+            if (r.verdict === 'inconclusive') console.log(`             inconclusive ${r.id}: ${r.inconclusive}`);
+          }
         }
         console.log(countsLine(report.counts));
         console.log(`reports: ${files.join(', ')}`);
