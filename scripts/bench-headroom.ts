@@ -11,6 +11,7 @@ import { up } from '../src/index.js';
 import { newRunReport, runOnLab } from '../src/scenario/suite.js';
 import type { Scenario } from '../src/scenario/model.js';
 import { formatTable } from '../src/util/table.js';
+import { agentMarker } from '../src/runtime/identity.js';
 import { labsRemovedOnSignal } from './bench-signals.js';
 
 const { values } = parseArgs({
@@ -54,7 +55,7 @@ function classify(comm: string, cmdline: string): (typeof classes)[number] {
   if (/^ovsdb-client/.test(comm) || (/^python3/.test(comm) && cmdline.includes('carrier.pid')))
     return 'carrier watchers';
   if (/^(zebra|bgpd|bfdd|staticd|mgmtd|bird|watchfrr)/.test(comm)) return 'routing';
-  if (cmdline.includes('--peerlab-probe=')) return 'probe agents';
+  if (cmdline.includes(agentMarker(''))) return 'probe agents';
   if (/^node|^MainThread/.test(comm)) return 'peerlab';
   if (/^(dockerd|containerd|docker-proxy)/.test(comm)) return 'docker';
   return 'other';
@@ -84,10 +85,7 @@ async function processTicks(): Promise<Map<string, { cls: string; ticks: number 
  * CPU per class while `work` runs, in % of one core. Processes are sampled every 500 ms, so those that
  * end before the work does (probe agents, vtysh) are counted up to their last sample.
  */
-async function measure<T>(
-  work: () => Promise<T>,
-  sample = true,
-): Promise<{ result: T; usage: Record<string, unknown> }> {
+async function measure(work: () => Promise<unknown>, sample = true): Promise<Record<string, unknown>> {
   const first = await processTicks();
   const last = new Map(first);
   const machineBefore = await machineTicks();
@@ -103,7 +101,7 @@ async function measure<T>(
       meterMicros += spent.user + spent.system;
     }
   })();
-  const result = await work();
+  await work();
   done = true;
   await sampler;
   for (const [key, p] of await processTicks()) last.set(key, p);
@@ -115,20 +113,17 @@ async function measure<T>(
   used.set('peerlab', (used.get('peerlab') ?? 0) - meterMicros / 10_000);
   const cpu = Object.fromEntries(classes.map((c) => [c, Math.round((used.get(c) ?? 0) / seconds)]));
   return {
-    result,
-    usage: {
-      cpu,
-      softirq: Math.round((machine.softirq - machineBefore.softirq) / seconds),
-      machineBusy: Math.round((machine.busy - machineBefore.busy) / seconds),
-      steal: Math.round((machine.steal - machineBefore.steal) / seconds),
-    },
+    cpu,
+    softirq: Math.round((machine.softirq - machineBefore.softirq) / seconds),
+    machineBusy: Math.round((machine.busy - machineBefore.busy) / seconds),
+    steal: Math.round((machine.steal - machineBefore.steal) / seconds),
   };
 }
 
 /** CPU over `ms` with the lab converged and nothing probing it: what the lab costs at rest. */
 async function idleRow(ms: number): Promise<Record<string, unknown>> {
   await new Promise((r) => setTimeout(r, 5000));
-  const { usage } = await measure(() => new Promise((r) => setTimeout(r, ms)), false);
+  const usage = await measure(() => new Promise((r) => setTimeout(r, ms)), false);
   return { ratePerFlow: 0, flows: 0, totalPps: 0, ...usage };
 }
 
@@ -150,7 +145,7 @@ try {
       expect: [],
     };
     const report = newRunReport(lab.runtime.kind, lab.lag.kind);
-    const { usage } = await measure(() => runOnLab(lab, [scenario], report, { calibrate: false }));
+    const usage = await measure(() => runOnLab(lab, [scenario], report, { calibrate: false }));
     const attempt = report.scenarios[0]!.attempts[0]!;
     const rtts = attempt.flows.flatMap((f) => (f.rttMs.all ? [f.rttMs.all] : []));
     const sent = attempt.flows.reduce((s, f) => s + f.sent, 0);
@@ -173,7 +168,17 @@ const probed = rows.filter((r) => r.flows);
 const ceiling = probed.filter((r) => (r.rttP99 as number) < 10 && (r.lostShare as number) === 0).at(-1);
 console.log(
   formatTable(
-    ['pps per flow', 'pps in the lab', 'RTT p50 ms', 'RTT p99 ms', 'lost', ...classes, 'softirq', 'machine busy'],
+    [
+      'pps per flow',
+      'pps in the lab',
+      'RTT p50 ms',
+      'RTT p99 ms',
+      'lost',
+      ...classes,
+      'softirq',
+      'machine busy',
+      'steal',
+    ],
     rows.map((r) => {
       const cpu = r.cpu as Record<string, number>;
       const probe = r.flows
