@@ -1,9 +1,9 @@
-// npm run bench:headroom [-- --topology topologies/maps-voice.yaml --runtime docker --rates 100,250,500,1000,2000 --flows-per-pair 2 --seconds 10]
+// npm run bench:headroom [-- --topology topologies/maps-voice.yaml --runtime docker --lag-driver ovs,nft --rates 100,250,500,1000,2000 --flows-per-pair 2 --seconds 10]
 // The forwarding ceiling of a reference lab on this machine: probe traffic only (no fault) at rising rates
 // per flow, and at each the probe's RTT p50/p99, loss and where the CPU went (each OVS daemon, the carrier
 // watchers, routing daemons, probe agents, peerlab, Docker, softirq), after a first row with the lab at rest
 // (converged, 5 s settled, nothing probing). The ceiling is the highest rate whose RTT p99 stays under 10 ms
-// with no loss.
+// with no loss. Several LAG drivers (`--lag-driver ovs,nft`) run one after the other in the same run, side by side.
 // Writes reports/bench-headroom-<time>.json.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
   options: {
     topology: { type: 'string', default: 'topologies/maps-voice.yaml' },
     runtime: { type: 'string', default: 'docker' },
+    'lag-driver': { type: 'string', default: 'auto' },
     rates: { type: 'string', default: '100,250,500,1000,2000' },
     'flows-per-pair': { type: 'string', default: '2' },
     seconds: { type: 'string', default: '10' },
@@ -52,7 +53,8 @@ const classes = [
 function classify(comm: string, cmdline: string): (typeof classes)[number] {
   if (/^ovs-vswitchd|^handler|^revalidator|^urcu|^pmd/.test(comm)) return 'ovs-vswitchd';
   if (/^ovsdb-server/.test(comm)) return 'ovsdb-server';
-  if (/^ovsdb-client/.test(comm) || (/^python3/.test(comm) && cmdline.includes('carrier.pid')))
+  // The nft driver's watcher keeps nft and ip running to apply its changes.
+  if (/^ovsdb-client|^nft$|^ip$/.test(comm) || (/^python3/.test(comm) && cmdline.includes('carrier.pid')))
     return 'carrier watchers';
   if (/^(zebra|bgpd|bfdd|staticd|mgmtd|bird|watchfrr)/.test(comm)) return 'routing';
   if (cmdline.includes(agentMarker(''))) return 'probe agents';
@@ -129,46 +131,57 @@ async function idleRow(ms: number): Promise<Record<string, unknown>> {
 
 const labs = labsRemovedOnSignal();
 labs.add('bench-headroom');
-const lab = await up(values.topology!, { runtime: values.runtime as 'docker' | 'netns', name: 'bench-headroom' });
 const rows: Record<string, unknown>[] = [];
-try {
-  rows.push(await idleRow(holdMs));
-  console.log(JSON.stringify(rows.at(-1)));
-  for (const rate of rates) {
-    const scenario: Scenario = {
-      name: `headroom ${rate} pps per flow`,
-      file: '(bench:headroom)',
-      topology: lab.model.source,
-      covers: [],
-      probe: { rate, perPair },
-      steps: [{ kind: 'hold', ms: holdMs }],
-      expect: [],
-    };
-    const report = newRunReport(lab.runtime.kind, lab.lag.kind);
-    const usage = await measure(() => runOnLab(lab, [scenario], report, { calibrate: false }));
-    const attempt = report.scenarios[0]!.attempts[0]!;
-    const rtts = attempt.flows.flatMap((f) => (f.rttMs.all ? [f.rttMs.all] : []));
-    const sent = attempt.flows.reduce((s, f) => s + f.sent, 0);
-    const lost = attempt.flows.reduce((s, f) => s + f.lost, 0);
-    rows.push({
-      ratePerFlow: rate,
-      flows: attempt.flows.length,
-      totalPps: rate * attempt.flows.length,
-      rttP50: Math.max(...rtts.map((r) => r.p50)),
-      rttP99: Math.max(...rtts.map((r) => r.p99)),
-      lostShare: sent ? lost / sent : 0,
-      ...usage,
-    });
+for (const lagDriver of values['lag-driver']!.split(',')) {
+  const lab = await up(values.topology!, {
+    runtime: values.runtime as 'docker' | 'netns',
+    lagDriver,
+    name: 'bench-headroom',
+  });
+  try {
+    rows.push({ lag: lab.lag.kind, ...(await idleRow(holdMs)) });
     console.log(JSON.stringify(rows.at(-1)));
+    for (const rate of rates) {
+      const scenario: Scenario = {
+        name: `headroom ${rate} pps per flow`,
+        file: '(bench:headroom)',
+        topology: lab.model.source,
+        covers: [],
+        probe: { rate, perPair },
+        steps: [{ kind: 'hold', ms: holdMs }],
+        expect: [],
+      };
+      const report = newRunReport(lab.runtime.kind, lab.lag.kind);
+      const usage = await measure(() => runOnLab(lab, [scenario], report, { calibrate: false }));
+      const attempt = report.scenarios[0]!.attempts[0]!;
+      const rtts = attempt.flows.flatMap((f) => (f.rttMs.all ? [f.rttMs.all] : []));
+      const sent = attempt.flows.reduce((s, f) => s + f.sent, 0);
+      const lost = attempt.flows.reduce((s, f) => s + f.lost, 0);
+      rows.push({
+        lag: lab.lag.kind,
+        ratePerFlow: rate,
+        flows: attempt.flows.length,
+        totalPps: rate * attempt.flows.length,
+        rttP50: Math.max(...rtts.map((r) => r.p50)),
+        rttP99: Math.max(...rtts.map((r) => r.p99)),
+        lostShare: sent ? lost / sent : 0,
+        ...usage,
+      });
+      console.log(JSON.stringify(rows.at(-1)));
+    }
+  } finally {
+    await lab.down();
   }
-} finally {
-  await lab.down();
 }
 const probed = rows.filter((r) => r.flows);
-const ceiling = probed.filter((r) => (r.rttP99 as number) < 10 && (r.lostShare as number) === 0).at(-1);
+const ceilings = [...new Set(rows.map((r) => r.lag as string))].map((lag) => ({
+  lag,
+  ceiling: probed.filter((r) => r.lag === lag && (r.rttP99 as number) < 10 && (r.lostShare as number) === 0).at(-1),
+}));
 console.log(
   formatTable(
     [
+      'LAG driver',
       'pps per flow',
       'pps in the lab',
       'RTT p50 ms',
@@ -189,6 +202,7 @@ console.log(
           ]
         : ['-', '-', '-'];
       return [
+        String(r.lag),
         r.flows ? String(r.ratePerFlow) : 'idle',
         String(r.totalPps),
         ...probe,
@@ -203,13 +217,18 @@ console.log(
 console.log(
   'CPU in % of one core (machine busy includes this benchmark sampling /proc every 500 ms under traffic); RTT of the worst flow',
 );
-console.log(
-  `ceiling (RTT p99 < 10 ms, no loss): ${ceiling ? `${String(ceiling.ratePerFlow)} pps per flow, ${String(ceiling.totalPps)} pps in the lab` : 'below the lowest rate tried'}`,
-);
+for (const { lag, ceiling } of ceilings)
+  console.log(
+    `${lag}: ceiling (RTT p99 < 10 ms, no loss): ${ceiling ? `${String(ceiling.ratePerFlow)} pps per flow, ${String(ceiling.totalPps)} pps in the lab` : 'below the lowest rate tried'}`,
+  );
 await mkdir('reports', { recursive: true });
 const file = `reports/bench-headroom-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z')}.json`;
 await writeFile(
   file,
-  JSON.stringify({ topology: values.topology, runtime: values.runtime, perPair, holdMs, rows }, null, 2),
+  JSON.stringify(
+    { topology: values.topology, runtime: values.runtime, lagDrivers: values['lag-driver'], perPair, holdMs, rows },
+    null,
+    2,
+  ),
 );
 console.log(file);

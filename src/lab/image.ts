@@ -27,10 +27,13 @@ export function imageRecipeOf(suite: Suite) {
     repository: 'peerlab-router',
     suite,
     base: `debian:${suite}-slim`,
+    // Each package once: a driver that shares another's packages does not change the tag.
     packages: [
-      ...Object.values(daemonDrivers).flatMap((d) => d.packages),
-      ...lagDrivers.flatMap((d) => d.packages),
-      ...basePackages,
+      ...new Set([
+        ...Object.values(daemonDrivers).flatMap((d) => d.packages),
+        ...lagDrivers.flatMap((d) => d.packages),
+        ...basePackages,
+      ]),
     ],
     // Only when a suite has some: the recipe's hash is the image tag.
     ...(unpack.length ? { unpack } : {}),

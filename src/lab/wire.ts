@@ -3,15 +3,23 @@ import type { LabModel, LabNode } from '../topology/model.js';
 /**
  * `ip -batch` lines run on the host: each link a veth pair created with its final names straight in its
  * two nodes (one kernel operation per link; nothing of the lab ever sits in the host's namespace).
+ *
+ * The two ends get different interface indexes: the kernel reports a carrier change at once only for a
+ * device whose index differs from its peer's (`linkwatch_urgent_event`), and batches the others once a
+ * second. Namespaces number their devices alike, so without this the second member of a LAG that lost
+ * both was seen to lose carrier a second after the first, where hardware reports each port at once.
  */
 export function hostWiringBatch(model: LabModel, targets: Map<string, string>): string {
   return model.links
     .map(
-      (link) =>
-        `link add name ${link.a.interface} netns ${targets.get(link.a.node)} type veth peer name ${link.b.interface} netns ${targets.get(link.b.node)}`,
+      (link, i) =>
+        `link add name ${link.a.interface} index ${firstLinkIndex + 2 * i} netns ${targets.get(link.a.node)} type veth peer name ${link.b.interface} index ${firstLinkIndex + 2 * i + 1} netns ${targets.get(link.b.node)}`,
     )
     .join('\n');
 }
+
+/** Above what a fresh namespace numbers its own devices (lo is 1; drivers add a few per bond). */
+const firstLinkIndex = 1000;
 
 /** Commands run inside `node`: the address and state of each of its link ends. */
 export function nodeWiringCommands(model: LabModel, node: string): string[][] {
