@@ -15,18 +15,25 @@ test('the daemon registry is what topologies may name and what the router image 
 });
 
 test('the LAG driver registry drives auto and the CLI choices', async (t) => {
-  t.deepEqual(lagDriverChoices, ['auto', 'kernel', 'ovs']);
+  t.deepEqual(lagDriverChoices, ['auto', 'kernel', 'nft', 'ovs']);
   const up = await peerlab('up', '--help');
-  t.regex(up.stdout, /--lag-driver <driver>\s+auto \| kernel \| ovs/);
+  t.regex(up.stdout, /--lag-driver <driver>\s+auto \| kernel \| nft \| ovs/);
   const noBonding = async () => ({ stdout: '', stderr: 'modprobe: FATAL', exitCode: 1 });
+  // The nft driver's own probe (its ruleset in a throwaway namespace) succeeds; nothing else does.
+  const nftOnly = async (argv: readonly string[]) =>
+    argv[0] === 'unshare' ? { stdout: '', stderr: '', exitCode: 0 } : noBonding();
   // auto takes the first driver this host can run; asking for one it cannot is an environment error.
-  const auto = await selectLagDriver('auto', noBonding);
-  t.is(auto.kind, (await lagDrivers[0].available(noBonding)).ok ? 'kernel' : 'ovs');
-  if (!(await lagDrivers[0].available(noBonding)).ok)
+  const bonding = (await lagDrivers[0].available(noBonding)).ok;
+  t.is((await selectLagDriver('auto', nftOnly)).kind, bonding ? 'kernel' : 'nft');
+  t.is((await selectLagDriver('auto', noBonding)).kind, bonding ? 'kernel' : 'ovs');
+  if (!bonding)
     await t.throwsAsync(selectLagDriver('kernel', noBonding), {
-      message: /no bonding driver.*--lag-driver auto or ovs/,
+      message: /no bonding driver.*--lag-driver auto or nft or ovs/,
     });
+  await t.throwsAsync(selectLagDriver('nft', noBonding), {
+    message: /cannot load the LAG ruleset.*--lag-driver auto or kernel or ovs/,
+  });
   await t.throwsAsync(selectLagDriver('team', noBonding), {
-    message: /unknown LAG driver "team"; one of auto, kernel, ovs/,
+    message: /unknown LAG driver "team"; one of auto, kernel, nft, ovs/,
   });
 });

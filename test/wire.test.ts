@@ -1,7 +1,8 @@
 import test from 'ava';
 import { kernelLag } from '../src/lab/lag/kernel/index.js';
+import { nftLag } from '../src/lab/lag/nft/index.js';
 import { ovsLag } from '../src/lab/lag/ovs/index.js';
-import { nodeWiringCommands, setupSteps } from '../src/lab/wire.js';
+import { hostWiringBatch, nodeWiringCommands, setupSteps } from '../src/lab/wire.js';
 import { loadTopology } from '../src/topology/load.js';
 import { root } from './helpers/reference.js';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ test("a node's wiring runs as one `ip -batch` per run of ip commands, in order, 
 test('a router of the voice topology is wired and bonded in a few processes instead of one per command', async (t) => {
   const model = await loadTopology(join(root, 'topologies/maps-voice.yaml'));
   const node = model.nodes.find((n) => n.role === 'peer-router')!;
-  for (const lag of [kernelLag, ovsLag]) {
+  for (const lag of [kernelLag, nftLag, ovsLag]) {
     const commands = [...nodeWiringCommands(model, node.name), ...lag.setup(bondsOf(node.interfaces), '/run/x')];
     const steps = setupSteps(commands);
     t.is(
@@ -40,4 +41,15 @@ test('a router of the voice topology is wired and bonded in a few processes inst
     // OVS starts its two daemons, then one ovs-vsctl per bond: everything else batches.
     t.is(steps.filter((s) => 'argv' in s && s.argv[0] === 'ip').length, 0, `${lag.kind}: no ip command on its own`);
   }
+});
+
+test('the two ends of every link have interface indexes of their own, so the kernel reports carrier at once', async (t) => {
+  const model = await loadTopology(join(root, 'topologies/maps-voice.yaml'));
+  const targets = new Map(model.nodes.map((n) => [n.name, `ns-${n.name}`]));
+  const indexes = hostWiringBatch(model, targets)
+    .split('\n')
+    .map((line) => [...line.matchAll(/ index (\d+) /g)].map((m) => Number(m[1])));
+  t.is(indexes.length, model.links.length);
+  for (const [a, b] of indexes) t.not(a, b);
+  t.is(new Set(indexes.flat()).size, 2 * model.links.length);
 });

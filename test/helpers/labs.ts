@@ -81,6 +81,13 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
           !args.includes('-p'),
       );
     if (live.length) found.push(`daemons: ${live.map((p) => `${p[2]}(${p[0]})`).join(', ')}`);
+    // The LAG watchers and what they keep running (the nft driver's monitors and its nft and ip shells).
+    const helpers = ps.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /carrier\.pid|ip -o monitor link|nft -i$|ip -force -batch -$|ovsdb-client .*monitor/.test(l))
+      .filter((l) => !l.split(/\s+/)[1]!.startsWith('Z'));
+    if (helpers.length) found.push(`LAG watchers: ${helpers.map((l) => l.split(/\s+/)[0]).join(', ')}`);
   }
   return found;
 }

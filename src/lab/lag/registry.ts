@@ -6,7 +6,7 @@ import { ovsLag } from './ovs/index.js';
 import type { LagDriver } from './types.js';
 
 /** Every LAG driver, in the order `auto` prefers them. Adding one: its folder and a line here. */
-export const lagDrivers = [kernelLag, ovsLag, nftLag] as const satisfies readonly LagDriver[];
+export const lagDrivers = [kernelLag, nftLag, ovsLag] as const satisfies readonly LagDriver[];
 
 export const lagDriverKinds = lagDrivers.map((d) => d.kind);
 /** What `--lag-driver` accepts. */
