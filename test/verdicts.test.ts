@@ -73,10 +73,10 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
         mark: () => {},
         stop: async () => {
           const ic = model.interconnects[0]!;
-          const event = (ms: number, kind: 'member' | 'bgp') => ({
+          const event = (ms: number, kind: 'member' | 'bgp', node = ic.edgeRouter) => ({
             atMs: faultAt + ms + 50,
             sinceMs: faultAt + ms - 50,
-            node: ic.edgeRouter,
+            node,
             kind,
             subject: kind === 'member' ? `${ic.lag.interface}-m1` : ic.peerAddress.split('/')[0]!,
             from: kind === 'member' ? 'enabled' : 'Established',
@@ -87,7 +87,8 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
             startedAt: 0,
             stoppedAt: clock.now(),
             samples: 10,
-            events: [event(o.lagMs, 'member'), event(o.routerMs, 'bgp')],
+            // The end where the member went down sees it first; the far end's view is the one that counts.
+            events: [event(o.lagMs - 100, 'member', ic.peerRouter), event(o.lagMs, 'member'), event(o.routerMs, 'bgp')],
             counters: [],
           };
         },
@@ -152,9 +153,21 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
   );
   t.is(c.ceilingPps, 1600);
   t.false(c.ceilingAtLeast);
-  t.deepEqual(c.carrier, { interconnect: 'ams/ic1', member: 'ams/ic1/m1', lagMs: 400, samplingMs: 100 });
+  // Measured at both ends (the later counts) under half the ceiling's probe traffic, what scenarios run at.
+  t.deepEqual(c.carrier, {
+    interconnect: 'ams/ic1',
+    member: 'ams/ic1/m1',
+    lagMs: 400,
+    samplingMs: 100,
+    underPps: 800,
+  });
   // One member: the bundle, BFD and BGP stay up, so the self-test changes nothing a scenario sees.
-  t.deepEqual(lab.calls.slice(-3), ['apply member-down ams/ic1/m1', 'revert member-down ams/ic1/m1', 'wait']);
+  t.deepEqual(lab.calls.slice(-4), [
+    'probe 800',
+    'apply member-down ams/ic1/m1',
+    'revert member-down ams/ic1/m1',
+    'wait',
+  ]);
   // Half the ceiling over the scenario's flows, never over the scenario's maximum, never under the floor.
   t.is(chooseRate(c, 8, 1000), 100);
   t.is(chooseRate(c, 2, 200), 200);
