@@ -126,7 +126,7 @@ test('edge evidence: a session the edge held for lack of BFD fails R-BFD; no rou
   );
 });
 
-test('running packet filter: connection tracking and forwarded-traffic limits are told from control-plane limits', (t) => {
+test("running packet filter: connection tracking and forwarded-traffic limits are told from control-plane limits; the LAG driver's own table is not the partner's", (t) => {
   const rules = readRuleset(`table inet f {
 	set bogons {
 		type ipv4_addr
@@ -140,6 +140,12 @@ test('running packet filter: connection tracking and forwarded-traffic limits ar
 	chain in {
 		type filter hook input priority filter; policy accept;
 		tcp dport 179 limit rate 10/second accept
+	}
+}
+table netdev peerlab_lag {
+	chain out0 {
+		type filter hook ingress device "ams-ic1.t" priority filter; policy drop;
+		fwd to symhash mod 16 map @b0
 	}
 }`);
   t.deepEqual(

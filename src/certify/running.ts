@@ -69,8 +69,13 @@ export function readRuleset(text: string): { chain: string; forwarding: boolean;
   const rules: { chain: string; forwarding: boolean; text: string }[] = [];
   let chain = '';
   let forwarding = false;
+  let ours = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
+    // peerlab's own tables (the nft LAG driver's data path, a fault's drops) emulate hardware, not the partner's rules.
+    const table = line.match(/^table \S+ (\S+) \{/);
+    if (table) ours = table[1]!.startsWith('peerlab_');
+    if (ours) continue;
     const open = line.match(/^chain (\S+) \{/);
     if (open) {
       chain = open[1]!;

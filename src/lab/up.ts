@@ -173,7 +173,12 @@ const partnerRuleset = 'nftables.conf';
 
 /** A partner router's own packet filter and traffic control, in its namespace, as its box would run them. */
 async function applyPartnerNetwork(lab: Lab, node: LabNode): Promise<void> {
-  if (node.nftables) await lab.exec(node.name, ['nft', '-f', `${lab.dirs(node.name).dir}/${partnerRuleset}`]);
+  if (node.nftables) {
+    await lab.exec(node.name, ['nft', '-f', `${lab.dirs(node.name).dir}/${partnerRuleset}`]);
+    // A partner's ruleset may start with `flush ruleset`, as most do: the LAG driver puts back what it removed.
+    for (const argv of lab.lag.afterFilters?.(bondsOf(node.interfaces), lab.dirs(node.name).run) ?? [])
+      await lab.exec(node.name, argv);
+  }
   for (const argv of node.tc ?? []) await lab.exec(node.name, ['tc', ...argv]);
 }
 

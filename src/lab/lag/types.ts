@@ -36,6 +36,11 @@ export interface LagDriver {
   kill(bonds: Bond[], runDir: string): string[][];
   /** router-kill revert: bring the LAGs back once the links are up again (before the routing daemons). */
   restore(bonds: Bond[], runDir: string): string[][];
+  /**
+   * Commands run after a router's own nftables ruleset was applied: a driver whose data path is in
+   * nftables restores it when the partner's ruleset flushed it.
+   */
+  afterFilters?(bonds: Bond[], runDir: string): string[][];
   /** Probe packets per second per flow when a scenario does not say: what this driver's labs carry without queueing. */
   readonly defaultProbeRate: number;
 }

@@ -39,6 +39,12 @@ export const nftLag: LagDriver = {
       ]),
     ];
   },
+  // The table's name and ruleset are ours (validated interface names): no user text reaches the shell.
+  afterFilters(bonds, runDir) {
+    if (bonds.length === 0) return [];
+    const reload = `nft '${lagRuleset(bonds)}' && pkill -HUP -F ${runDir}/ovs/carrier.pid`;
+    return [['sh', '-c', `nft list table netdev ${nftTable} >/dev/null 2>&1 || { ${reload}; }`]];
+  },
   restore(bonds, runDir) {
     if (bonds.length === 0) return [];
     return [['rm', '-rf', `${runDir}/ovs`], ...this.setup(bonds, runDir)];

@@ -12,7 +12,8 @@ import type { watchedBonds } from './ruleset.js';
  *   watcher takes its veth's far end down when the last member stops, and routing daemons see the
  *   interface go down, as on a real LAG.
  * After each change it writes the members it applied to `lag.json` (what `read` reports). Carrier loss
- * is applied before OVS notices it: the data path stops using a dead member at once.
+ * is applied before OVS notices it: the data path stops using a dead member at once. SIGHUP applies
+ * everything again (the ruleset was reloaded after a partner's own ruleset flushed it).
  *
  * Run as `python3 -c <script> <ovs folder> <table> <buckets> <bonds JSON>`; it detaches and writes its pid
  * next to ovs-vswitchd's, so router-kill kills it with the rest of the box; its monitors die with it.
@@ -104,6 +105,13 @@ with lock:
     for line in subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout.splitlines():
         link_line(line)
     apply()
+# SIGHUP: the ruleset was loaded again (a partner's own ruleset flushed it): apply everything anew.
+def reapply(*_):
+    with lock:
+        applied.clear(); proxy_up.clear(); end_up.clear()
+        applied["(reloaded)"] = []
+        apply()
+signal.signal(signal.SIGHUP, reapply)
 threads = [threading.Thread(target=f, daemon=True) for f in (follow_links, follow_ovsdb)]
 for t in threads: t.start()
 for t in threads: t.join()
