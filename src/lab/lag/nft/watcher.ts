@@ -3,9 +3,11 @@ import type { watchedBonds } from './ruleset.js';
 
 /**
  * The nft driver's control loop, in the node: it follows each member's carrier (`ip monitor link`, as
- * a bond follows its members' carrier) and Open vSwitch's LACP state of the member's proxy (`ovsdb-client
- * monitor`, each change as it happens), and keeps the data path in step:
- * - a member carries traffic while it has carrier and OVS has current LACP on it; the bond's map of hash
+ * a bond follows its members' carrier, each change as it happens) and whether Open vSwitch's own bond
+ * enables the member's proxy (its LACP selection: `bond/show` on its control socket every 50 ms; the
+ * database's `lacp_current` stays true for 3 s after LACP expired, until OVS defaults the partner), and
+ * keeps the data path in step:
+ * - a member carries traffic while it has carrier and OVS's bond enables it; the bond's map of hash
  *   buckets is rewritten over the members that do, and only they are `collecting` (one nft transaction);
  * - a member's carrier is passed on to its proxy, so OVS's LACP sees the link go down and come back;
  * - the bond's L3 interface has carrier while at least one member carries traffic (min-links 1): the
@@ -19,8 +21,9 @@ import type { watchedBonds } from './ruleset.js';
  * next to ovs-vswitchd's, so router-kill kills it with the rest of the box; its monitors die with it.
  */
 export const nftWatcher = String.raw`
-import ctypes, json, os, re, signal, subprocess, sys, threading
+import ctypes, json, os, re, signal, socket, subprocess, sys, threading, time
 ovs, table, buckets, bonds = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+poll = 0.05
 if os.fork(): os._exit(0)
 os.setsid()
 if os.fork(): os._exit(0)
@@ -35,8 +38,6 @@ def shell(argv): return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=nul
 # Changes go to long-lived nft and ip processes: no process start (tens of ms on a busy host) per change.
 nft, ip = shell(["nft", "-i"]), shell(["ip", "-force", "-batch", "-"])
 links = monitor(["ip", "-o", "monitor", "link"])
-ovsdb = monitor(["ovsdb-client", "--format=json", "monitor", "unix:" + ovs + "/db.sock",
-    "Open_vSwitch", "Interface", "name,link_state,lacp_current"])
 lock = threading.Lock()
 carrier, lacp, proxy_up, applied, end_up = {}, {}, {}, {}, {}
 pattern = re.compile(r"^(Deleted )?\d+: ([^:@\s]+)(@\S+)?: <([^>]*)>")
@@ -90,16 +91,31 @@ def follow_links():
             link_line(line)
             apply()
 
-def follow_ovsdb():
-    for line in ovsdb.stdout:
-        try: update = json.loads(line)
-        except ValueError: continue
+def appctl(method):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(2)
+    try:
+        s.connect(ovs + "/ovs-vswitchd.ctl")
+        s.sendall(json.dumps({"id": 0, "method": method, "params": []}).encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk: return ""
+            data += chunk
+            try: return json.loads(data.decode()).get("result") or ""
+            except ValueError: continue
+    except OSError: return ""
+    finally: s.close()
+
+member_line = re.compile(r"^member (\S+): (enabled|disabled)$", re.M)
+def follow_ovs():
+    while True:
+        enabled = {m: e == "enabled" for m, e in member_line.findall(appctl("bond/show"))}
         with lock:
-            for row in update.get("data", []):
-                action, name, link, current = row[1], row[2], row[3], row[4]
-                if action in ("initial", "insert", "new") and name: lacp[name] = link == "up" and current is True
-                elif action == "delete" and name: lacp.pop(name, None)
-            apply()
+            if enabled != lacp:
+                lacp.clear(); lacp.update(enabled)
+                apply()
+        time.sleep(poll)
 
 with lock:
     for line in subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout.splitlines():
@@ -112,7 +128,7 @@ def reapply(*_):
         applied["(reloaded)"] = []
         apply()
 signal.signal(signal.SIGHUP, reapply)
-threads = [threading.Thread(target=f, daemon=True) for f in (follow_links, follow_ovsdb)]
+threads = [threading.Thread(target=f, daemon=True) for f in (follow_links, follow_ovs)]
 for t in threads: t.start()
 for t in threads: t.join()
 `;
