@@ -169,10 +169,10 @@ async function carrierChain(
   if (!ic) return { error: 'no LAG has two members (one member down would take a session down)' };
   const member = ic.lag.memberLinks[0]!;
   options.signal?.throwIfAborted();
-  const flows = planFlows(target.model, { rate: 1, perPair: rampPerPair });
-  const rate = Math.floor(loadPps / Math.max(1, flows.length));
-  const probe =
-    rate >= floorRate ? await target.startProbe(planFlows(target.model, { rate, perPair: rampPerPair })) : undefined;
+  const planned = planFlows(target.model, { rate: 1, perPair: rampPerPair });
+  const rate = Math.floor(loadPps / Math.max(1, planned.length));
+  const flows = planned.map((f) => ({ ...f, rate }));
+  const probe = rate >= floorRate ? await target.startProbe(flows) : undefined;
   const timeline = target.startTimeline(options.clock);
   const nodes = [ic.peerRouter, ic.edgeRouter];
   let events: TimelineEvent[] = [];

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { NodeAccess } from '../../../daemons/types.js';
 import type { Runner } from '../../../util/run.js';
-import { bondMac, ovsAppctl, ovsBondPort, ovsctl, ovsEnv } from '../ovs/index.js';
+import { appctl, bondMac, ovsBondPort, ovsKill, ovsLacpBond, ovsLag, ovsStart } from '../ovs/index.js';
 import { parseOvsBondShow } from '../ovs/parse.js';
-import { ovsQuery } from '../ovs/socket.js';
 import type { Bond, LagDriver, LagState } from '../types.js';
 import { lacpBridge, lagEnd, memberOfProxy, nftTable, proxyOf } from './names.js';
 import { lagRuleset, watchedBonds } from './ruleset.js';
@@ -25,11 +24,8 @@ export const nftLag: LagDriver = {
   read,
   kill(bonds, runDir) {
     if (bonds.length === 0) return [];
-    const ovs = `${runDir}/ovs`;
     return [
-      ['pkill', '-KILL', '-F', `${ovs}/carrier.pid`],
-      ['pkill', '-KILL', '-F', `${ovs}/ovs-vswitchd.pid`],
-      ['pkill', '-KILL', '-F', `${ovs}/ovsdb-server.pid`],
+      ...ovsKill(runDir),
       // What a dead router's LAGs were: the members stay (they are the links), the rest goes with it.
       ['nft', 'delete', 'table', 'netdev', nftTable],
       ...bonds.flatMap((b) => [
@@ -49,16 +45,10 @@ export const nftLag: LagDriver = {
     if (bonds.length === 0) return [];
     return [['rm', '-rf', `${runDir}/ovs`], ...this.setup(bonds, runDir)];
   },
-  // Names are the lab's validated interface names and fixed folders: no user text reaches the shell.
-  negotiated: (b, runDir) => [
-    'sh',
-    '-c',
-    `${ovsAppctl(runDir).join(' ')} lacp/show ${ovsBondPort(b.name)} | grep -q negotiated`,
-  ],
+  // The same OVS bond port as the ovs driver's: OVS says when it has negotiated.
+  negotiated: ovsLag.negotiated,
   setup(bonds, runDir) {
     if (bonds.length === 0) return [];
-    const ovs = `${runDir}/ovs`;
-    const env = ovsEnv(runDir);
     // Links and addresses first, so that the node's `ip` commands batch (wire.ts); the L3 interface has no
     // carrier until the watcher finds a member that carries traffic.
     return [
@@ -76,48 +66,17 @@ export const nftLag: LagDriver = {
         ['ip', 'link', 'set', b.name, 'up'],
       ]),
       ['nft', lagRuleset(bonds)],
-      ['mkdir', '-p', ovs],
-      [...env, 'ovsdb-tool', 'create', `${ovs}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema'],
-      [
-        ...env,
-        'ovsdb-server',
-        `${ovs}/conf.db`,
-        `--remote=punix:${ovs}/db.sock`,
-        `--pidfile=${ovs}/ovsdb-server.pid`,
-        `--unixctl=${ovs}/ovsdb-server.ctl`,
-        '--detach',
-        `--log-file=${ovs}/ovsdb-server.log`,
-      ],
-      [
-        ...env,
-        'ovs-vswitchd',
-        `unix:${ovs}/db.sock`,
-        `--pidfile=${ovs}/ovs-vswitchd.pid`,
-        `--unixctl=${ovs}/ovs-vswitchd.ctl`,
-        '--detach',
-        `--log-file=${ovs}/ovs-vswitchd.log`,
-      ],
-      [...ovsctl(runDir), '--no-wait', 'init'],
-      ...bonds.map((b: Bond) => [
-        ...ovsctl(runDir),
-        'add-br',
-        lacpBridge(b.name),
-        '--',
-        'set',
-        'bridge',
-        lacpBridge(b.name),
-        'datapath_type=netdev',
-        `other_config:hwaddr=${bondMac(b.address)}`,
-        '--',
-        'add-bond',
-        lacpBridge(b.name),
-        ovsBondPort(b.name),
-        ...b.members.map((m) => proxyOf(m).x),
-        'lacp=active',
-        'bond_mode=balance-tcp',
-        'other_config:lacp-time=fast',
-      ]),
-      nftWatcherCommand(ovs, watchedBonds(bonds)),
+      ...ovsStart(runDir),
+      ...bonds.map((b) =>
+        ovsLacpBond(
+          runDir,
+          lacpBridge(b.name),
+          bondMac(b.address),
+          ovsBondPort(b.name),
+          b.members.map((m) => proxyOf(m).x),
+        ),
+      ),
+      nftWatcherCommand(`${runDir}/ovs`, watchedBonds(bonds)),
     ];
   },
 };
@@ -151,22 +110,17 @@ async function available(run: Runner): Promise<{ ok: true } | { ok: false; reaso
       };
 }
 
-/** A file or unixctl reply from the node: through the host when it sees the node's files, else by exec. */
-async function fetchText(node: NodeAccess, path: string, method?: string): Promise<string | undefined> {
-  if (node.hostPath)
-    return method
-      ? ovsQuery(node.hostPath(path), method).catch(() => undefined)
-      : readFile(node.hostPath(path), 'utf8').catch(() => undefined);
-  return node.exec(method ? [...ovsAppctl(node.dirs.run), method] : ['cat', path]);
+/** The watcher's applied members: through the host when it sees the node's files, else by exec. */
+async function readApplied(node: NodeAccess, path: string): Promise<string | undefined> {
+  return node.hostPath ? readFile(node.hostPath(path), 'utf8').catch(() => undefined) : node.exec(['cat', path]);
 }
 
 /** LACP as OVS negotiated it; which members carry traffic as the watcher last applied it to the data path. */
 async function read(node: NodeAccess, bonds: Bond[]): Promise<LagState[]> {
   if (bonds.length === 0) return [];
-  const ovs = `${node.dirs.run}/ovs`;
   const [bondShow, applied] = await Promise.all([
-    fetchText(node, `${ovs}/ovs-vswitchd.ctl`, 'bond/show'),
-    fetchText(node, `${ovs}/lag.json`),
+    appctl(node, 'bond/show'),
+    readApplied(node, `${node.dirs.run}/ovs/lag.json`),
   ]);
   if (!bondShow) return [];
   const active = parseApplied(applied);

@@ -1,3 +1,4 @@
+import { detachWatcher } from '../ovs/carrier.js';
 import { buckets, nftTable } from './names.js';
 import type { watchedBonds } from './ruleset.js';
 
@@ -24,22 +25,17 @@ export const nftWatcher = String.raw`
 import ctypes, json, os, re, signal, socket, subprocess, sys, threading, time
 ovs, table, buckets, bonds = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 poll = 0.05
-if os.fork(): os._exit(0)
-os.setsid()
-if os.fork(): os._exit(0)
-null = os.open(os.devnull, os.O_RDWR)
-for fd in (0, 1, 2): os.dup2(null, fd)
-with open(ovs + "/carrier.pid", "w") as f: f.write(str(os.getpid()))
+${detachWatcher}
 libc = ctypes.CDLL(None)
 def die_with_parent(): libc.prctl(1, signal.SIGKILL)
-env = dict(os.environ, OVS_RUNDIR=ovs)
-def monitor(argv): return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env, preexec_fn=die_with_parent)
+def monitor(argv): return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent)
 def shell(argv): return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=null, stderr=null, text=True, preexec_fn=die_with_parent)
 # Changes go to long-lived nft and ip processes: no process start (tens of ms on a busy host) per change.
 nft, ip = shell(["nft", "-i"]), shell(["ip", "-force", "-batch", "-"])
 links = monitor(["ip", "-o", "monitor", "link"])
 lock = threading.Lock()
-carrier, lacp, proxy_up, applied, end_up = {}, {}, {}, {}, {}
+# carrier: each interface has carrier; selected: whether OVS's bond enables each proxy (its LACP selection).
+carrier, selected, proxy_up, applied, end_up = {}, {}, {}, {}, {}
 pattern = re.compile(r"^(Deleted )?\d+: ([^:@\s]+)(@\S+)?: <([^>]*)>")
 
 def link_line(line):
@@ -54,7 +50,7 @@ def send(process, lines):
         process.stdin.flush()
 
 def apply():
-    now = {b["name"]: [m["name"] for m in b["members"] if carrier.get(m["name"]) and lacp.get(m["x"])] for b in bonds}
+    now = {b["name"]: [m["name"] for m in b["members"] if carrier.get(m["name"]) and selected.get(m["x"])] for b in bonds}
     if now != applied:
         batch = []
         for b in bonds:
@@ -112,8 +108,8 @@ def follow_ovs():
     while True:
         enabled = {m: e == "enabled" for m, e in member_line.findall(appctl("bond/show"))}
         with lock:
-            if enabled != lacp:
-                lacp.clear(); lacp.update(enabled)
+            if enabled != selected:
+                selected.clear(); selected.update(enabled)
                 apply()
         time.sleep(poll)
 
@@ -124,8 +120,8 @@ with lock:
 # SIGHUP: the ruleset was loaded again (a partner's own ruleset flushed it): apply everything anew.
 def reapply(*_):
     with lock:
+        # Every bond has a key in what apply computes, so an empty "applied" never equals it.
         applied.clear(); proxy_up.clear(); end_up.clear()
-        applied["(reloaded)"] = []
         apply()
 signal.signal(signal.SIGHUP, reapply)
 threads = [threading.Thread(target=f, daemon=True) for f in (follow_links, follow_ovs)]

@@ -9,15 +9,24 @@
  * Run as `python3 -c <script> <ovs folder> <bonds JSON>`: no file to ship into the node; it detaches
  * and writes its pid next to ovs-vswitchd's, so router-kill kills it with the rest of the box.
  */
-export const carrierWatcher = String.raw`
-import json, os, subprocess, sys
-ovs, bonds = sys.argv[1], json.loads(sys.argv[2])
+/**
+ * Python lines that detach a LAG watcher from whoever started it (double fork, new session, standard
+ * streams on /dev/null as `null`) and write its pid to `<ovs>/carrier.pid`, where router-kill finds it.
+ * Needs `os` imported and `ovs` set.
+ */
+export const detachWatcher = String.raw`
 if os.fork(): os._exit(0)
 os.setsid()
 if os.fork(): os._exit(0)
 null = os.open(os.devnull, os.O_RDWR)
 for fd in (0, 1, 2): os.dup2(null, fd)
 with open(ovs + "/carrier.pid", "w") as f: f.write(str(os.getpid()))
+`;
+
+export const carrierWatcher = String.raw`
+import json, os, subprocess, sys
+ovs, bonds = sys.argv[1], json.loads(sys.argv[2])
+${detachWatcher}
 env = dict(os.environ, OVS_RUNDIR=ovs)
 monitor = subprocess.Popen(["ovsdb-client", "--format=json", "monitor", "unix:" + ovs + "/db.sock",
     "Open_vSwitch", "Interface", "name,link_state,lacp_current"], stdout=subprocess.PIPE, text=True, env=env)

@@ -52,11 +52,8 @@ export const ovsLag: LagDriver = {
   read,
   kill(bonds, runDir) {
     if (bonds.length === 0) return [];
-    const ovs = `${runDir}/ovs`;
     return [
-      ['pkill', '-KILL', '-F', `${ovs}/carrier.pid`],
-      ['pkill', '-KILL', '-F', `${ovs}/ovs-vswitchd.pid`],
-      ['pkill', '-KILL', '-F', `${ovs}/ovsdb-server.pid`],
+      ...ovsKill(runDir),
       // OVS's userspace bridge ports are persistent taps that outlive ovs-vswitchd, addresses and all.
       ...bonds.map((b) => ['ip', 'link', 'del', b.name]),
     ];
@@ -73,63 +70,81 @@ export const ovsLag: LagDriver = {
   ],
   setup(bonds, runDir) {
     if (bonds.length === 0) return [];
-    const ovs = `${runDir}/ovs`;
-    const env = ovsEnv(runDir);
     // Members come up first and each bond's address last, so that the node's `ip` commands batch (wire.ts).
     return [
       ...bonds.flatMap((b) => b.members.map((m) => ['ip', 'link', 'set', m, 'up'])),
-      ['mkdir', '-p', ovs],
-      [...env, 'ovsdb-tool', 'create', `${ovs}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema'],
-      [
-        ...env,
-        'ovsdb-server',
-        `${ovs}/conf.db`,
-        `--remote=punix:${ovs}/db.sock`,
-        `--pidfile=${ovs}/ovsdb-server.pid`,
-        `--unixctl=${ovs}/ovsdb-server.ctl`,
-        '--detach',
-        `--log-file=${ovs}/ovsdb-server.log`,
-      ],
-      [
-        ...env,
-        'ovs-vswitchd',
-        `unix:${ovs}/db.sock`,
-        `--pidfile=${ovs}/ovs-vswitchd.pid`,
-        `--unixctl=${ovs}/ovs-vswitchd.ctl`,
-        '--detach',
-        `--log-file=${ovs}/ovs-vswitchd.log`,
-      ],
-      [...ovsctl(runDir), '--no-wait', 'init'],
-      ...bonds.map((b: Bond) => [
-        ...ovsctl(runDir),
-        'add-br',
-        b.name,
-        '--',
-        'set',
-        'bridge',
-        b.name,
-        'datapath_type=netdev',
-        `other_config:hwaddr=${bondMac(b.address)}`,
-        '--',
-        'add-bond',
-        b.name,
-        ovsBondPort(b.name),
-        ...b.members,
-        'lacp=active',
-        'bond_mode=balance-tcp',
-        'other_config:lacp-time=fast',
-      ]),
+      ...ovsStart(runDir),
+      ...bonds.map((b: Bond) => ovsLacpBond(runDir, b.name, bondMac(b.address), ovsBondPort(b.name), b.members)),
       ...bonds.flatMap((b) => [
         ['ip', 'addr', 'add', b.address, 'dev', b.name],
         ['ip', 'link', 'set', b.name, 'up'],
       ]),
-      carrierCommand(ovs, bonds),
+      carrierCommand(`${runDir}/ovs`, bonds),
     ];
   },
 };
 
+/** A private Open vSwitch in the node's folder: its database, then its switch daemon, both detached. */
+export function ovsStart(runDir: string): string[][] {
+  const ovs = `${runDir}/ovs`;
+  const env = ovsEnv(runDir);
+  return [
+    ['mkdir', '-p', ovs],
+    [...env, 'ovsdb-tool', 'create', `${ovs}/conf.db`, '/usr/share/openvswitch/vswitch.ovsschema'],
+    [
+      ...env,
+      'ovsdb-server',
+      `${ovs}/conf.db`,
+      `--remote=punix:${ovs}/db.sock`,
+      `--pidfile=${ovs}/ovsdb-server.pid`,
+      `--unixctl=${ovs}/ovsdb-server.ctl`,
+      '--detach',
+      `--log-file=${ovs}/ovsdb-server.log`,
+    ],
+    [
+      ...env,
+      'ovs-vswitchd',
+      `unix:${ovs}/db.sock`,
+      `--pidfile=${ovs}/ovs-vswitchd.pid`,
+      `--unixctl=${ovs}/ovs-vswitchd.ctl`,
+      '--detach',
+      `--log-file=${ovs}/ovs-vswitchd.log`,
+    ],
+    [...ovsctl(runDir), '--no-wait', 'init'],
+  ];
+}
+
+/** router-kill: the node's LAG watcher and OVS daemons (their pid files are in its OVS folder). */
+export function ovsKill(runDir: string): string[][] {
+  const ovs = `${runDir}/ovs`;
+  return ['carrier', 'ovs-vswitchd', 'ovsdb-server'].map((p) => ['pkill', '-KILL', '-F', `${ovs}/${p}.pid`]);
+}
+
+/** A userspace bridge whose bond `port` runs LACP (active, fast) over `members`, hashing per flow. */
+export function ovsLacpBond(runDir: string, bridge: string, mac: string, port: string, members: string[]): string[] {
+  return [
+    ...ovsctl(runDir),
+    'add-br',
+    bridge,
+    '--',
+    'set',
+    'bridge',
+    bridge,
+    'datapath_type=netdev',
+    `other_config:hwaddr=${mac}`,
+    '--',
+    'add-bond',
+    bridge,
+    port,
+    ...members,
+    'lacp=active',
+    'bond_mode=balance-tcp',
+    'other_config:lacp-time=fast',
+  ];
+}
+
 /** One unixctl command: the daemon's socket when the host sees it, else ovs-appctl in the node. */
-function appctl(node: NodeAccess, method: string): Promise<string | undefined> {
+export function appctl(node: NodeAccess, method: string): Promise<string | undefined> {
   const run = node.dirs.run;
   if (node.hostPath) return ovsQuery(node.hostPath(`${run}/ovs/ovs-vswitchd.ctl`), method).catch(() => undefined);
   return node.exec([...ovsAppctl(run), method]);
