@@ -26,7 +26,7 @@ let calibration: LabCalibration;
 test.before(async () => {
   lab = await labFor(undefined, 'topologies/maps-voice.yaml', name);
   // As peerlab run does: the lab measures itself, and probe rates come from what it carries.
-  calibration = await calibrateLab(labTarget(lab), { clock: systemClock, maxRate: 1000 });
+  calibration = await calibrateLab(labTarget(lab), { clock: systemClock, maxPps: 8000 });
 });
 
 test.after.always(() => tearDownLab(name, createRuntime('docker')));
@@ -217,6 +217,47 @@ test.serial(
     t.is(report.exitCode, 0, report.stderr);
     t.regex(await readFile(join(dir, 'report.md'), 'utf8'), /fault member-down fra\/ic1\/m1: pass/);
     await waitConverged(lab, { timeoutMs: 150_000 });
+  },
+);
+
+/** The interfaces a router forwards `prefix` through: as its FRR zebra says it installed them, and as its kernel has them. */
+async function forwarding(node: string, prefix: string): Promise<{ zebra: string[]; kernel: string[] }> {
+  const { pathspace } = lab.dirs(node);
+  const vtysh = ['vtysh', ...(pathspace ? ['-N', pathspace] : []), '-c', `show ip route ${prefix} json`];
+  const routes = JSON.parse((await lab.exec(node, vtysh)).stdout) as Record<
+    string,
+    { selected?: boolean; nexthops: { fib?: boolean; interfaceName?: string }[] }[]
+  >;
+  const zebra = (routes[prefix] ?? [])
+    .filter((r) => r.selected)
+    .flatMap((r) => r.nexthops.filter((n) => n.fib).map((n) => n.interfaceName!));
+  const [route] = JSON.parse((await lab.exec(node, ['ip', '-j', 'route', 'show', prefix])).stdout) as {
+    dev?: string;
+    nexthops?: { dev: string }[];
+  }[];
+  const kernel = route ? (route.nexthops?.map((n) => n.dev) ?? (route.dev ? [route.dev] : [])) : [];
+  return { zebra: zebra.sort(), kernel: kernel.sort() };
+}
+
+test.serial(
+  'router-kill (E-RESTORE): once the router is back, its neighbours forward through it again, kernel and routing daemon agreeing',
+  async (t) => {
+    t.timeout(300_000);
+    const prefix = lab.model.microsoft.servicePrefixes[0]!;
+    const before = await forwarding('peer-core', prefix);
+    t.log(`before: ${JSON.stringify(before)}`);
+    t.true(before.zebra.includes('e-ams-pe1'), 'the core spreads traffic over ams-pe1 before the fault');
+    await experiment(t, { kind: 'router-kill', target: 'ams-pe1', holdMs: 3000 });
+    // The link from the core to ams-pe1 lost carrier and came back. FRR 8.4's zebra kept showing the route's
+    // ECMP group as installed while the kernel had flushed ams-pe1 from it: traffic never came back.
+    let now = await forwarding('peer-core', prefix);
+    for (let i = 0; i < 20 && !(now.zebra.includes('e-ams-pe1') && now.kernel.includes('e-ams-pe1')); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      now = await forwarding('peer-core', prefix);
+    }
+    t.log(`after: ${JSON.stringify(now)}`);
+    t.deepEqual(now.kernel, now.zebra, 'the kernel forwards over what zebra says it installed');
+    t.true(now.kernel.includes('e-ams-pe1'), 'the core forwards through ams-pe1 again');
   },
 );
 

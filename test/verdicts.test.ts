@@ -141,7 +141,7 @@ const modelOf = (t: { context: unknown }) => (t.context as { model: LabModel }).
 test('the self-test finds the forwarding ceiling, measures the carrier chain, and leaves the lab converged', async (t) => {
   const clock = virtualClock();
   const lab = fakeLab(modelOf(t), clock, { ceilingPps: 3000, lagMs: 400, routerMs: 700 });
-  const c = await calibrateLab(lab.target, { clock, maxRate: 1000 });
+  const c = await calibrateLab(lab.target, { clock, maxPps: 8000 });
   // 8 flows: 800 pps carried, 3,200 not, then back toward the last carried: 1,600 carried.
   t.deepEqual(
     c.steps.map((s) => [s.pps, s.ok]),
@@ -178,7 +178,7 @@ test('a lab that carries nothing tried goes down to the floor; a fast one stops 
   const clock = virtualClock();
   const slow = await calibrateLab(fakeLab(modelOf(t), clock, { ceilingPps: 10, lagMs: 10, routerMs: 10 }).target, {
     clock,
-    maxRate: 1000,
+    maxPps: 8000,
   });
   t.deepEqual(
     slow.steps.map((s) => s.ratePerFlow),
@@ -187,7 +187,7 @@ test('a lab that carries nothing tried goes down to the floor; a fast one stops 
   t.is(slow.ceilingPps, 0);
   const fast = await calibrateLab(fakeLab(modelOf(t), clock, { ceilingPps: 1e9, lagMs: 10, routerMs: 10 }).target, {
     clock,
-    maxRate: 300,
+    maxPps: 2400,
   });
   t.deepEqual(
     fast.steps.map((s) => s.ratePerFlow),

@@ -70,8 +70,11 @@ const stepWarmupMs = 300;
 
 export interface CalibrateOptions {
   clock: Clock;
-  /** The highest per-flow rate any scenario may use: the ramp stops at twice it. */
-  maxRate: number;
+  /**
+   * The most probe traffic any scenario may send (its maximum rate times its flows), pps: the ramp stops at
+   * twice it, so the ceiling it finds is never the ramp's own limit below what a scenario asks.
+   */
+  maxPps: number;
   signal?: AbortSignal;
   progress?: (line: string) => void;
 }
@@ -95,12 +98,12 @@ export async function calibrateLab(target: ScenarioTarget, options: CalibrateOpt
 }
 
 /**
- * Up from `startRate` by fours while the lab carries it (to twice the max), then once back by half toward
+ * Up from `startRate` by fours while the lab carries it (to twice the most any scenario sends), then once back by half toward
  * the last rate carried; or down by halves until it carries one (to the floor). Four or five steps on any
  * machine, each a second or two.
  */
 async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): Promise<HeadroomStep[]> {
-  const top = options.maxRate * 2;
+  const top = Math.ceil((options.maxPps * 2) / rampFlows(target));
   const steps = [await headroomStep(target, Math.min(startRate, top), options, firstWarmupMs)];
   const last = () => steps.at(-1)!;
   if (!steps[0]!.ok) {
@@ -117,6 +120,8 @@ async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): 
   }
   return steps;
 }
+
+const rampFlows = (target: ScenarioTarget) => planFlows(target.model, { rate: 1, perPair: rampPerPair }).length;
 
 async function headroomStep(
   target: ScenarioTarget,

@@ -93,7 +93,9 @@ export async function runOnLab(
     progress(`${lab.name}: self-test (forwarding headroom, carrier chain)`);
     calibration = await calibrateLab(target, {
       clock,
-      maxRate: Math.max(...scenarios.map((s) => s.probe.rate ?? target.defaultRate)),
+      maxPps: Math.max(
+        ...scenarios.map((s) => (s.probe.rate ?? target.defaultRate) * planFlows(lab.model, s.probe).length),
+      ),
       progress: (line) => progress(`${lab.name}: ${line}`),
       ...(options.signal ? { signal: options.signal } : {}),
     });

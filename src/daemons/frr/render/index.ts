@@ -10,6 +10,10 @@ export function renderFrr(intent: RouterIntent, header: string): string {
     'frr defaults traditional',
     `hostname ${intent.hostname}`,
     'service integrated-vtysh-config',
+    // FRR 8.4's zebra loses an ECMP member from the kernel's nexthop group when that member's link flaps
+    // (the kernel flushes it; zebra still shows it installed: FRRouting/frr#13413, #14080), so traffic never
+    // returns to a repaired path. Plain multipath routes have no such group to lose.
+    'no zebra nexthop kernel enable',
     '!',
     ...intent.originate.filter((o) => o.blackhole).map((o) => `ip route ${o.prefix} blackhole`),
     ...renderFrrPolicies(intent.prefixSets, intent.policies),
