@@ -57,3 +57,28 @@ test('no import goes back up the layers, and faults and probe stay apart', (t) =
     [],
   );
 });
+
+test('no loop of imports between files, type imports included', (t) => {
+  const edges = new Map<string, string[]>();
+  for (const file of files(src).filter((f) => f.endsWith('.ts')))
+    edges.set(
+      file,
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) =>
+        resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')),
+      ),
+    );
+  // Depth-first: a file met again while still on the path closes a loop.
+  const loops: string[] = [];
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]) => {
+    if (path.includes(file)) {
+      loops.push([...path.slice(path.indexOf(file)), file].map((f) => relative(src, f)).join(' -> '));
+      return;
+    }
+    if (done.has(file) || !edges.has(file)) return;
+    for (const next of edges.get(file)!) visit(next, [...path, file]);
+    done.add(file);
+  };
+  for (const file of edges.keys()) visit(file, []);
+  t.deepEqual(loops, []);
+});

@@ -1,5 +1,5 @@
 import type { ReceivedRoute } from '../daemons/types.js';
-import type { GateEvent } from '../lab/bfd-gate.js';
+import type { GateEvent } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
 import type { LagState } from '../lab/lag/types.js';
 import { snapshotNode, socketAccess } from '../lab/snapshot.js';

@@ -1,16 +1,6 @@
 import { systemClock, type Clock } from '../util/clock.js';
-import type { Lab } from './lab.js';
+import type { GateEvent, Lab } from './lab.js';
 import { socketAccess } from './snapshot.js';
-
-/** A change the gate saw or made on one edge session. `atMs` is on the lab's monotonic clock. */
-export interface GateEvent {
-  atMs: number;
-  node: string;
-  peer: string;
-  event: 'released' | 'held';
-  /** The BFD state that decided it. */
-  bfd: string;
-}
 
 interface GatedSession {
   node: string;

@@ -5,14 +5,22 @@ import { nodeHostDir } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
-import type { BfdGate } from './bfd-gate.js';
 import type { LagDriver } from './lag/types.js';
+
+/** A change the gate saw or made on one edge session. `atMs` is on the lab's monotonic clock. */
+export interface GateEvent {
+  atMs: number;
+  node: string;
+  peer: string;
+  event: 'released' | 'held';
+  /** The BFD state that decided it. */
+  bfd: string;
+}
 
 /** A running lab: its model, where its nodes live, and how to reach them. Disposing it tears it down. */
 export class Lab implements AsyncDisposable {
-  /** Work that runs as long as the lab in this process (the edge's BFD gate); stopped before teardown. */
-  /** The edge's BFD gate, when the model asks for one (certify). */
-  gate?: BfdGate;
+  /** What the edge's BFD gate (lab/bfd-gate.ts) saw and did, when the model asks for one (certify). */
+  gate?: { readonly events: readonly GateEvent[] };
   /** Set when the lab was accepted without converging: what was not ready. */
   notConverged?: string;
   private readonly background: (() => Promise<void>)[] = [];

@@ -5,9 +5,9 @@ import type { FlowPlan } from '../probe/flows.js';
 import type { RunningProbe } from '../probe/probe.js';
 import type { LabModel } from '../topology/model.js';
 import type { Clock } from '../util/clock.js';
-import type { LabCalibration } from './calibrate.js';
+import type { LabCalibration } from './calibration.js';
 import type { MarkRecord } from './mark.js';
-import type { FaultSpec } from './model.js';
+import type { FaultSpec } from './fault-spec.js';
 
 /** A fault as it ran: when it was applied and reverted (host monotonic ms). */
 export interface FaultRecord {

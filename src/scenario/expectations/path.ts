@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { packetsThrough } from '../../observe/counters.js';
-import type { PathTarget } from '../model.js';
+import type { PathTarget } from '../step.js';
 import { duration, durationMs, name, type Phase } from '../values.js';
 import type { ExpectationKind } from './types.js';
 

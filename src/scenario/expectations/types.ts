@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { LabModel } from '../../topology/model.js';
-import type { PathTarget, Step } from '../model.js';
+import type { PathTarget, Step } from '../step.js';
 import type { ScenarioRecord } from '../record.js';
 
 /**
