@@ -8,7 +8,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { injectFault, type FaultLab } from '../src/faults/inject.js';
-import { planLinkBlackhole } from '../src/faults/primitives.js';
+import { planLinkBlackhole } from '../src/faults/plan.js';
 import { selectLagDriver } from '../src/lab/lag/registry.js';
 import { labDir } from '../src/runtime/identity.js';
 import { startLab } from '../src/lab/up.js';

@@ -31,12 +31,13 @@ export class InputError extends PeerlabError {
   override name = 'InputError';
   override readonly exitCode = exitCodes.input;
   constructor(
-    message: string,
+    /** What is wrong, without the position and field the message starts with. */
+    readonly reason: string,
     readonly position?: SourcePosition,
     readonly field?: string,
     options?: ErrorOptions,
   ) {
-    super(formatInput(message, position, field), options);
+    super(formatInput(reason, position, field), options);
   }
 }
 

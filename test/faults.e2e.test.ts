@@ -77,8 +77,7 @@ test.serial(
     // 8 flows per pair (32 flows, 200 pps each): with 2, ECMP's per-lab hash seed sometimes sent no flow over
     // fra/ic1, and the positive control below failed (seen once in CI).
     const x = await experiment(t, {
-      kind: 'link-blackhole',
-      target: 'fra/ic1',
+      fault: { kind: 'link-blackhole', target: 'fra/ic1' },
       holdMs: 4000,
       probe: { perPair: 8, rate: 200 },
     });
@@ -116,7 +115,7 @@ test.serial(
   'member-blackhole (E-LAG-MEMBER, silent): LACP drops the member after its timeout, not before',
   async (t) => {
     t.timeout(300_000);
-    const x = await experiment(t, { kind: 'member-blackhole', target: 'fra/ic2/m1', holdMs: 6000 });
+    const x = await experiment(t, { fault: { kind: 'member-blackhole', target: 'fra/ic2/m1' }, holdMs: 6000 });
     const expired = firstEvent(x, (e) => e.kind === 'member' && e.subject === 'fra-ic2-m1' && e.to === 'disabled');
     t.truthy(expired, 'the member was disabled');
     const ms = expired!.atMs - x.windows[0]!.applyingAt;
@@ -128,7 +127,7 @@ test.serial(
   'lag-down: the LAG goes down with its last member (min-links 1), BGP drops on carrier before BFD',
   async (t) => {
     t.timeout(300_000);
-    const x = await experiment(t, { kind: 'lag-down', target: 'ams/ic1', holdMs: 3000 });
+    const x = await experiment(t, { fault: { kind: 'lag-down', target: 'ams/ic1' }, holdMs: 3000 });
     for (const node of ['ams-msee1', 'ams-pe1']) {
       const bgp = firstEvent(x, (e) => e.node === node && leftEstablished(e));
       const bfdDown = firstEvent(x, (e) => e.kind === 'bfd' && e.node === node && e.to === 'down');
@@ -144,7 +143,10 @@ test.serial(
   'random-loss 60% on an interconnect: traffic through it partly lost, BFD at 300 ms x 3 gives up on it',
   async (t) => {
     t.timeout(300_000);
-    const x = await experiment(t, { kind: 'random-loss', target: 'ams/ic2', holdMs: 6000, percent: 60 });
+    const x = await experiment(t, {
+      fault: { kind: 'random-loss', target: 'ams/ic2', options: { percent: 60 } },
+      holdMs: 6000,
+    });
     // Three BFD packets in a row lost is 22% likely per detection window at 60%: over 6 s both ends try ~40 times.
     t.truthy(
       firstEvent(x, (e) => e.kind === 'bfd' && ['ams-pe2', 'ams-msee2'].includes(e.node) && e.to === 'down'),
@@ -161,7 +163,7 @@ test.serial(
 
 test.serial('bfd-only-loss (R-BFD): BFD alone goes down and takes BGP with it, LACP untouched', async (t) => {
   t.timeout(300_000);
-  const x = await experiment(t, { kind: 'bfd-only-loss', target: 'ams/ic2', holdMs: 3000 });
+  const x = await experiment(t, { fault: { kind: 'bfd-only-loss', target: 'ams/ic2' }, holdMs: 3000 });
   const bfd = firstEvent(x, (e) => e.kind === 'bfd' && e.node === 'ams-pe2' && e.to !== 'up');
   const bgp = firstEvent(x, (e) => e.node === 'ams-pe2' && leftEstablished(e));
   t.truthy(bfd, 'BFD went down on ams-pe2');
@@ -179,7 +181,10 @@ test.serial('bfd-only-loss (R-BFD): BFD alone goes down and takes BGP with it, L
 
 test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the other end follows', async (t) => {
   t.timeout(300_000);
-  const x = await experiment(t, { kind: 'one-way-loss', target: 'ams/ic1', direction: 'to-peer', holdMs: 3000 });
+  const x = await experiment(t, {
+    fault: { kind: 'one-way-loss', target: 'ams/ic1', options: { direction: 'to-peer' } },
+    holdMs: 3000,
+  });
   for (const node of ['ams-pe1', 'ams-msee1'])
     t.truthy(
       firstEvent(x, (e) => e.kind === 'bfd' && e.node === node && e.to !== 'up'),
@@ -247,7 +252,7 @@ test.serial(
     const before = await forwarding('peer-core', prefix);
     t.log(`before: ${JSON.stringify(before)}`);
     t.true(before.zebra.includes('e-ams-pe1'), 'the core spreads traffic over ams-pe1 before the fault');
-    await experiment(t, { kind: 'router-kill', target: 'ams-pe1', holdMs: 3000 });
+    await experiment(t, { fault: { kind: 'router-kill', target: 'ams-pe1' }, holdMs: 3000 });
     // The link from the core to ams-pe1 lost carrier and came back. FRR 8.4's zebra kept showing the route's
     // ECMP group as installed while the kernel had flushed ams-pe1 from it: traffic never came back.
     let now = await forwarding('peer-core', prefix);

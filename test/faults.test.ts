@@ -1,10 +1,11 @@
 import test from 'ava';
-import { CommandError, EnvironmentError, InputError } from '../src/errors.js';
+import { EnvironmentError, InputError, LabError } from '../src/errors.js';
 import { flapFault, injectFault } from '../src/faults/inject.js';
-import { checkDelay, planFault, type FaultStep } from '../src/faults/primitives.js';
+import { planFault, type FaultStep } from '../src/faults/plan.js';
 import { ovsLag } from '../src/lab/lag/ovs/index.js';
 import { resolveTarget } from '../src/faults/targets.js';
 import { loadTopology } from '../src/topology/load.js';
+import type { LabModel } from '../src/topology/model.js';
 
 test('fault targets are addressed by topology names: interconnect, member, router, metro', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
@@ -32,13 +33,11 @@ const dirs = (node: string) => ({
   run: `/etc/peerlab/run`,
   ...(node === 'x' ? { frrInstance: 'x' } : {}),
 });
-const plan = async (kind: Parameters<typeof planFault>[1], target: string, direction?: 'to-microsoft' | 'to-peer') =>
-  planFault(await loadTopology('topologies/maps-voice.yaml'), kind, target, {
-    id: 'f1',
-    dirs,
-    lag: ovsLag,
-    ...(direction ? { direction } : {}),
-  });
+type Kind = Parameters<typeof planFault>[1]['kind'];
+const planOf = (model: LabModel, kind: Kind, target: string, id: string, options: Record<string, unknown> = {}) =>
+  planFault(model, { kind, target, options }, { id, dirs, lag: ovsLag });
+const plan = async (kind: Kind, target: string, direction?: 'to-microsoft' | 'to-peer') =>
+  planOf(await loadTopology('topologies/maps-voice.yaml'), kind, target, 'f1', direction ? { direction } : {});
 
 test('member-down takes the member down on the peer router and brings it back up', async (t) => {
   t.deepEqual((await plan('member-down', 'ams/ic1/m2')).steps, [
@@ -161,7 +160,7 @@ test('router-kill kills every daemon by pid file and takes the links down; the r
 
 test('site-down with scope routers kills every peer router of the metro', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
-  const { steps } = planFault(model, 'site-down', 'metro:ams', { id: 'f2', dirs, lag: ovsLag, scope: 'routers' });
+  const { steps } = planOf(model, 'site-down', 'metro:ams', 'f2', { scope: 'routers' });
   t.deepEqual(
     steps.map((s) => s.node),
     ['ams-pe1', 'ams-pe2'],
@@ -249,9 +248,28 @@ test('a fault that fails on one end is reverted and cleaned up on both before th
   t.is(log.filter((l) => l.endsWith('close')).length, 2);
 });
 
+test('a fault that fails, and whose revert fails too, says both and stays recorded for peerlab revert', async (t) => {
+  const { openNft } = fakeNft(/^(add|delete) element/);
+  const seen: string[] = [];
+  const recorder = {
+    applying: async () => void seen.push('recorded'),
+    reverted: async () => void seen.push('forgotten'),
+  };
+  const error = await t.throwsAsync(
+    injectFault(fakeLab as never, await plan('member-blackhole', 'ams/ic1/m1'), { openNft, recorder }),
+  );
+  t.true(error instanceof LabError, String(error));
+  t.regex(
+    error!.message,
+    /^fault member-blackhole ams\/ic1\/m1 could not be applied \(nft failed: add element.*\), and undoing it failed too \(nft failed: delete element.*\); it may still be applied: peerlab revert /,
+  );
+  t.true(error!.cause instanceof AggregateError, 'both errors kept as its cause');
+  t.deepEqual(seen, ['recorded'], 'the record stays, so peerlab revert finds the fault');
+});
+
 test("router-kill's revert runs the partner's traffic control again after the LAG is rebuilt, before the daemons", async (t) => {
   const model = await loadTopology('examples/partner-voice/broken/topology-edge.yaml');
-  const [step] = planFault(model, 'router-kill', 'ams-pe2', { id: 'f3', dirs, lag: ovsLag }).steps;
+  const [step] = planOf(model, 'router-kill', 'ams-pe2', 'f3').steps;
   const revert = step!.revert.map((c) => c.join(' '));
   const tc = revert.indexOf('tc qdisc replace dev ams-ic2 root tbf rate 5gbit burst 1mb latency 50ms');
   t.true(tc > revert.findIndex((c) => c.includes('add-bond')), revert.join('\n'));
@@ -260,35 +278,27 @@ test("router-kill's revert runs the partner's traffic control again after the LA
 
 test('random-loss drops a share of every frame at the egress of both ends, or of one with a direction', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
-  const both = planFault(model, 'random-loss', 'ams/ic1', { id: 'f4', dirs, lag: ovsLag, percent: 20 }).steps;
+  const both = planOf(model, 'random-loss', 'ams/ic1', 'f4', { percent: 20 }).steps;
   t.deepEqual(
     both.map((s) => s.node),
     ['ams-pe1', 'ams-msee1'],
   );
   t.regex(both[0]!.prepare![0]![1]!, /oifname @down numgen random mod 100 < 20 drop/);
   t.deepEqual(both[0]!.apply, [['nft', 'add element netdev peerlab_f4 down { "ams-ic1-m1", "ams-ic1-m2" }']]);
-  const oneWay = planFault(model, 'random-loss', 'ams/ic1/m2', { id: 'f5', dirs, lag: ovsLag, direction: 'to-peer' });
+  const oneWay = planOf(model, 'random-loss', 'ams/ic1/m2', 'f5', { direction: 'to-peer' });
   t.deepEqual(
     oneWay.steps.map((s) => [s.node, s.apply[0]![1]]),
     [['ams-msee1', 'add element netdev peerlab_f5 down { "ams-ic1-m2" }']],
   );
-  t.regex(
-    planFault(model, 'random-loss', 'ams/ic1', { id: 'f6', dirs, lag: ovsLag }).steps[0]!.prepare![0]![1]!,
-    /< 10 drop/,
-  );
-  t.throws(() => planFault(model, 'random-loss', 'ams/ic1', { id: 'f7', dirs, lag: ovsLag, percent: 0 }), {
-    message: /whole percentage from 1 to 100/,
+  t.regex(planOf(model, 'random-loss', 'ams/ic1', 'f6').steps[0]!.prepare![0]![1]!, /< 10 drop/);
+  t.throws(() => planOf(model, 'random-loss', 'ams/ic1', 'f7', { percent: 0 }), {
+    message: /^percent: random-loss: .*>=1/,
   });
 });
 
 test('delay: netem installed untimed, the impairment one change per member, removed after the revert', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
-  const steps = planFault(model, 'delay', 'ams/ic1', {
-    id: 'f8',
-    dirs,
-    lag: ovsLag,
-    delay: { ms: 40, jitterMs: 10, reorderPercent: 25 },
-  }).steps;
+  const steps = planOf(model, 'delay', 'ams/ic1', 'f8', { delay: '40ms', jitter: '10ms', reorder: 25 }).steps;
   t.deepEqual(
     steps.map((s) => s.node),
     ['ams-pe1', 'ams-msee1'],
@@ -322,34 +332,43 @@ test('delay: netem installed untimed, the impairment one change per member, remo
   ]);
   t.deepEqual(steps[0]!.revert[0], ['tc', 'qdisc', 'change', 'dev', 'ams-ic1-m1', 'root', 'netem', 'limit', '100000']);
   t.deepEqual(steps[0]!.cleanup![0], ['tc', 'qdisc', 'del', 'dev', 'ams-ic1-m1', 'root']);
-  const oneWay = planFault(model, 'delay', 'ams/ic1/m2', { id: 'f9', dirs, lag: ovsLag, direction: 'to-microsoft' });
+  const oneWay = planOf(model, 'delay', 'ams/ic1/m2', 'f9', { direction: 'to-microsoft' });
   t.deepEqual(
     oneWay.steps.map((s) => [s.node, s.apply[0]!.slice(4, 5), s.apply[0]!.slice(-2)]),
     [['ams-pe1', ['ams-ic1-m2'], ['delay', '50ms']]],
   );
-  t.throws(() => checkDelay({ ms: 10, jitterMs: 20 }), { message: /jitter \(ms\), at most the delay/ });
-  t.throws(() => checkDelay({ ms: 0, reorderPercent: 5 }), { message: /reordering needs a delay/ });
+  t.throws(() => planOf(model, 'delay', 'ams/ic1', 'f9', { delay: '10ms', jitter: '20ms' }), {
+    message: /^delay: the jitter \(ms\), at most the delay, must be a whole number from 0 to 10 \(got 20\)/,
+  });
+  t.throws(() => planOf(model, 'delay', 'ams/ic1', 'f9', { delay: 0, reorder: 5 }), {
+    message: /reordering needs a delay/,
+  });
+  t.throws(() => planOf(model, 'lag-down', 'ams/ic1', 'f9', { delay: '10ms' }), {
+    message: /^delay: lag-down takes no options, not "delay"/,
+  });
 });
 
 test('delay on a kernel without netem is an environment error naming the module, not a lab failure', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
-  const plan = planFault(model, 'delay', 'ams/ic1', { id: 'f10', dirs, lag: ovsLag });
+  const plan = planOf(model, 'delay', 'ams/ic1', 'f10');
   const lab = { name: 'x', exec: async () => '', runtime: { netnsPath: async () => '/run/netns/x' } };
   const ran: (readonly string[])[] = [];
   const error = await t.throwsAsync(
     injectFault(lab as never, plan, {
       run: async (argv) => {
         ran.push(argv);
-        if (argv.includes('replace')) throw new CommandError(argv, 2, 'Error: Specified qdisc kind is unknown.');
-        return { stdout: '', stderr: '', exitCode: 0 } as never;
+        // Neither built in nor loaded, and no module to load: as this CI host's kernel answers.
+        const missing = argv[0] === 'test' || argv[0] === 'modprobe';
+        return { stdout: '', stderr: '', exitCode: missing ? 1 : 0 } as never;
       },
     }),
   );
   t.true(error instanceof EnvironmentError, String(error));
-  t.regex(error!.message, /needs netem, which this kernel does not have \(module sch_netem\)/);
-  t.false(
-    ran.some((c) => c.includes('change')),
-    'nothing applied',
+  t.regex(error!.message, /^delay needs the kernel module sch_netem, which this kernel does not have/);
+  t.deepEqual(
+    ran.map((c) => c[0]),
+    ['test', 'modprobe'],
+    'asked the kernel, and applied nothing',
   );
 });
 
@@ -360,7 +379,7 @@ test('an applied fault is recorded in the lab state until reverted; a stale one 
   const { labDir } = await import('../src/runtime/identity.js');
   const model = await loadTopology('topologies/maps-voice.yaml');
   const name = `t-rec-${process.pid}`;
-  const plan = planFault(model, 'link-blackhole', 'ams/ic1', { id: 'f11', dirs, lag: ovsLag });
+  const plan = planOf(model, 'link-blackhole', 'ams/ic1', 'f11');
   const seen: string[] = [];
   const lab = { name, exec: async () => '', runtime: { netnsPath: async (_: string, node: string) => `/ns/${node}` } };
   const recorder = labFaultRecorder(name);

@@ -96,7 +96,7 @@ const scenario = (steps: Step[]): Scenario => ({
 });
 const fault = (target: string, name = target): Step => ({
   kind: 'fault',
-  fault: { kind: 'link-blackhole', target },
+  fault: { kind: 'link-blackhole', target, options: {} },
   name,
 });
 
@@ -223,8 +223,7 @@ test('an interrupt during a hold ends it at once, reverts the fault and stops th
 test('peerlab fault is a scenario of one fault: hold, fault, hold, revert, hold; a flap the same around the flap', async (t) => {
   const model = (t.context as { model: ScenarioTarget['model'] }).model;
   const single = oneFaultScenario(model, {
-    kind: 'lag-down',
-    target: 'ams/ic1',
+    fault: { kind: 'lag-down', target: 'ams/ic1' },
     holdMs: 5000,
     beforeMs: 2000,
     afterMs: 3000,
@@ -241,8 +240,7 @@ test('peerlab fault is a scenario of one fault: hold, fault, hold, revert, hold;
   t.is(record.phases.after!.toMs - record.phases.after!.fromMs, 3000, 'after: --after');
 
   const flap = oneFaultScenario(model, {
-    kind: 'member-down',
-    target: 'ams/ic1/m1',
+    fault: { kind: 'member-down', target: 'ams/ic1/m1' },
     holdMs: 1000,
     beforeMs: 2000,
     afterMs: 3000,
@@ -256,7 +254,8 @@ test('peerlab fault is a scenario of one fault: hold, fault, hold, revert, hold;
     ['flap ams/ic1/m1 1', 'flap ams/ic1/m1 2', 'flap ams/ic1/m1 3'],
   );
   t.throws(
-    () => oneFaultScenario(model, { kind: 'lag-down', target: 'ams-pe1', holdMs: 1, beforeMs: 0, afterMs: 0 }),
+    () =>
+      oneFaultScenario(model, { fault: { kind: 'lag-down', target: 'ams-pe1' }, holdMs: 1, beforeMs: 0, afterMs: 0 }),
     { message: /lag-down takes a interconnect target/ },
     'the target is bound before any traffic',
   );

@@ -77,7 +77,7 @@ test('a delay fault binds its options, and refuses them out of range or on anoth
   t.deepEqual((scenario.steps[0] as { fault: unknown }).fault, {
     kind: 'delay',
     target: 'ams/ic1',
-    delay: { ms: 40, jitterMs: 10, reorderPercent: 25 },
+    options: { delay: '40ms', jitter: '10ms', reorder: 25 },
   });
   t.regex(
     await scenarioError(t, oneStep('  - fault: { kind: delay, target: ams/ic1, delay: 10ms, jitter: 20ms }')),
@@ -85,7 +85,7 @@ test('a delay fault binds its options, and refuses them out of range or on anoth
   );
   t.regex(
     await scenarioError(t, oneStep('  - fault: { kind: lag-down, target: ams/ic1, delay: 10ms }')),
-    /^bad\.yaml:4:\d+: steps\.0\.fault: delay, jitter and reorder belong to a delay fault, not lag-down/,
+    /^bad\.yaml:4:\d+: steps\.0\.fault\.delay: lag-down takes no options, not "delay"/,
   );
 });
 

@@ -2,15 +2,16 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError, LabError } from '../errors.js';
-import { faultKinds, type FaultKind } from '../faults/primitives.js';
+import { parse as parseScalar } from 'yaml';
+import { faultKindList, faultKindOf, faultKinds, faultOptions } from '../faults/kinds/index.js';
 import { openLab } from '../lab/open.js';
 import { refuseStaleFaults, revertRecordedFaults } from '../lab/fault-records.js';
 import { formatFaultRun } from '../report/fault.js';
 import type { LabCalibration } from '../scenario/calibrate.js';
-import { oneFaultScenario } from '../scenario/one-fault.js';
+import { oneFaultScenario, type OneFaultOptions } from '../scenario/one-fault.js';
+import type { LabModel } from '../topology/model.js';
 import { labDir } from '../runtime/identity.js';
 import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
-import { oneOf } from './options.js';
 import { onInterrupt } from './signals.js';
 
 const seconds = (option: string, value: string) => {
@@ -24,12 +25,6 @@ const count = (option: string, value: string) => {
   return n;
 };
 
-const whole = (option: string, value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${option} must be a whole number (got "${value}")`);
-  return n;
-};
-
 interface FaultCliOptions {
   lab?: string;
   hold: string;
@@ -39,17 +34,41 @@ interface FaultCliOptions {
   flowsPerPair: string;
   flap?: string;
   period: string;
-  direction?: string;
-  scope?: string;
-  percent?: string;
-  delay?: string;
-  jitter?: string;
-  reorder?: string;
   json?: string;
+  /** The fault kinds' own options (faults/kinds), by commander's camel-cased key. */
+  [option: string]: string | undefined;
+}
+
+const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The kind's options from the flags given, each written as in a scenario file ("200ms", 40, to-peer). */
+function kindOptions(o: FaultCliOptions): Record<string, unknown> {
+  return Object.fromEntries(
+    faultOptions().flatMap(({ key }) => {
+      const value = o[camel(key)];
+      return value === undefined ? [] : [[key, parseScalar(value) as unknown]];
+    }),
+  );
+}
+
+const kindsHelp = () =>
+  `\nFault kinds, what each is aimed at, and what breaks:\n${faultKindList
+    .map((k) => `  ${k.name.padEnd(17)} ${k.targets.join(' or ').padEnd(22)} ${k.summary}`)
+    .join('\n')}\nOption values are written as in a scenario file: --delay 200ms, --percent 40.`;
+
+/** The fault as a scenario; an option's mistake is named by its flag. */
+function oneFault(model: LabModel, options: OneFaultOptions) {
+  try {
+    return oneFaultScenario(model, options);
+  } catch (error) {
+    if (error instanceof InputError && error.field && error.field in (options.fault.options ?? {}))
+      throw new InputError(error.reason, undefined, `--${error.field}`, { cause: error });
+    throw error;
+  }
 }
 
 export function registerFault(program: Command): void {
-  program
+  const command = program
     .command('fault')
     .description(
       'inject a fault on a running lab under probe traffic; print loss, outages and the BFD/BGP/LACP timeline',
@@ -64,69 +83,45 @@ export function registerFault(program: Command): void {
     .option('--flows-per-pair <n>', 'flows per host pair and direction (different source ports)', '2')
     .option('--flap <n>', 'repeat the fault n times (flap)')
     .option('--period <seconds>', 'with --flap: from one failure to the next', '10')
-    .option('--direction <dir>', 'one-way-loss, random-loss: to-microsoft | to-peer')
-    .option('--scope <scope>', 'site-down: interconnects | routers')
-    .option('--percent <n>', 'random-loss: the share of frames lost, 1-100 (default 10)')
-    .option('--delay <ms>', 'delay: latency added at the egress, ms (default 50; needs netem)')
-    .option('--jitter <ms>', 'delay: uniform variation around it, ms')
-    .option('--reorder <n>', 'delay: share of frames (%) sent undelayed, so they overtake the others')
-    .option('--json <file>', 'also write the run as run.json (peerlab report renders it)')
-    .action(async (kind: string, target: string, o: FaultCliOptions) => {
-      if (!faultKinds.includes(kind as FaultKind))
-        throw new InputError(`unknown fault "${kind}"; faults: ${faultKinds.join(', ')}`);
-      const direction = o.direction
-        ? oneOf('--direction', o.direction, ['to-microsoft', 'to-peer'] as const)
-        : undefined;
-      const scope = o.scope ? oneOf('--scope', o.scope, ['interconnects', 'routers'] as const) : undefined;
-      if (o.percent !== undefined && count('--percent', o.percent) > 100)
-        throw new InputError(`--percent is a share of frames, 1-100 (got ${o.percent})`);
-      const lab = await openLab(o.lab);
-      await refuseStaleFaults(lab.name);
-      const scenario = oneFaultScenario(lab.model, {
-        kind: kind as FaultKind,
-        target,
-        holdMs: seconds('--hold', o.hold),
-        beforeMs: seconds('--before', o.before),
-        afterMs: seconds('--after', o.after),
-        probe: {
-          ...(o.rate ? { rate: count('--rate', o.rate) } : {}),
-          perPair: count('--flows-per-pair', o.flowsPerPair),
-        },
-        ...(o.flap ? { flap: { count: count('--flap', o.flap), periodMs: seconds('--period', o.period) } } : {}),
-        ...(direction ? { direction } : {}),
-        ...(scope ? { scope } : {}),
-        ...(o.percent !== undefined ? { percent: count('--percent', o.percent) } : {}),
-        ...(o.delay !== undefined || o.jitter !== undefined || o.reorder !== undefined
-          ? {
-              delay: {
-                ...(o.delay !== undefined ? { ms: whole('--delay', o.delay) } : {}),
-                ...(o.jitter !== undefined ? { jitterMs: whole('--jitter', o.jitter) } : {}),
-                ...(o.reorder !== undefined ? { reorderPercent: whole('--reorder', o.reorder) } : {}),
-              },
-            }
-          : {}),
-      });
-      const report = newRunReport(lab.runtime.kind, lab.lag.kind);
-      report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });
-      await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the fault was reverted'));
-      const recent = await recentCalibration(lab.name);
-      try {
-        await runOnLab(lab, [scenario], report, {
-          signal: interrupt.signal,
-          ...(recent ? { calibration: recent } : {}),
-        });
-      } catch (error) {
-        settleRun(report, error, interrupt.signal);
-      }
-      const measured = report.labs.find((l) => l.name === lab.name)?.calibration;
-      if (measured && !recent) await keepCalibration(lab.name, measured);
-      finishRun(report, 1);
-      const attempt = report.scenarios[0]?.attempts[0];
-      if (attempt) console.log(formatFaultRun(scenario.name, attempt));
-      if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
-      if (report.interrupted) throw interrupt.signal.reason as Error;
-      if (report.error) throw new LabError(report.error);
+    .option('--json <file>', 'also write the run as run.json (peerlab report renders it)');
+  for (const option of faultOptions())
+    command.option(`--${option.key} <value>`, `${option.kinds.join(', ')}: ${option.description}`);
+  command.addHelpText('after', kindsHelp).action(async (kind: string, target: string, o: FaultCliOptions) => {
+    faultKindOf(kind);
+    const lab = await openLab(o.lab);
+    await refuseStaleFaults(lab.name);
+    const scenario = oneFault(lab.model, {
+      fault: { kind, target, options: kindOptions(o) },
+      holdMs: seconds('--hold', o.hold),
+      beforeMs: seconds('--before', o.before),
+      afterMs: seconds('--after', o.after),
+      probe: {
+        ...(o.rate ? { rate: count('--rate', o.rate) } : {}),
+        perPair: count('--flows-per-pair', o.flowsPerPair),
+      },
+      ...(o.flap ? { flap: { count: count('--flap', o.flap), periodMs: seconds('--period', o.period) } } : {}),
     });
+    const report = newRunReport(lab.runtime.kind, lab.lag.kind);
+    report.labs.push({ topology: lab.model.source, name: lab.name, upMs: 0 });
+    await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the fault was reverted'));
+    const recent = await recentCalibration(lab.name);
+    try {
+      await runOnLab(lab, [scenario], report, {
+        signal: interrupt.signal,
+        ...(recent ? { calibration: recent } : {}),
+      });
+    } catch (error) {
+      settleRun(report, error, interrupt.signal);
+    }
+    const measured = report.labs.find((l) => l.name === lab.name)?.calibration;
+    if (measured && !recent) await keepCalibration(lab.name, measured);
+    finishRun(report, 1);
+    const attempt = report.scenarios[0]?.attempts[0];
+    if (attempt) console.log(formatFaultRun(scenario.name, attempt));
+    if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
+    if (report.interrupted) throw interrupt.signal.reason as Error;
+    if (report.error) throw new LabError(report.error);
+  });
 
   program
     .command('revert')

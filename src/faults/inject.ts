@@ -1,10 +1,10 @@
-import { CommandError, EnvironmentError, InputError } from '../errors.js';
+import { EnvironmentError, InputError, LabError } from '../errors.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Lab } from '../lab/lab.js';
 import { runCommand, type Runner } from '../util/run.js';
 import { NftSession } from './nft-session.js';
 import type { FaultRecorder } from '../lab/fault-records.js';
-import { planFault, type FaultKind, type FaultPlan, type FaultStep, type PlanOptions } from './primitives.js';
+import { planFault, type FaultPlan, type FaultSpec, type FaultStep } from './plan.js';
 
 /** An applied fault; disposing it (or calling revert) runs the exact revert on every node it touched. */
 export interface ActiveFault extends AsyncDisposable {
@@ -71,22 +71,28 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
   };
 
   const applied: FaultStep[] = [];
+  // The record goes only once everything is undone: a fault whose revert failed stays for `peerlab revert`.
   const revertAll = async () => {
     try {
       await each(applied, (s) => s.revert);
-      return clock.now();
     } finally {
       await cleanUp();
-      await options.recorder?.reverted(plan);
     }
+    await options.recorder?.reverted(plan);
+    return clock.now();
   };
+  await checkNeeds(plan, runHost);
   await options.recorder?.applying(plan);
   try {
     await each(plan.steps, (s) => s.prepare);
   } catch (error) {
-    await cleanUp().catch(() => {});
-    await options.recorder?.reverted(plan);
-    throw missingFeature(error, plan);
+    await cleanUp().then(
+      () => options.recorder?.reverted(plan),
+      (failed: unknown) => {
+        throw undone(lab.name, plan, 'be prepared', error, failed);
+      },
+    );
+    throw error;
   }
   const applying = clock.now();
   const outcomes = await Promise.allSettled(
@@ -97,8 +103,11 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
   );
   const failure = outcomes.find((o) => o.status === 'rejected');
   if (failure) {
-    await revertAll().catch(() => {});
-    throw (failure as PromiseRejectedResult).reason;
+    const error = (failure as PromiseRejectedResult).reason as unknown;
+    await revertAll().catch((failed: unknown) => {
+      throw undone(lab.name, plan, 'be applied', error, failed);
+    });
+    throw error;
   }
   const appliedAt = clock.now();
   let reverted: Promise<number> | undefined;
@@ -112,28 +121,35 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
   };
 }
 
-/** A kernel without the qdisc a fault needs (this CI host has no netem) is the environment's limit, not a lab failure. */
-function missingFeature(error: unknown, plan: FaultPlan): unknown {
-  if (
-    error instanceof CommandError &&
-    error.command.includes('qdisc') &&
-    /qdisc kind is unknown|Unknown qdisc/i.test(error.stderr)
-  )
-    return new EnvironmentError(
-      `${plan.kind} needs netem, which this kernel does not have (module sch_netem): run it where the kernel has it, such as a typical Linux host or the QEMU guest (scripts/guest.sh)`,
-      { cause: error },
-    );
-  return error;
+/** A fault that failed, and whose undoing failed too: both errors kept, and what the user can do. */
+function undone(lab: string, plan: FaultPlan, stage: string, error: unknown, failed: unknown): LabError {
+  const text = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return new LabError(
+    `fault ${plan.kind} ${plan.target} could not ${stage} (${text(error)}), and undoing it failed too (${text(failed)}); ` +
+      `it may still be applied: peerlab revert ${lab}`,
+    { cause: new AggregateError([error, failed], 'the fault, then its undoing') },
+  );
+}
+
+/**
+ * A kernel without a module a fault needs (this CI host has no netem) is the environment's limit, not a
+ * lab failure: asked of the kernel (built in or loaded, or loadable), before anything is applied.
+ */
+async function checkNeeds(plan: FaultPlan, run: Runner): Promise<void> {
+  for (const module of plan.needs ?? []) {
+    const present = await run(['test', '-e', `/sys/module/${module}`], { allowFailure: true });
+    if (present.exitCode === 0) continue;
+    const loadable = await run(['modprobe', '--dry-run', '--quiet', module], { allowFailure: true });
+    if (loadable.exitCode !== 0)
+      throw new EnvironmentError(
+        `${plan.kind} needs the kernel module ${module}, which this kernel does not have: run it where the kernel has it, such as a typical Linux host or the QEMU guest (scripts/guest.sh)`,
+      );
+  }
 }
 
 /** Plan a fault on a running lab: its folders and LAG driver come from the lab. */
-export function planLabFault(
-  lab: Lab,
-  kind: FaultKind,
-  target: string,
-  options: Omit<PlanOptions, 'dirs' | 'lag'>,
-): FaultPlan {
-  return planFault(lab.model, kind, target, { ...options, dirs: (n) => lab.dirs(n), lag: lab.lag });
+export function planLabFault(lab: Lab, spec: FaultSpec, id: string): FaultPlan {
+  return planFault(lab.model, spec, { id, dirs: (n) => lab.dirs(n), lag: lab.lag });
 }
 
 export interface FlapOptions {

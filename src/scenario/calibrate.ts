@@ -138,7 +138,7 @@ async function carrierChain(
   let samplingMs = 0;
   try {
     const fault = await target.applyFault(
-      { kind: 'member-down', target: member },
+      { kind: 'member-down', target: member, options: {} },
       `cal${process.pid % 1000}`,
       options.clock,
     );

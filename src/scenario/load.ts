@@ -1,6 +1,6 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import { InputError, UnreadableFileError } from '../errors.js';
-import { checkDelay, faultKinds, faultTarget, type FaultKind } from '../faults/primitives.js';
+import { bindFault } from '../faults/plan.js';
 import { specIds } from '../requirements/catalog.js';
 import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
@@ -131,39 +131,21 @@ class Binder implements BindContext {
   }
 
   private fault(f: NonNullable<StepFile['fault']>, path: PropertyKey[]): FaultSpec {
-    let spec: FaultSpec;
     if (typeof f === 'string') {
       const [kind = '', target, ...rest] = f.trim().split(/\s+/);
       if (!target || rest.length)
         this.fail(`a fault is written "<kind> <target>", such as "link-blackhole ams/ic1"; got "${f}"`, path);
-      if (!faultKinds.includes(kind as FaultKind))
-        this.fail(`unknown fault kind "${kind}"; one of ${faultKinds.join(', ')}`, path);
-      spec = { kind: kind as FaultKind, target };
-    } else {
-      spec = {
-        kind: f.kind,
-        target: f.target,
-        ...(f.direction ? { direction: f.direction } : {}),
-        ...(f.scope ? { scope: f.scope } : {}),
-        ...(f.percent !== undefined ? { percent: f.percent } : {}),
-        ...(f.delay !== undefined || f.jitter !== undefined || f.reorder !== undefined
-          ? {
-              delay: {
-                ...(f.delay !== undefined ? { ms: durationMs(f.delay) } : {}),
-                ...(f.jitter !== undefined ? { jitterMs: durationMs(f.jitter) } : {}),
-                ...(f.reorder !== undefined ? { reorderPercent: f.reorder } : {}),
-              },
-            }
-          : {}),
-      };
-      if (spec.delay && spec.kind !== 'delay')
-        this.fail(`delay, jitter and reorder belong to a delay fault, not ${spec.kind}`, path);
+      return this.at(path, () => bindFault(this.model, { kind, target, options: {} }));
     }
-    this.at(path, () => {
-      faultTarget(this.model, spec.kind, spec.target);
-      checkDelay(spec.delay);
-    });
-    return spec;
+    const { kind, target, ...options } = f;
+    try {
+      return bindFault(this.model, { kind, target, options });
+    } catch (error) {
+      if (error instanceof InputError && error.field && error.field in options)
+        this.fail(error.reason, [...path, error.field]);
+      if (error instanceof InputError) this.fail(error.message, path);
+      throw error;
+    }
   }
 
   /** A duration in ms, within what a timer can hold and a lab run should take (a day). */

@@ -1,12 +1,12 @@
 import { InputError } from '../errors.js';
-import { checkDelay, faultTarget, type FaultKind, type PlanOptions } from '../faults/primitives.js';
+import { bindFault, type FaultSpec } from '../faults/plan.js';
 import type { FlowOptions } from '../probe/flows.js';
 import type { LabModel } from '../topology/model.js';
 import type { Scenario, Step } from './model.js';
 
 export interface OneFaultOptions {
-  kind: FaultKind;
-  target: string;
+  /** Kind, target and the kind's options, as a scenario file writes them. */
+  fault: { kind: string; target: string; options?: FaultSpec['options'] };
   /** How long the fault stays applied (each failure of a flap), ms. */
   holdMs: number;
   /** Probe traffic before the fault (after the warm-up) and after its revert, ms. */
@@ -15,10 +15,6 @@ export interface OneFaultOptions {
   probe?: FlowOptions;
   /** Repeat the fault: `count` failures of `holdMs`, one every `periodMs`. */
   flap?: { count: number; periodMs: number };
-  direction?: PlanOptions['direction'];
-  scope?: PlanOptions['scope'];
-  percent?: number;
-  delay?: PlanOptions['delay'];
 }
 
 /**
@@ -27,21 +23,10 @@ export interface OneFaultOptions {
  * The target is bound here: a wrong one is an InputError before any traffic starts.
  */
 export function oneFaultScenario(model: LabModel, o: OneFaultOptions): Scenario {
-  faultTarget(model, o.kind, o.target);
-  if (o.delay && o.kind !== 'delay')
-    throw new InputError(`--delay, --jitter and --reorder belong to the delay fault, not ${o.kind}`);
-  checkDelay(o.delay);
+  const fault = bindFault(model, o.fault);
   if (o.flap && o.holdMs >= o.flap.periodMs)
     throw new InputError(`--hold (${o.holdMs} ms) must be shorter than --period (${o.flap.periodMs} ms) to flap`);
-  const fault = {
-    kind: o.kind,
-    target: o.target,
-    ...(o.direction ? { direction: o.direction } : {}),
-    ...(o.scope ? { scope: o.scope } : {}),
-    ...(o.percent !== undefined ? { percent: o.percent } : {}),
-    ...(o.delay ? { delay: o.delay } : {}),
-  };
-  const name = `${o.kind} ${o.target}`;
+  const name = `${fault.kind} ${fault.target}`;
   const steps: Step[] = o.flap
     ? [
         { kind: 'hold', ms: o.beforeMs },

@@ -20,14 +20,7 @@ export const warmupMs = 1000;
 /** A running lab as a scenario target: its probe agents, timeline, faults, readiness and marks. */
 export function labTarget(lab: Lab): ScenarioTarget {
   const recorder = labFaultRecorder(lab.name);
-  const plan = (spec: FaultSpec, id: string) =>
-    planLabFault(lab, spec.kind, spec.target, {
-      id,
-      ...(spec.direction ? { direction: spec.direction } : {}),
-      ...(spec.scope ? { scope: spec.scope } : {}),
-      ...(spec.percent !== undefined ? { percent: spec.percent } : {}),
-      ...(spec.delay ? { delay: spec.delay } : {}),
-    });
+  const plan = (spec: FaultSpec, id: string) => planLabFault(lab, spec, id);
   return {
     model: lab.model,
     defaultRate: lab.lag.defaultProbeRate,

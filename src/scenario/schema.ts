@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultKinds } from '../faults/primitives.js';
+import { faultKinds, faultOptions } from '../faults/kinds/index.js';
 import { expectationSchema } from './expectations/index.js';
 import { duration, name } from './values.js';
 
@@ -7,24 +7,14 @@ import { duration, name } from './values.js';
 
 const specId = z.string().regex(/^[RTE]-[A-Z0-9-]+$/, 'must be a spec ID such as "E-SILENT" or "R-BFD"');
 
+/** The options of every fault kind, each saying which kinds take it; the loader checks them against the kind. */
+const faultOptionShape = Object.fromEntries(
+  faultOptions().map((o) => [o.key, o.schema.optional().describe(`${o.kinds.join(', ')}: ${o.description}`)]),
+);
+
 export const faultSchema = z.union([
   z.string().describe('"<kind> <target>", such as "link-blackhole ams/ic1"'),
-  z.strictObject({
-    kind: z.enum(faultKinds),
-    target: z.string(),
-    direction: z.enum(['to-microsoft', 'to-peer']).optional(),
-    scope: z.enum(['interconnects', 'routers']).optional(),
-    percent: z.number().int().min(1).max(100).optional().describe('random-loss: the share of frames lost (default 10)'),
-    delay: duration.optional().describe('delay: latency netem adds at the egress (default 50ms)'),
-    jitter: duration.optional().describe('delay: uniform variation around the delay'),
-    reorder: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .optional()
-      .describe('delay: share of frames (%) sent undelayed, so they overtake'),
-  }),
+  z.strictObject({ kind: z.enum(faultKinds), target: z.string(), ...faultOptionShape }),
 ]);
 
 export const stepKinds = ['wait', 'fault', 'revert', 'hold', 'flap', 'mark'] as const;

@@ -19,7 +19,7 @@ peerlab fault lag-down ams/ic1 --lab g --before 2 --hold 4 --after 20 --rate 50 
 cat /tmp/lag.json; echo
 section delay
 # 4 flows per pair: with 2, the lab's per-namespace ECMP hash seed once put none on ams/ic1.
-peerlab fault delay ams/ic1 --lab g --delay 200 --before 2 --hold 4 --after 2 --rate 50 --flows-per-pair 4 --json /tmp/delay.json; echo "delay-exit=$?"
+peerlab fault delay ams/ic1 --lab g --delay 200ms --before 2 --hold 4 --after 2 --rate 50 --flows-per-pair 4 --json /tmp/delay.json; echo "delay-exit=$?"
 cat /tmp/delay.json; echo
 section after
 peerlab status g --json; echo

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { duration, durationMs } from '../../util/duration.js';
+import { defineFault } from '../kind.js';
+import { direction } from '../options.js';
+import { links, senders } from '../steps.js';
+
+const options = z
+  .strictObject({
+    delay: duration.optional().describe('latency netem adds at the egress (default 50ms)'),
+    jitter: duration.optional().describe('uniform variation around the delay (netem reorders with it at high rates)'),
+    reorder: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('share of frames (%) sent undelayed, so they overtake the others'),
+    direction,
+  })
+  .superRefine((o, ctx) => {
+    const ms = o.delay === undefined ? 50 : durationMs(o.delay);
+    const whole = (what: string, n: number, max: number) => {
+      if (!Number.isInteger(n) || n < 0 || n > max)
+        ctx.addIssue({ code: 'custom', message: `${what} must be a whole number from 0 to ${max} (got ${n})` });
+    };
+    whole('the delay (ms)', ms, 10_000);
+    if (o.jitter !== undefined) whole('the jitter (ms), at most the delay,', durationMs(o.jitter), ms);
+    if (o.reorder && ms === 0)
+      ctx.addIssue({ code: 'custom', message: 'reordering needs a delay for the other frames to be late by' });
+  });
+
+/**
+ * Latency, jitter and reordering with netem at the egress of one end or both (a long or congested transport
+ * circuit). netem is installed first with no impairment (untimed), so the fault itself is one `tc qdisc
+ * change` per interface.
+ */
+export const delay = defineFault({
+  name: 'delay',
+  summary: 'netem latency (and jitter, reordering) on every frame at the egress of both ends or one',
+  targets: ['member', 'interconnect'],
+  options,
+  needs: ['sch_netem'],
+  plan: (t, o) => {
+    const { ic, ifaces } = links(t);
+    const impairment = [
+      'delay',
+      `${o.delay === undefined ? 50 : durationMs(o.delay)}ms`,
+      ...(o.jitter !== undefined && durationMs(o.jitter) ? [`${durationMs(o.jitter)}ms`] : []),
+      ...(o.reorder ? ['reorder', `${o.reorder}%`] : []),
+    ];
+    const netem = (iface: string, verb: string, ...args: string[]) => [
+      ...['tc', 'qdisc', verb, 'dev', iface, 'root', 'netem'],
+      ...args,
+    ];
+    return senders(ic, o.direction).map((node) => ({
+      node,
+      netOnly: true,
+      prepare: ifaces.map((i) => netem(i, 'replace', 'limit', '100000')),
+      apply: ifaces.map((i) => netem(i, 'change', 'limit', '100000', ...impairment)),
+      revert: ifaces.map((i) => netem(i, 'change', 'limit', '100000')),
+      cleanup: ifaces.map((i) => ['tc', 'qdisc', 'del', 'dev', i, 'root']),
+    }));
+  },
+});
