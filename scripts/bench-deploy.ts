@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildImage } from '../src/lab/image.js';
 import { createRuntime } from '../src/runtime/select.js';
-import type { RuntimeKind } from '../src/runtime/types.js';
+import type { RuntimeKind } from '../src/runtime/select.js';
 import { selectLagDriver } from '../src/lab/lag/registry.js';
 import { startLab } from '../src/lab/up.js';
 import { loadTopology } from '../src/topology/load.js';

@@ -12,7 +12,7 @@ import { buildImage } from '../src/lab/image.js';
 import { selectLagDriver } from '../src/lab/lag/registry.js';
 import { startLab } from '../src/lab/up.js';
 import { createRuntime } from '../src/runtime/select.js';
-import type { RuntimeKind } from '../src/runtime/types.js';
+import type { RuntimeKind } from '../src/runtime/select.js';
 import { syntheticTopology } from '../src/topology/generate.js';
 import { loadTopology } from '../src/topology/load.js';
 import { formatTable } from '../src/util/table.js';

@@ -83,6 +83,12 @@ export class LabError extends PeerlabError {
   override name = 'LabError';
 }
 
+/** Something peerlab's own code guarantees did not hold (a bug): exit 70, printed with its stack. */
+export class InternalError extends PeerlabError {
+  override name = 'InternalError';
+  override readonly exitCode = exitCodes.internal;
+}
+
 /** Ctrl-C or SIGTERM stopped the work; what it had made is torn down. Exit code 130. */
 export class InterruptedError extends PeerlabError {
   override name = 'InterruptedError';

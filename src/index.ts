@@ -3,13 +3,12 @@
  * AsyncDisposable: `await using lab = await up(...)` tears it down), run scenarios or one fault on it,
  * and write the reports. The CLI is a thin layer over these.
  */
-import { DockerRuntime } from './runtime/docker.js';
-import { buildImagesFor } from './lab/image.js';
+import { prepareRuntime } from './lab/image.js';
 import type { Lab } from './lab/lab.js';
 import { selectLagDriver } from './lab/lag/registry.js';
 import { startLab, type UpOptions } from './lab/up.js';
 import { createRuntime } from './runtime/select.js';
-import type { RuntimeKind } from './runtime/types.js';
+import type { RuntimeKind } from './runtime/select.js';
 import { loadTopology } from './topology/load.js';
 import type { LabModel } from './topology/model.js';
 
@@ -37,7 +36,8 @@ export type { RouterIntent } from './daemons/intent.js';
 export { lagDrivers, lagDriverChoices, selectLagDriver } from './lab/lag/registry.js';
 export type { LagDriver, LagState } from './lab/lag/types.js';
 export { createRuntime, runtimeKinds } from './runtime/select.js';
-export type { Runtime, RuntimeKind } from './runtime/types.js';
+export type { Runtime } from './runtime/types.js';
+export type { RuntimeKind } from './runtime/select.js';
 export { buildImage, buildImagesFor, imageTag, imageTagOf } from './lab/image.js';
 export { Lab } from './lab/lab.js';
 export { startLab, type UpOptions } from './lab/up.js';
@@ -69,10 +69,7 @@ export async function up(topology: string | LabModel, options: LabOptions = {}):
   const { runtime: kind = 'docker', lagDriver = 'auto', ...rest } = options;
   const model = typeof topology === 'string' ? await loadTopology(topology) : topology;
   const runtime = createRuntime(kind);
-  if (runtime instanceof DockerRuntime) {
-    await runtime.ping();
-    await buildImagesFor(model, rest.progress ? { log: rest.progress } : {});
-  }
+  await prepareRuntime(runtime, [model], rest.progress ? { log: rest.progress } : {});
   return startLab(model, { ...rest, runtime, lag: await selectLagDriver(lagDriver) });
 }
 export { certify, type CertifyOptions } from './certify/certify.js';

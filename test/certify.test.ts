@@ -126,6 +126,23 @@ test('edge evidence: a session the edge held for lack of BFD fails R-BFD; no rou
   );
 });
 
+test("edge evidence: a session down because the lab's BFD gate failed is inconclusive, not the partner's R-BFD failure", async (t) => {
+  const model = await voice();
+  const view = await healthy();
+  const s = view.sessions[0]!;
+  Object.assign(s, { bfd: 'up', bgp: 'Idle (Admin)' });
+  view.gate = [
+    ...view.gate.filter((e) => e.peer !== s.peer),
+    { atMs: 900, node: s.edge, peer: s.peer, event: 'failed', bfd: 'unknown', error: 'vtysh: no answer' },
+  ];
+  const findings = judgeEdge(model, view)['R-BFD']!.filter((f) => f.text.startsWith(`${s.interconnect}:`));
+  t.deepEqual(
+    findings.map((f) => f.status),
+    ['inconclusive'],
+  );
+  t.regex(findings[0]!.text, /the lab's BFD gate failed there \(vtysh: no answer\)/);
+});
+
 test("running packet filter: connection tracking and forwarded-traffic limits are told from control-plane limits; the LAG driver's own table is not the partner's", (t) => {
   const rules = readRuleset(`table inet f {
 	set bogons {

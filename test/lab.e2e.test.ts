@@ -102,6 +102,34 @@ for (const runtime of ['docker', 'netns'] as const)
     t.deepEqual(await leftovers(name), []);
   });
 
+// As a terminal sends it: SIGINT to the whole process group, so the child running at that moment (ip -batch,
+// nsenter, a daemon start) dies of it too. That child's death is the interruption, not a failed command.
+for (const stage of ['wiring links', 'bonding LAGs', 'negotiating LACP', 'starting routing daemons', 'waiting for'])
+  test.serial(`Ctrl-C to the process group while "${stage}" is an interruption: exit 130, nothing left`, async (t) => {
+    slow(t);
+    const name = `e2e-pg-${stage.split(' ')[0]}`;
+    const up = execa(
+      `${root}/bin/peerlab.js`,
+      ['up', 'test/fixtures/labs/small.yaml', '--name', name, '--runtime', 'netns'],
+      { cwd: root, reject: false, detached: true },
+    );
+    let stderr = '';
+    const reached = new Promise<void>((resolve) =>
+      up.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes(`] ${stage}`)) resolve();
+      }),
+    );
+    await Promise.race([reached, up]);
+    t.true(stderr.includes(`] ${stage}`), `up reached "${stage}": ${stderr}`);
+    process.kill(-up.pid!, 'SIGINT');
+    const result = await up;
+    t.is(result.exitCode, 130, result.stderr);
+    t.regex(result.stderr, /interrupted; the lab was torn down/);
+    t.notRegex(result.stderr, /command failed/);
+    t.deepEqual(await leftovers(name), []);
+  });
+
 test.serial('a SIGKILLed netns up is removed by down, FRR crash-log folders included', async (t) => {
   slow(t);
   const crashLogs = async () => new Set(await readdir('/var/tmp/frr').catch(() => [] as string[]));

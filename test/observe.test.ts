@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { parseBirdBfdSessions, parseBirdProtocols } from '../src/daemons/bird/parse.js';
-import { parseFrrBfdPeers, parseFrrBgpSummary } from '../src/daemons/frr/parse.js';
+import { LabError } from '../src/errors.js';
+import { parseFrrBfdPeers, parseFrrBgpSummary, parseReceivedRoutes, routeKeys } from '../src/daemons/frr/parse.js';
 import { parseProcBonding } from '../src/lab/lag/kernel/parse.js';
 import { parseOvsBondShow, parseOvsLacpShow, withLacp } from '../src/lab/lag/ovs/parse.js';
 import { root } from './helpers/reference.js';
@@ -26,6 +27,15 @@ test('FRR BGP summary: sessions with state and accepted prefixes', async (t) => 
 test('FRR BFD peers: up, then down', async (t) => {
   t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-up.json')), [{ peer: '198.51.100.1', state: 'up' }]);
   t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-down.json')), [{ peer: '198.51.100.1', state: 'down' }]);
+});
+
+test('FRR routes: no answer reads as none; an answer that is not JSON is an error, never "no routes"', (t) => {
+  t.deepEqual(routeKeys(undefined, 'routes'), []);
+  t.deepEqual(routeKeys('{"routes":{"203.0.113.0/25":[]}}', 'routes'), ['203.0.113.0/25']);
+  t.deepEqual(parseReceivedRoutes(undefined), []);
+  const error = t.throws(() => parseReceivedRoutes('% Unknown command: show bgp ipv4 unicast neighbors x'));
+  t.true(error instanceof LabError, String(error));
+  t.regex(error!.message, /^FRR answered received-routes with something that is not JSON: % Unknown command/);
 });
 
 test('BIRD protocols: BGP sessions only, with imported routes and the error that took one down', async (t) => {

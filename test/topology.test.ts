@@ -145,3 +145,23 @@ test('a name that breaks its pattern says the rule; a topology name up would ref
     message: /got "x{50,57}\.\.\.$/,
   });
 });
+
+test('YAML aliases: one naming no anchor, a bomb and a cycle are each refused at the alias, by what they are', async (t) => {
+  const { parseYamlSource } = await import('../src/util/yaml-source.js');
+  t.throws(() => parseYamlSource('a.yaml', 'x: 1\ny: *nope\n'), {
+    instanceOf: InputError,
+    message: /^a\.yaml:2:4: YAML alias \*nope refers to no anchor before it$/,
+  });
+  const bomb = ['a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]'];
+  for (const n of 'bcdefg')
+    bomb.push(
+      `${n}: &${n} [${Array(10)
+        .fill(`*${String.fromCharCode(n.charCodeAt(0) - 1)}`)
+        .join(', ')}]`,
+    );
+  t.throws(() => parseYamlSource('b.yaml', `${bomb.join('\n')}\n`), {
+    instanceOf: InputError,
+    message: /^b\.yaml:2:\d+: YAML aliases expand past 100 nodes \(an alias bomb\?\)$/,
+  });
+  t.deepEqual(parseYamlSource('c.yaml', 'a: &a {k: 1}\nb: *a\n').data, { a: { k: 1 }, b: { k: 1 } });
+});

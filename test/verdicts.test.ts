@@ -6,7 +6,7 @@ import type { FlowPlan } from '../src/probe/flows.js';
 import type { AgentResult } from '../src/probe/records.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import { baselineProblems } from '../src/scenario/baseline.js';
+import { baselineProblems, saturation } from '../src/scenario/baseline.js';
 import { calibrateLab, chooseRate, type LabCalibration } from '../src/scenario/calibrate.js';
 import { judgeScenario } from '../src/scenario/expectations/index.js';
 import type { Expectation, ExpectationBody } from '../src/scenario/model.js';
@@ -285,6 +285,41 @@ test("a run whose baseline lost or queued probe packets: its probe-based failure
   // The same loss on a clean baseline is the network's: FAIL.
   const [clean] = judgeScenario([bounds[0]!], record([flow([{ startMs: 3100, durationMs: 900, lost: 90 }])]));
   t.is(clean!.verdict, 'fail');
+});
+
+test('a lab that queued probe packets for a second during the faults: its timing-based failures are inconclusive, a delay fault allowed for', (t) => {
+  const starved = flow([]);
+  starved.latency.push({
+    phase: 'during',
+    oneWayMs: undefined,
+    rttMs: { samples: 10, p50: 5, p90: 900, p99: 2017, max: 2100 },
+  });
+  t.is(saturation([starved], 0), 'probe RTT p99 2017 ms in the during phase');
+  t.is(saturation([starved], 1500), undefined, 'a 1.5 s delay fault explains it');
+  t.is(saturation([flow([])], 0), undefined);
+  const drops = expectation({ kind: 'count', event: 'bgp-drop', max: 0 } as ExpectationBody);
+  const r = record(
+    [starved],
+    [
+      {
+        atMs: 3200,
+        sinceMs: 3100,
+        node: 'ams-pe1',
+        kind: 'bgp',
+        subject: '198.51.100.0',
+        from: 'Established',
+        to: 'Idle',
+      },
+    ],
+  );
+  t.is(judgeScenario([drops], r)[0]!.verdict, 'fail', 'without the saturation noted, a FAIL');
+  r.saturated = saturation(r.flows, 0);
+  const [judged] = judgeScenario([drops], r);
+  t.is(judged!.verdict, 'inconclusive');
+  t.regex(
+    judged!.inconclusive!,
+    /^the lab itself was saturated during the faults \(probe RTT p99 2017 ms in the during phase\)/,
+  );
 });
 
 test('loss over its bound by one probe interval is within the resolution: inconclusive, not FAIL', (t) => {

@@ -189,6 +189,12 @@ function bfdFindings(model: LabModel, view: EdgeView): Finding[] {
           ? `the edge held BGP until BFD was up and released it ${(released.atMs / 1000).toFixed(1)} s after the daemons started${held ? `; held again ${held}x when BFD went down` : ''}`
           : `the edge held BGP all along: BFD from ${s.peerRouter} never came up, so no routes were exchanged`;
     const up = s.bfd === 'up' && s.bgp === 'Established';
+    const failed = gate.find((e) => e.event === 'failed');
+    if (failed && !up)
+      return {
+        status: 'inconclusive',
+        text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}; the lab's BFD gate failed there (${failed.error}), so the session's state is the lab's, not the config's`,
+      };
     return {
       status: up ? 'pass' : required ? 'fail' : 'warn',
       text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}; ${gateText}`,

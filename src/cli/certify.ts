@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
 import { InputError, InterruptedError } from '../errors.js';
-import { buildImagesFor } from '../lab/image.js';
+import { prepareRuntime } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { formatCertification } from '../report/certification.js';
 import { writeReports } from '../report/write.js';
-import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadTopology } from '../topology/load.js';
 import { oneOf, outputFolder } from './options.js';
@@ -50,10 +49,7 @@ export function registerCertify(program: Command): void {
         const model = await loadTopology(file);
         const progress = progressPrinter();
         const runtime = createRuntime(kind);
-        if (runtime instanceof DockerRuntime) {
-          await runtime.ping();
-          await buildImagesFor(model, { log: progress });
-        }
+        await prepareRuntime(runtime, [model], { log: progress });
         const lag = await selectLagDriver(lagChoice);
         const out =
           options.out ??

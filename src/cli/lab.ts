@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { InputError, InterruptedError } from '../errors.js';
-import { buildImagesFor } from '../lab/image.js';
+import { InputError, InterruptedError, LabError } from '../errors.js';
+import { prepareRuntime } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { openLab, tearDownAll } from '../lab/open.js';
-import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { labStatus, formatStatus } from '../lab/status.js';
 import { startLab } from '../lab/up.js';
@@ -35,11 +34,7 @@ export function registerLab(program: Command): void {
         const model = await loadTopology(file);
         const progress = progressPrinter();
         const runtime = createRuntime(kind);
-        if (runtime instanceof DockerRuntime) {
-          await runtime.ping();
-          progress('router image');
-          await buildImagesFor(model, { log: progress });
-        }
+        await prepareRuntime(runtime, [model], { log: progress });
         const lag = await selectLagDriver(lagChoice);
         await using interrupt = onInterrupt(() => new InterruptedError('interrupted; the lab was torn down'));
         const start = performance.now();
@@ -66,8 +61,13 @@ export function registerLab(program: Command): void {
     .option('--all', 'remove every peerlab resource, including those of crashed runs')
     .action(async (name: string | undefined, options: { all?: boolean }) => {
       if (options.all) {
-        const removed = await tearDownAll();
-        console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
+        const { removed, failed } = await tearDownAll();
+        if (removed.length || !failed.length)
+          console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
+        if (failed.length)
+          throw new LabError(
+            `could not remove:\n  ${failed.map((f) => `${f.lab} (${f.runtime}): ${f.error.split('\n')[0]}`).join('\n  ')}`,
+          );
         return;
       }
       if (!name) throw new InputError('name a lab, or use --all');

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { exitCodes, PeerlabError } from '../errors.js';
+import { exitCodes, InternalError, PeerlabError } from '../errors.js';
 import { registerCertify } from './certify.js';
 import { registerCheck } from './check.js';
 import { registerExport } from './export.js';
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : exitCodes.input;
-    if (error instanceof PeerlabError) {
+    if (error instanceof PeerlabError && !(error instanceof InternalError)) {
       console.error(`peerlab: ${error.message}`);
       return error.exitCode;
     }

@@ -3,13 +3,12 @@ import { labDir } from '../runtime/identity.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, InterruptedError } from '../errors.js';
-import { buildImagesFor } from '../lab/image.js';
+import { prepareRuntime } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { attachLab } from '../lab/open.js';
 import { waitConverged } from '../lab/converge.js';
 import { refuseStaleFaults } from '../lab/fault-records.js';
 import { writeReports } from '../report/write.js';
-import { DockerRuntime } from '../runtime/docker.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { countsLine, verdictExitCode, verdictLabel, type RunReport } from '../scenario/results.js';
@@ -114,10 +113,11 @@ export function registerRun(program: Command): void {
           );
         }
         const runtime = createRuntime(kind);
-        if (runtime instanceof DockerRuntime) {
-          await runtime.ping();
-          if (!options.attach) for (const { model } of loaded) await buildImagesFor(model, { log: progress });
-        }
+        await prepareRuntime(
+          runtime,
+          loaded.map((l) => l.model),
+          { log: progress, images: !options.attach },
+        );
         const lag = await selectLagDriver(lagChoice);
         await using interrupt = onInterrupt(
           () => new InterruptedError('interrupted; the labs were torn down'),

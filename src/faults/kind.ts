@@ -59,6 +59,8 @@ export interface FaultKind<
    */
   options: Options;
   needs?: readonly string[];
+  /** The latency the fault adds to every packet it carries, ms (a delay): not the lab's own queueing. */
+  latencyMs?(options: z.output<Options>): number;
   plan(target: Extract<FaultTarget, { kind: Target }>, options: z.output<Options>, context: PlanContext): FaultStep[];
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { CommandError } from '../errors.js';
+import { CommandError, InternalError } from '../errors.js';
 import { systemPath } from '../util/run.js';
 
 /** The standard streams of an interactive `nft -i` (stderr merged into stdout). */
@@ -64,7 +64,7 @@ export class NftSession {
 
   /** Run one script (commands joined by ` ; `) as one transaction; resolves once nft has committed it. */
   apply(script: string): Promise<void> {
-    if (script.includes('\n')) throw new Error('an nft script for a session is a single line');
+    if (script.includes('\n')) throw new InternalError('an nft script for a session is a single line');
     const run = this.queue.then(() => this.send(script));
     this.queue = run.catch(() => {});
     return run;

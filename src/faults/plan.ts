@@ -76,6 +76,12 @@ export function planFault(model: LabModel, spec: FaultSpec, lab: PlanOptions): F
   return { id: lab.id, kind: kind.name, target: spec.target, steps, ...(kind.needs ? { needs: kind.needs } : {}) };
 }
 
+/** The latency a fault adds to the packets it carries (a delay fault's), ms; 0 for the others. */
+export function faultLatencyMs(spec: FaultSpec): number {
+  const kind = faultKindOf(spec.kind);
+  return kind.latencyMs?.(kind.options.parse(spec.options)) ?? 0;
+}
+
 /**
  * A blackhole on one plain link (both ends, IP and ARP), such as a host's access link: no routing
  * protocol watches it, so the outage the probe measures is exactly the one injected (the accuracy benchmark).

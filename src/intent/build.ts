@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { coreIntent, msCoreIntent, transitIntent } from './cores.js';
 import { edgeRouterIntent } from './edge-router.js';
@@ -15,7 +16,7 @@ const builders = {
 
 /** The routing intent of one router node of the lab. */
 export function buildIntent(model: LabModel, node: LabNode): RouterIntent {
-  if (node.role === 'host' || !node.daemon) throw new Error(`${node.name} is not a router`);
+  if (node.role === 'host' || !node.daemon) throw new InternalError(`${node.name} is not a router`);
   const base: RouterIntent = {
     hostname: node.name,
     role: node.role,

@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import { parsePrefix } from '../topology/addresses.js';
 import { isPrivateAsn } from '../topology/asn.js';
 import type { Policy, PrefixSet } from '../daemons/intent.js';
@@ -54,7 +55,7 @@ function matches(match: Policy['terms'][number]['match'], sets: PrefixSet[], rou
 }
 
 function inSet(set: PrefixSet | undefined, prefix: string): boolean {
-  if (!set) throw new Error('policy names an unknown prefix set');
+  if (!set) throw new InternalError('policy names an unknown prefix set');
   const route = parsePrefix(prefix);
   return set.entries.some((e) => {
     const entry = parsePrefix(e.prefix);

@@ -53,8 +53,29 @@ export class BfdGate {
 
   private async run(): Promise<void> {
     const nodes = [...new Set(this.sessions.map((s) => s.node))];
+    const failing = new Set<string>();
     while (!this.stopped) {
-      await Promise.all(nodes.map((node) => this.step(node).catch(() => {})));
+      await Promise.all(
+        nodes.map((node) =>
+          this.step(node).then(
+            () => failing.delete(node),
+            (error: unknown) => {
+              // A gate that cannot act must not read as the partner's BFD failing: it says so, once per streak.
+              if (failing.has(node)) return;
+              failing.add(node);
+              for (const session of this.sessions.filter((s) => s.node === node))
+                this.events.push({
+                  atMs: this.clock.now(),
+                  node,
+                  peer: session.address,
+                  event: 'failed',
+                  bfd: 'unknown',
+                  error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+                });
+            },
+          ),
+        ),
+      );
       await this.clock.sleep(this.periodMs);
     }
   }

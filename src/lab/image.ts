@@ -6,9 +6,10 @@ import { daemonDriver, daemonDrivers } from '../daemons/registry.js';
 import type { Suite } from '../daemons/types.js';
 import type { ConfigText, ValidationResult } from '../daemons/validate.js';
 import { labels } from '../runtime/identity.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, InternalError } from '../errors.js';
 import { runCommand, type Runner } from '../util/run.js';
 import type { LabModel, LabNode } from '../topology/model.js';
+import type { Runtime } from '../runtime/types.js';
 import { lagDrivers } from './lag/registry.js';
 
 /** Tools every node uses whatever its daemons: wiring, faults, probes' reachability checks, pid files. */
@@ -45,7 +46,7 @@ function unpackScript(unpack: readonly { package: string; into: string }[]): str
   return unpack
     .map(({ package: pkg, into }) => {
       if (!/^[a-z0-9][a-z0-9+.-]*$/.test(pkg) || !/^\/opt\/[a-z0-9-]+$/.test(into))
-        throw new Error(`bad unpack entry ${pkg} -> ${into}`);
+        throw new InternalError(`bad unpack entry ${pkg} -> ${into}`);
       return `cd /tmp && apt-get download ${pkg} && dpkg -x ${pkg}_*.deb ${into} && rm -f ${pkg}_*.deb`;
     })
     .join(' && ');
@@ -228,4 +229,19 @@ export async function validateInImage(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A runtime made ready for these labs: what it needs of the host answers (an engine) and, when its nodes
+ * run the router image, the images they name exist (built from Debian packages when missing).
+ */
+export async function prepareRuntime(
+  runtime: Runtime,
+  models: LabModel[],
+  options: { log?: (line: string) => void; images?: boolean } = {},
+): Promise<void> {
+  await runtime.check();
+  if (!runtime.runsImages || options.images === false) return;
+  options.log?.('router image');
+  for (const model of models) await buildImagesFor(model, options.log ? { log: options.log } : {});
 }

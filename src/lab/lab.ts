@@ -12,9 +12,11 @@ export interface GateEvent {
   atMs: number;
   node: string;
   peer: string;
-  event: 'released' | 'held';
-  /** The BFD state that decided it. */
+  /** released, held: what the gate did; failed: it could not read the edge or run its command (`error`). */
+  event: 'released' | 'held' | 'failed';
+  /** The BFD state that decided it ('unknown' when the gate failed before reading it). */
   bfd: string;
+  error?: string;
 }
 
 /** A running lab: its model, where its nodes live, and how to reach them. Disposing it tears it down. */

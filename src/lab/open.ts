@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { daemonDrivers } from '../daemons/registry.js';
-import { InputError, LabError } from '../errors.js';
+import { EnvironmentError, InputError, LabError } from '../errors.js';
 import { checkLabName } from '../runtime/identity.js';
 import type { Runtime } from '../runtime/types.js';
 import type { LabModel } from '../topology/model.js';
@@ -53,22 +53,38 @@ export async function allLabs(): Promise<{ name: string; runtimes: string[] }[]>
   const found = new Map<string, Set<string>>();
   for (const name of await listLabStates()) found.set(name, new Set());
   for (const kind of runtimeKinds) {
+    // A runtime this host lacks (no Docker engine) has no labs.
     const labs = await createRuntime(kind)
       .listLabs()
-      .catch(() => [] as string[]);
+      .catch((error: unknown) => {
+        if (error instanceof EnvironmentError) return [] as string[];
+        throw error;
+      });
     for (const lab of labs) found.set(lab, (found.get(lab) ?? new Set()).add(kind));
   }
   return [...found].map(([name, runtimes]) => ({ name, runtimes: [...runtimes] }));
 }
 
+export interface TearDownAll {
+  removed: string[];
+  /** Labs (in a runtime) whose removal failed, with why: they may still hold resources. */
+  failed: { lab: string; runtime: string; error: string }[];
+}
+
 /** Remove every peerlab resource of every runtime: the labs of crashed runs too. */
-export async function tearDownAll(): Promise<string[]> {
+export async function tearDownAll(): Promise<TearDownAll> {
   const labs = await allLabs();
-  for (const { name } of labs) {
-    for (const kind of runtimeKinds) await tearDownLab(name, createRuntime(kind)).catch(() => {});
+  const failed: TearDownAll['failed'] = [];
+  for (const { name, runtimes } of labs) {
+    for (const kind of runtimeKinds)
+      await tearDownLab(name, createRuntime(kind)).catch((error: unknown) => {
+        // A runtime this host lacks holds nothing of the lab's.
+        if (error instanceof EnvironmentError && !runtimes.includes(kind)) return;
+        failed.push({ lab: name, runtime: kind, error: error instanceof Error ? error.message : String(error) });
+      });
   }
   // What daemons of crashed or killed labs left on the host, their processes gone.
   for (const driver of Object.values(daemonDrivers))
     for (const path of (await driver.orphans?.()) ?? []) await rm(path, { recursive: true, force: true });
-  return labs.map((l) => l.name);
+  return { removed: labs.map((l) => l.name).filter((n) => !failed.some((f) => f.lab === n)), failed };
 }

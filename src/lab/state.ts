@@ -2,12 +2,11 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { labDir, stateRoot } from '../runtime/identity.js';
-import type { RuntimeKind } from '../runtime/types.js';
 import type { LabModel } from '../topology/model.js';
 
 export interface LabState {
   name: string;
-  runtime: RuntimeKind;
+  runtime: string;
   lagDriver: string;
   createdAt: string;
   model: LabModel;

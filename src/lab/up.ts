@@ -82,8 +82,7 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
       lab.gate = gate;
     }
   } catch (error) {
-    await lab.down().catch(() => {});
-    throw error;
+    return failed(lab, error, options.signal);
   }
   try {
     await step('waiting for LACP, BFD, BGP and reachability', () =>
@@ -97,10 +96,27 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
       lab.notConverged = error.message;
       return lab;
     }
-    if (!options.keep || options.signal?.aborted) await lab.down().catch(() => {});
+    if (!options.keep || options.signal?.aborted) return failed(lab, error, options.signal);
     throw error;
   }
   return lab;
+}
+
+/**
+ * A lab that could not come up is removed. A step that failed because the user's signal killed its child
+ * (`Command was killed with SIGINT`) is an interruption, not a failed command; a removal that fails too is
+ * said with both errors, and how to finish it.
+ */
+async function failed(lab: Lab, error: unknown, signal: AbortSignal | undefined): Promise<never> {
+  const thrown = signal?.aborted ? (signal.reason as unknown) : error;
+  await lab.down().catch((removal: unknown) => {
+    const text = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new LabError(
+      `lab ${lab.name} did not come up (${text(thrown)}), and removing what it made failed too (${text(removal)}); peerlab down --all removes the rest`,
+      { cause: new AggregateError([thrown, removal], 'the failure, then the removal') },
+    );
+  });
+  throw thrown;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, InternalError } from '../errors.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import { hostPart } from '../topology/addresses.js';
 
@@ -28,7 +28,7 @@ const firstSourcePort = 40000;
 
 export function hostAddress(node: LabNode): string {
   const address = node.interfaces.find((i) => i.address)?.address;
-  if (!address) throw new Error(`host ${node.name} has no address`);
+  if (!address) throw new InternalError(`host ${node.name} has no address`);
   return hostPart(address);
 }
 

@@ -134,11 +134,11 @@ async function spawnAgent(hosts: ProbeHosts, config: AgentConfig): Promise<Agent
 async function expectLine(agent: Agent, line: string, timeoutMs = 15_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+    timer = setTimeout(() => reject(new LabError('timeout')), timeoutMs);
   });
   try {
     const next = await Promise.race([agent.lines.next(), timeout]);
-    if (next.done || next.value !== line) throw new Error(next.done ? 'exited' : `said "${next.value}"`);
+    if (next.done || next.value !== line) throw new LabError(next.done ? 'exited' : `said "${next.value}"`);
   } catch (cause) {
     agent.process.kill('SIGKILL');
     const { stderr } = await agent.process;

@@ -13,6 +13,12 @@ const nodeDir = '/etc/peerlab';
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
   readonly usesHostDaemons = false;
+  readonly runsImages = true;
+
+  check(): Promise<void> {
+    return this.ping();
+  }
+
   private client?: Promise<Docker>;
   /** Container ids by lab and node (a container keeps its id for its life; a lab's are recreated under a new one only by up). */
   private readonly ids = new Map<string, string>();
@@ -154,6 +160,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async removeLab(lab: string): Promise<void> {
+    await this.ping();
     for (const key of [...this.ids.keys()]) if (key.startsWith(`${lab}\u0000`)) this.ids.delete(key);
     const docker = await this.docker;
     const containers = await docker.listContainers({ all: true, filters: { label: [`${labels.lab}=${lab}`] } });
@@ -161,6 +168,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async listLabs(): Promise<string[]> {
+    await this.ping();
     const containers = await (await this.docker).listContainers({ all: true, filters: { label: [labels.lab] } });
     return [...new Set(containers.map((c) => c.Labels[labels.lab]!))].sort();
   }

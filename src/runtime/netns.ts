@@ -13,6 +13,9 @@ import type { Runtime } from './types.js';
 export class NetnsRuntime implements Runtime {
   readonly kind = 'netns';
   readonly usesHostDaemons = true;
+  readonly runsImages = false;
+
+  async check(): Promise<void> {}
 
   constructor(private readonly run: Runner = runCommand) {}
 

@@ -1,13 +1,15 @@
 import type { LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
 
-export type RuntimeKind = 'docker' | 'netns';
-
 /** Where a lab's nodes live. Only node creation, exec and teardown differ between runtimes. */
 export interface Runtime {
-  readonly kind: RuntimeKind;
+  readonly kind: string;
   /** Nodes run the host's own daemons (their versions are the host's), not a router image's. */
   readonly usesHostDaemons: boolean;
+  /** Nodes run the router image (built from Debian packages before a lab comes up). */
+  readonly runsImages: boolean;
+  /** What this runtime needs of the host answers (an engine): an EnvironmentError naming it otherwise. */
+  check(): Promise<void>;
   /**
    * Create the node with `hostDir` (its configs, sockets and pid files) visible inside it at `nodeDir()`;
    * `image` is the router image, for runtimes that run one.

@@ -53,3 +53,21 @@ export function baselineProblems(record: Pick<ScenarioRecord, 'flows' | 'phases'
       : []),
   ];
 }
+
+/**
+ * Probe RTT p99 over this after the first fault, beyond what the faults themselves add (a delay fault), is
+ * the lab's own queueing: no network fault peerlab makes holds a packet for a second, a starved host does.
+ */
+export const saturatedMs = 1000;
+
+/** Where the lab queued probe packets for a second or more after the first fault, if it did. */
+export function saturation(flows: ScenarioRecord['flows'], addedMs: number): string | undefined {
+  let worst: { phase: string; ms: number } | undefined;
+  for (const f of flows)
+    for (const l of f.latency)
+      if (['during', 'after', 'restored'].includes(l.phase) && l.rttMs && l.rttMs.p99 > (worst?.ms ?? 0))
+        worst = { phase: l.phase, ms: l.rttMs.p99 };
+  return worst && worst.ms > saturatedMs + addedMs
+    ? `probe RTT p99 ${Math.round(worst.ms)} ms in the ${worst.phase} phase`
+    : undefined;
+}

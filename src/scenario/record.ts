@@ -52,6 +52,8 @@ export interface ScenarioRecord {
   calibration?: LabCalibration;
   /** Why the run's own baseline (before the first fault) says the lab could not measure: probe packets lost or queued. */
   unfit?: string[];
+  /** Set when the lab queued probe packets for a second or more after the first fault: how much, where. */
+  saturated?: string;
 }
 
 /**

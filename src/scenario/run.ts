@@ -1,5 +1,6 @@
 import { labFaultRecorder } from '../lab/fault-records.js';
 import { flapFault, injectFault, planLabFault, type ActiveFault } from '../faults/inject.js';
+import { faultLatencyMs } from '../faults/plan.js';
 import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
 import { ReadinessError } from '../lab/readiness.js';
@@ -7,7 +8,7 @@ import { startTimeline, type Timeline } from '../observe/timeline.js';
 import { planFlows } from '../probe/flows.js';
 import { analyzeCapture, labHosts, startProbe } from '../probe/probe.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { baselineProblems } from './baseline.js';
+import { baselineProblems, saturation } from './baseline.js';
 import type { LabCalibration } from './calibrate.js';
 import { readMark, type MarkRecord } from './mark.js';
 import type { FaultRecord, PhaseWindows, ScenarioRecord, ScenarioTarget, WaitRecord } from './record.js';
@@ -190,6 +191,11 @@ export async function runScenario(
     const lastRevert = Math.max(...faults.map((f) => f.revertedAt ?? -Infinity));
     const restored = restoredWait(waits, lastRevert);
     const unfit = baselineProblems({ flows: stats, phases, startedAt: capture.startedAt });
+    const added = scenario.steps.reduce(
+      (sum, s) => sum + (s.kind === 'fault' || s.kind === 'flap' ? faultLatencyMs(s.fault) : 0),
+      0,
+    );
+    const saturated = saturation(stats, added);
     return {
       scenario: scenario.name,
       startedAt: capture.startedAt,
@@ -205,6 +211,7 @@ export async function runScenario(
       ...(error ? { error } : {}),
       ...(options.calibration ? { calibration: options.calibration } : {}),
       ...(unfit.length ? { unfit } : {}),
+      ...(saturated ? { saturated } : {}),
     };
   } finally {
     if (!timelineResult) await timeline.stop();

@@ -1,4 +1,4 @@
-import { InterruptedError, PeerlabError } from '../errors.js';
+import { InternalError, InterruptedError, PeerlabError } from '../errors.js';
 import type { Lab } from '../lab/lab.js';
 import type { LagDriver } from '../lab/lag/types.js';
 import { startLab } from '../lab/up.js';
@@ -204,7 +204,7 @@ function rateNote(calibration: LabCalibration, rate: number, max: number, flows:
 /** An interrupted run, or one whose lab would not come up, keeps what it measured; other errors are bugs. */
 export function settleRun(report: RunReport, error: unknown, signal?: AbortSignal): void {
   if (error instanceof InterruptedError || signal?.aborted) report.interrupted = true;
-  else if (error instanceof PeerlabError) report.error = error.message;
+  else if (error instanceof PeerlabError && !(error instanceof InternalError)) report.error = error.message;
   else throw error;
 }
 

@@ -25,7 +25,7 @@ export const ranges = {
 export const serviceCapacity = 500;
 
 export function parsePrefix(text: string): Address4 {
-  if (!Address4.isValid(text)) throw new Error(`not an IPv4 prefix: ${text}`);
+  if (!Address4.isValid(text)) throw new InputError(`not an IPv4 prefix: ${text}`);
   return new Address4(text);
 }
 

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { CommandError, missingTool } from '../errors.js';
+import { CommandError, InternalError, missingTool } from '../errors.js';
 
 export interface RunOptions {
   /** Standard input for the command. */
@@ -49,7 +49,7 @@ export type Runner = (argv: readonly string[], options?: RunOptions) => Promise<
 
 export const runCommand: Runner = async (argv, options = {}) => {
   const [command, ...args] = argv;
-  if (!command) throw new Error('empty command');
+  if (!command) throw new InternalError('empty command');
   const result = await execa(command, args, {
     reject: false,
     stripFinalNewline: true,

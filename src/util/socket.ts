@@ -1,3 +1,4 @@
+import { LabError } from '../errors.js';
 import { createConnection } from 'node:net';
 
 /**
@@ -11,7 +12,7 @@ export function converse(path: string, request: string, complete: (data: Buffer)
   return new Promise<Buffer>((resolve, reject) => {
     const socket = createConnection(path);
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new Error(`${path}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => socket.destroy(new LabError(`${path}: no answer in ${timeoutMs} ms`)), timeoutMs);
     socket.on('connect', () => socket.write(request));
     socket.on('data', (chunk) => {
       chunks.push(chunk);
@@ -24,6 +25,6 @@ export function converse(path: string, request: string, complete: (data: Buffer)
       }
     });
     socket.on('error', (e) => (clearTimeout(timer), reject(e)));
-    socket.on('close', () => (clearTimeout(timer), reject(new Error(`${path}: closed before the answer ended`))));
+    socket.on('close', () => (clearTimeout(timer), reject(new LabError(`${path}: closed before the answer ended`))));
   });
 }

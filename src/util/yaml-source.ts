@@ -40,28 +40,39 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const at = lines.linePos(first.pos[0]);
     throw new InputError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: at.line, column: at.col });
   }
-  const aliasAt = () => {
-    let offset = 0;
-    visit(doc, { Alias: (_, node) => ((offset = node.range?.[0] ?? 0), visit.BREAK) });
+  const aliasAt = (offset: number) => {
     const at = lines.linePos(offset);
     return { file, line: at.line, column: at.col };
   };
+  // An alias that names no anchor is found here, by name; then the only way toJS can fail is the count.
+  let unresolved: { source: string; offset: number } | undefined;
+  let firstAlias = 0;
+  visit(doc, {
+    Alias: (_, node) => {
+      firstAlias ||= node.range?.[0] ?? 0;
+      if (node.resolve(doc) !== undefined) return undefined;
+      unresolved = { source: node.source, offset: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  if (unresolved)
+    throw new InputError(`YAML alias *${unresolved.source} refers to no anchor before it`, aliasAt(unresolved.offset));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount });
   } catch (error) {
-    // yaml throws ReferenceError for an undefined alias and for an alias count past the limit.
-    const message = (error as Error).message.split('\n')[0]!;
+    if (!(error instanceof ReferenceError)) throw error;
     throw new InputError(
-      /alias count/i.test(message)
-        ? `YAML aliases expand past ${maxAliasCount} nodes (an alias bomb?)`
-        : `YAML alias: ${message}`,
-      aliasAt(),
+      `YAML aliases expand past ${maxAliasCount} nodes (an alias bomb?)`,
+      aliasAt(firstAlias),
       undefined,
-      { cause: error },
+      {
+        cause: error,
+      },
     );
   }
-  if (cyclic(data)) throw new InputError('a YAML alias refers to a node that contains it (a cycle)', aliasAt());
+  if (cyclic(data))
+    throw new InputError('a YAML alias refers to a node that contains it (a cycle)', aliasAt(firstAlias));
   const proto = protoKey(doc);
   if (proto !== undefined) {
     const at = lines.linePos(proto.offset);

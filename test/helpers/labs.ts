@@ -7,7 +7,7 @@ import { agentMarker, labDir } from '../../src/runtime/identity.js';
 import { startLab } from '../../src/lab/up.js';
 import { buildImagesFor } from '../../src/lab/image.js';
 import { createRuntime } from '../../src/runtime/select.js';
-import type { RuntimeKind } from '../../src/runtime/types.js';
+import type { RuntimeKind } from '../../src/runtime/select.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { runCommand } from '../../src/util/run.js';
 import { daemonDrivers } from '../../src/daemons/registry.js';

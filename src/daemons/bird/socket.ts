@@ -1,3 +1,4 @@
+import { LabError } from '../../errors.js';
 import { converse } from '../../util/socket.js';
 
 /**
@@ -9,7 +10,7 @@ export async function birdQuery(path: string, command: string): Promise<string> 
   const text: string[] = [];
   for (const line of lines.slice(1)) {
     const code = /^(\d{4})([ -])/.exec(line);
-    if (code && /^[89]/.test(code[1]!)) throw new Error(`${path}: "${command}": ${line.slice(5)}`);
+    if (code && /^[89]/.test(code[1]!)) throw new LabError(`${path}: "${command}": ${line.slice(5)}`);
     if (code) text.push(line.slice(5));
     else if (line.startsWith(' ')) text.push(line.slice(1));
   }

@@ -1,3 +1,4 @@
+import { LabError } from '../../errors.js';
 import { normalizeBfd, type BfdState, type BgpPeerState, type ReceivedRoute } from '../types.js';
 
 interface FrrPeer {
@@ -25,65 +26,57 @@ export function parseFrrBfdPeers(json: string): BfdState[] {
   }));
 }
 
+/**
+ * FRR's JSON answer; `undefined` when the daemon did not answer (a restarting daemon: nothing to read).
+ * An answer that is not JSON (a CLI message where JSON was asked) is an error, never "no routes".
+ */
+function frrJson<T>(json: string | undefined, what: string): T | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as T;
+  } catch (cause) {
+    throw new LabError(`FRR answered ${what} with something that is not JSON: ${json.trim().split('\n')[0]}`, {
+      cause,
+    });
+  }
+}
+
 /** The keys of one object member of FRR's JSON output (`routes`, `receivedRoutes`): prefixes. */
 export function routeKeys(json: string | undefined, member: string): string[] {
-  try {
-    const data = JSON.parse(json ?? '{}') as Record<string, unknown>;
-    const value = data[member];
-    return value && typeof value === 'object' ? Object.keys(value) : [];
-  } catch {
-    return [];
-  }
+  const value = frrJson<Record<string, unknown>>(json, member)?.[member];
+  return value && typeof value === 'object' ? Object.keys(value) : [];
 }
 
 /** `show bgp ipv4 unicast json`: each prefix with the AS path of each of its paths ("" for a local one). */
 export function routePaths(json: string | undefined): Record<string, string[]> {
-  try {
-    const routes = (JSON.parse(json ?? '{}') as { routes?: Record<string, { path?: string }[]> }).routes ?? {};
-    return Object.fromEntries(
-      Object.entries(routes).map(([prefix, paths]) => [prefix, paths.map((p) => p.path ?? '')]),
-    );
-  } catch {
-    return {};
-  }
+  const routes = frrJson<{ routes?: Record<string, { path?: string }[]> }>(json, 'its BGP table')?.routes ?? {};
+  return Object.fromEntries(Object.entries(routes).map(([prefix, paths]) => [prefix, paths.map((p) => p.path ?? '')]));
 }
 
 const origins: Record<string, string> = { i: 'IGP', e: 'EGP', '?': 'incomplete' };
 
 /** `show bgp ipv4 unicast neighbors X received-routes json`: the adj-RIB-in (path, origin, MED). */
 export function parseReceivedRoutes(json: string | undefined): Omit<ReceivedRoute, 'accepted'>[] {
-  try {
-    const routes =
-      (
-        JSON.parse(json ?? '{}') as {
-          receivedRoutes?: Record<string, { path?: string; bgpOriginCode?: string; metric?: number }>;
-        }
-      ).receivedRoutes ?? {};
-    return Object.entries(routes).map(([prefix, r]) => ({
-      prefix,
-      asPath: (r.path ?? '')
-        .split(/\s+/)
-        .filter((a) => /^\d+$/.test(a))
-        .map(Number),
-      origin: origins[r.bgpOriginCode ?? 'i'] ?? String(r.bgpOriginCode),
-      med: r.metric ?? 0,
-    }));
-  } catch {
-    return [];
-  }
+  const routes =
+    frrJson<{ receivedRoutes?: Record<string, { path?: string; bgpOriginCode?: string; metric?: number }> }>(
+      json,
+      'received-routes',
+    )?.receivedRoutes ?? {};
+  return Object.entries(routes).map(([prefix, r]) => ({
+    prefix,
+    asPath: (r.path ?? '')
+      .split(/\s+/)
+      .filter((a) => /^\d+$/.test(a))
+      .map(Number),
+    origin: origins[r.bgpOriginCode ?? 'i'] ?? String(r.bgpOriginCode),
+    med: r.metric ?? 0,
+  }));
 }
 
 /** `show bgp ipv4 unicast <prefix> json`: the communities of the path learned from `peer`. */
 export function communitiesFrom(json: string | undefined, peer: string): string[] {
-  try {
-    const paths =
-      (
-        JSON.parse(json ?? '{}') as {
-          paths?: { peer?: { peerId?: string }; community?: { list?: string[] } }[];
-        }
-      ).paths ?? [];
-    return paths.find((p) => p.peer?.peerId === peer)?.community?.list ?? [];
-  } catch {
-    return [];
-  }
+  const paths =
+    frrJson<{ paths?: { peer?: { peerId?: string }; community?: { list?: string[] } }[] }>(json, 'a prefix')?.paths ??
+    [];
+  return paths.find((p) => p.peer?.peerId === peer)?.community?.list ?? [];
 }

@@ -1,3 +1,4 @@
+import { LabError } from '../../errors.js';
 import { converse } from '../../util/socket.js';
 
 /**
@@ -17,6 +18,6 @@ export async function frrQuery(path: string, command: string): Promise<string> {
   });
   const answer = out.subarray(ends[0]!.at + 1).toString();
   if (ends[1]!.status !== 0)
-    throw new Error(`${path}: "${command}" failed (status ${ends[1]!.status}): ${answer.trim()}`);
+    throw new LabError(`${path}: "${command}" failed (status ${ends[1]!.status}): ${answer.trim()}`);
   return answer;
 }

@@ -40,6 +40,8 @@ export const delay = defineFault({
   targets: ['member', 'interconnect'],
   options,
   needs: ['sch_netem'],
+  latencyMs: (o) =>
+    (o.delay === undefined ? 50 : durationMs(o.delay)) + (o.jitter === undefined ? 0 : durationMs(o.jitter)),
   plan: (t, o) => {
     const { ic, ifaces } = links(t);
     const impairment = [

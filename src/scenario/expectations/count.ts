@@ -19,6 +19,7 @@ export type CountBody = { event: EventKind; node?: string } & Bound;
 
 /** How often a control-plane event happened over the run (flaps, BFD downs, member and LAG losses). */
 export const count: ExpectationKind<'count', typeof schema, CountBody> = {
+  timingBased: true,
   kind: 'count',
   schema,
   bind(c, path, ctx) {

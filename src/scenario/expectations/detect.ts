@@ -56,6 +56,7 @@ const fallbackShare = 2 / 3;
  * protocol's bound, not a wall-clock guess.
  */
 export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
+  timingBased: true,
   kind: 'detect',
   schema,
   bind(d, path, ctx) {

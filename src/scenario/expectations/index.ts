@@ -68,7 +68,11 @@ export function judgeScenario(expect: Expectation[], record: ScenarioRecord): Ex
       !judged.pass && !judged.inconclusive && kind.probeBased && record.unfit?.length
         ? `the lab's own baseline could not carry the probe: ${record.unfit.join('; ')}`
         : undefined;
-    const inconclusive = judged.pass ? undefined : (judged.inconclusive ?? unfit);
+    const saturated =
+      !judged.pass && !judged.inconclusive && kind.timingBased && record.saturated
+        ? `the lab itself was saturated during the faults (${record.saturated}): the control plane's timing there is the host's, not the routers'`
+        : undefined;
+    const inconclusive = judged.pass ? undefined : (judged.inconclusive ?? unfit ?? saturated);
     const verdict = judged.pass ? 'pass' : inconclusive ? 'inconclusive' : 'fail';
     return {
       id: e.id,

@@ -68,6 +68,11 @@ export interface ExpectationKind<K extends string, S extends z.ZodType, B> {
    * probe packets is the lab's, not the network's, and reads as inconclusive.
    */
   probeBased?: boolean;
+  /**
+   * Judged on when and how often the control plane changed (detection times, session drops): a failure on a
+   * lab that queued probe packets for a second or more during the faults (its CPU starved) is the lab's.
+   */
+  timingBased?: boolean;
 }
 
 export const ms = (n: number) => `${Math.round(n)} ms`;

@@ -1,3 +1,4 @@
+import { InternalError } from '../../../errors.js';
 import type { Actions, Match, Policy, PrefixSet } from '../../intent.js';
 
 /** Prefix lists, community lists, as-path lists and route-maps for the intent's policies. */
@@ -43,7 +44,7 @@ function matchLines(match: Match, asPathList: ListMaker, communityList: (c: stri
     asPath.push(asPathList(`PATH-LEN-GE-${match.minPathLength}`, [`^[0-9]+( [0-9]+){${match.minPathLength - 1}}`]));
   }
   if (match.originAsns) {
-    if (match.originAsns.length === 0) throw new Error('an origin ASN match needs at least one ASN');
+    if (match.originAsns.length === 0) throw new InternalError('an origin ASN match needs at least one ASN');
     asPath.push(
       asPathList(
         `ORIGIN-AS-${match.originAsns.join('-')}`,
@@ -51,7 +52,8 @@ function matchLines(match: Match, asPathList: ListMaker, communityList: (c: stri
       ),
     );
   }
-  if (asPath.length > 1) throw new Error(`an FRR route-map entry takes one as-path match, got ${asPath.join(', ')}`);
+  if (asPath.length > 1)
+    throw new InternalError(`an FRR route-map entry takes one as-path match, got ${asPath.join(', ')}`);
   return [
     ...(match.prefixSet ? [` match ip address prefix-list ${match.prefixSet}`] : []),
     ...(match.community ? [` match community ${communityList(match.community)}`] : []),

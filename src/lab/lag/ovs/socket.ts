@@ -1,3 +1,4 @@
+import { LabError } from '../../../errors.js';
 import { converse } from '../../../util/socket.js';
 
 /** Open vSwitch unixctl: one JSON-RPC request, the result string back. */
@@ -11,6 +12,6 @@ export async function ovsQuery(path: string, method: string, params: string[] = 
       return -1;
     }
   });
-  if (reply.error) throw new Error(`${path}: ${method}: ${JSON.stringify(reply.error)}`);
+  if (reply.error) throw new LabError(`${path}: ${method}: ${JSON.stringify(reply.error)}`);
   return reply.result ?? '';
 }
