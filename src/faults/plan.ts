@@ -32,9 +32,14 @@ export function faultTarget(model: LabModel, kind: FaultKind, targetName: string
  * its options are the kind's and in range. InputErrors name the option (`field`) where one is at fault.
  */
 export function bindFault(model: LabModel, spec: { kind: string; target: string; options?: object }): FaultSpec {
-  const kind = faultKindOf(spec.kind);
-  faultTarget(model, kind, spec.target);
-  const options = { ...spec.options } as Record<string, unknown>;
+  return bound(model, spec).spec;
+}
+
+/** The fault's kind, target and parsed options, and the spec as written (without undefined options). */
+function bound(model: LabModel, written: { kind: string; target: string; options?: object }) {
+  const kind = faultKindOf(written.kind);
+  const target = faultTarget(model, kind, written.target);
+  const options = { ...written.options } as Record<string, unknown>;
   const allowed = Object.keys(kind.options.shape);
   for (const key of Object.keys(options).filter((k) => options[k] === undefined)) delete options[key];
   const stray = Object.keys(options).find((k) => !allowed.includes(k));
@@ -50,7 +55,8 @@ export function bindFault(model: LabModel, spec: { kind: string; target: string;
     const field = issue!.path.map(String).join('.');
     throw new InputError(`${kind.name}: ${issue!.message}`, undefined, field || undefined);
   }
-  return { kind: kind.name as FaultKindName, target: spec.target, options };
+  const spec: FaultSpec = { kind: kind.name as FaultKindName, target: written.target, options };
+  return { kind, target, parsed: parsed.data, spec };
 }
 
 export interface PlanOptions {
@@ -63,11 +69,8 @@ export interface PlanOptions {
 
 /** Bind a fault to its target and spell out what to run where, to apply it and to revert it. */
 export function planFault(model: LabModel, spec: FaultSpec, lab: PlanOptions): FaultPlan {
-  bindFault(model, spec);
-  const kind = faultKindOf(spec.kind);
-  const target = faultTarget(model, kind, spec.target);
-  const options = kind.options.parse(spec.options);
-  const steps = (kind.plan as FaultKind['plan'])(target as never, options, {
+  const { kind, target, parsed } = bound(model, spec);
+  const steps = (kind.plan as FaultKind['plan'])(target as never, parsed, {
     model,
     table: `peerlab_${lab.id}`,
     dirs: lab.dirs,

@@ -4,6 +4,10 @@ import { defineFault } from '../kind.js';
 import { direction } from '../options.js';
 import { links, senders } from '../steps.js';
 
+/** The delay and jitter as netem takes them, ms (the delay 50 unless given). */
+const delayMs = (o: { delay?: number | string | undefined }) => (o.delay === undefined ? 50 : durationMs(o.delay));
+const jitterMs = (o: { jitter?: number | string | undefined }) => (o.jitter === undefined ? 0 : durationMs(o.jitter));
+
 const options = z
   .strictObject({
     delay: duration.optional().describe('latency netem adds at the egress (default 50ms)'),
@@ -18,13 +22,13 @@ const options = z
     direction,
   })
   .superRefine((o, ctx) => {
-    const ms = o.delay === undefined ? 50 : durationMs(o.delay);
+    const ms = delayMs(o);
     const whole = (what: string, n: number, max: number) => {
       if (!Number.isInteger(n) || n < 0 || n > max)
         ctx.addIssue({ code: 'custom', message: `${what} must be a whole number from 0 to ${max} (got ${n})` });
     };
     whole('the delay (ms)', ms, 10_000);
-    if (o.jitter !== undefined) whole('the jitter (ms), at most the delay,', durationMs(o.jitter), ms);
+    if (o.jitter !== undefined) whole('the jitter (ms), at most the delay,', jitterMs(o), ms);
     if (o.reorder && ms === 0)
       ctx.addIssue({ code: 'custom', message: 'reordering needs a delay for the other frames to be late by' });
   });
@@ -40,14 +44,13 @@ export const delay = defineFault({
   targets: ['member', 'interconnect'],
   options,
   needs: ['sch_netem'],
-  latencyMs: (o) =>
-    (o.delay === undefined ? 50 : durationMs(o.delay)) + (o.jitter === undefined ? 0 : durationMs(o.jitter)),
+  latencyMs: (o) => delayMs(o) + jitterMs(o),
   plan: (t, o) => {
     const { ic, ifaces } = links(t);
     const impairment = [
       'delay',
-      `${o.delay === undefined ? 50 : durationMs(o.delay)}ms`,
-      ...(o.jitter !== undefined && durationMs(o.jitter) ? [`${durationMs(o.jitter)}ms`] : []),
+      `${delayMs(o)}ms`,
+      ...(jitterMs(o) ? [`${jitterMs(o)}ms`] : []),
       ...(o.reorder ? ['reorder', `${o.reorder}%`] : []),
     ];
     const netem = (iface: string, verb: string, ...args: string[]) => [
