@@ -6,10 +6,10 @@ import { parse } from 'yaml';
 import { clabernetesTopology, containerlabExport, shellWord } from '../src/lab/export/containerlab.js';
 import { loadTopology } from '../src/topology/load.js';
 import { peerlab } from './helpers/fixtures.js';
-import { root } from './helpers/reference.js';
+import { root, sharedFile } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
-const schemaFile = join(root, '../shared/reference/containerlab/clab.schema.json');
+const schemaFile = sharedFile('reference/containerlab/clab.schema.json');
 
 test("export containerlab: each reference and partner topology validates against containerlab's own schema", async (t) => {
   const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as object;

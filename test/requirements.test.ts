@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
@@ -8,13 +9,13 @@ import { resolveTopology } from '../src/topology/resolve.js';
 import { loadTopology } from '../src/topology/load.js';
 import { topologySchema } from '../src/topology/schema.js';
 import { fixtures } from './helpers/fixtures.js';
-import { referenceTopologies, root } from './helpers/reference.js';
+import { referenceTopologies, root, sharedFile } from './helpers/reference.js';
 
 const failing = (report: ReturnType<typeof checkRequirements>) =>
   [...new Set(report.results.filter((r) => r.status === 'fail').map((r) => r.rule))].sort();
 
 test('the rule catalogue is exactly the spec: every R-* ID, with its kind', async (t) => {
-  const spec = await readFile(join(root, '..', 'shared', 'spec', 'requirements.md'), 'utf8');
+  const spec = await readFile(sharedFile('spec/requirements.md'), 'utf8');
   const rows = [...spec.matchAll(/^\| (R-[A-Z0-9-]+) \|.*\| ([SDC, ]+) \|$/gm)].map((m) => [
     m[1]!,
     m[2]!.replace(/ /g, ''),
@@ -200,4 +201,20 @@ test("R-MAX-PREFIX judges the limit each config sets, against the edge's announc
     'the edge announces 280; below 322 (that plus 15% growth) fails, below 400 warns, 400-500 is the documented setting',
   );
   t.regex(at(300).evidence[1]!, /^fail: a1: limit 300 at a1\/frr\.conf:\d+$/);
+});
+
+test('the copies of the shared spec and containerlab schema kept for clones elsewhere equal the originals', async (t) => {
+  for (const path of ['spec/requirements.md', 'reference/containerlab/clab.schema.json']) {
+    const original = join(root, '..', 'shared', path);
+    if (!existsSync(original)) {
+      t.log(`${original} is not beside this checkout: the copy is what the tests read`);
+      continue;
+    }
+    t.is(
+      await readFile(join(root, 'test', 'fixtures', 'shared', path), 'utf8'),
+      await readFile(original, 'utf8'),
+      path,
+    );
+  }
+  t.pass();
 });

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -12,4 +12,13 @@ export const referenceTopologies = readdirSync(join(root, 'topologies'))
 
 export function goldenDir(topology: string): string {
   return join(root, 'test', 'golden', topology);
+}
+
+/**
+ * A file of the workplace's shared folder beside the checkout (the spec, containerlab's schema); a clone
+ * elsewhere reads the copy kept in test/fixtures/shared, which a test holds equal to the original.
+ */
+export function sharedFile(path: string): string {
+  const beside = join(root, '..', 'shared', path);
+  return existsSync(beside) ? beside : join(root, 'test', 'fixtures', 'shared', path);
 }
