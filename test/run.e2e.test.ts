@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
 import type { RunReport } from '../src/scenario/results.js';
-import { leftovers } from './helpers/labs.js';
+import { leftovers, removeStale } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -22,6 +22,9 @@ test.serial(
   async (t) => {
     t.timeout(1_500_000);
     const dir = await tempDir(t, 'run');
+    // `peerlab run` names its labs run-<topology>: what a killed earlier run left there would stop it.
+    const stale = await removeStale('run-');
+    if (stale.length) t.log(`removed labs a killed earlier run left: ${stale.join(', ')}`);
     // As a CI matrix runs it: each shard brings up whole topologies, then one report of both.
     const shards = [];
     for (const shard of ['1/2', '2/2']) {

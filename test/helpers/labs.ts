@@ -91,3 +91,16 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
   }
   return found;
 }
+
+/** Remove labs a killed earlier run left under names this test is about to use (`prefix`*); returns their names. */
+export async function removeStale(prefix: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const kind of ['docker', 'netns'] as const) {
+    const runtime = createRuntime(kind);
+    for (const lab of (await runtime.listLabs()).filter((l) => l.startsWith(prefix))) {
+      await tearDownLab(lab, runtime);
+      removed.push(lab);
+    }
+  }
+  return removed;
+}
