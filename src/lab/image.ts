@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { daemonDriver, daemonDrivers } from '../daemons/registry.js';
 import type { Suite } from '../daemons/types.js';
 import type { ConfigText, ValidationResult } from '../daemons/validate.js';
-import { labels } from '../runtime/identity.js';
+import { dockerImages, type ImageEngine } from '../runtime/images.js';
 import { EnvironmentError, InternalError } from '../errors.js';
 import { runCommand, type Runner } from '../util/run.js';
 import type { LabModel, LabNode } from '../topology/model.js';
@@ -95,34 +95,39 @@ export interface BuildOptions {
   method?: BuildMethod | 'auto';
   mirror?: string;
   log?: (line: string) => void;
+  /** Runs debootstrap, tar and chroot on the host. */
   run?: Runner;
+  /** The engine the image is for (the docker runtime's by default). */
+  engine?: ImageEngine;
 }
 
-export async function imageExists(run: Runner = runCommand, suite: Suite = defaultSuite): Promise<boolean> {
-  return (await run(['docker', 'image', 'inspect', imageTagOf(suite)], { allowFailure: true })).exitCode === 0;
+export async function imageExists(engine: ImageEngine = dockerImages(), suite: Suite = defaultSuite): Promise<boolean> {
+  return engine.exists(imageTagOf(suite));
 }
 
 /** Build a suite's router image unless it exists: a Dockerfile build where a registry answers, debootstrap + import where none does. */
 export async function buildImage(options: BuildOptions = {}): Promise<{ tag: string; method: BuildMethod | 'cached' }> {
   const run = options.run ?? runCommand;
+  const engine = options.engine ?? dockerImages(run);
   const log = options.log ?? (() => {});
   const suite = options.suite ?? defaultSuite;
   const tag = imageTagOf(suite);
-  if (await imageExists(run, suite)) return { tag, method: 'cached' };
-  const method = options.method && options.method !== 'auto' ? options.method : await pickMethod(run, suite);
+  if (await engine.exists(tag)) return { tag, method: 'cached' };
+  const method =
+    options.method && options.method !== 'auto'
+      ? options.method
+      : (await engine.pull(imageRecipeOf(suite).base))
+        ? 'dockerfile'
+        : 'debootstrap';
   log(`building ${tag} (${suite}, ${method})`);
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-image-'));
   try {
     if (method === 'dockerfile') {
       await writeFile(join(dir, 'Dockerfile'), dockerfile(suite));
-      await run(['docker', 'build', '--label', 'peerlab.image=router', '-t', tag, dir], { timeoutMs: 900_000 });
+      await engine.build(dir, tag);
     } else {
-      await bootstrapAndImport(
-        dir,
-        suite,
-        options.mirror ?? process.env.PEERLAB_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
-        run,
-      );
+      const mirror = options.mirror ?? process.env.PEERLAB_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+      await engine.importRoot(await bootstrap(dir, suite, mirror, run), tag, ['sleep', 'infinity']);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -135,19 +140,12 @@ export async function buildImagesFor(model: LabModel, options: Omit<BuildOptions
   for (const suite of suitesOf(model)) await buildImage({ ...options, suite });
 }
 
-async function pickMethod(run: Runner, suite: Suite): Promise<BuildMethod> {
-  const base = imageRecipeOf(suite).base;
-  if ((await run(['docker', 'image', 'inspect', base], { allowFailure: true })).exitCode === 0) return 'dockerfile';
-  const pull = await run(['docker', 'pull', base], { allowFailure: true, timeoutMs: 60_000 });
-  return pull.exitCode === 0 ? 'dockerfile' : 'debootstrap';
-}
-
 /**
- * debootstrap a minbase root, then install the recipe's packages. Bookworm takes them with --include;
+ * debootstrap a minbase root, then install the recipe's packages; returns it as a tarball. Bookworm takes them with --include;
  * trixie cannot (debootstrap fails on systemd's pre-dependency), so there they are installed by apt
  * inside the new root.
  */
-async function bootstrapAndImport(dir: string, suite: Suite, mirror: string, run: Runner): Promise<void> {
+async function bootstrap(dir: string, suite: Suite, mirror: string, run: Runner): Promise<string> {
   const root = join(dir, 'rootfs');
   const { packages, unpack } = imageRecipeOf(suite);
   const include = suite === 'bookworm' && !unpack ? [`--include=${packages.join(',')}`] : [];
@@ -171,19 +169,7 @@ async function bootstrapAndImport(dir: string, suite: Suite, mirror: string, run
   await rm(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
   const tarball = join(dir, 'rootfs.tar');
   await run(['tar', '-C', root, '-cf', tarball, '.']);
-  await run(
-    [
-      'docker',
-      'import',
-      '--change',
-      'CMD ["sleep", "infinity"]',
-      '--change',
-      'LABEL peerlab.image=router',
-      tarball,
-      imageTagOf(suite),
-    ],
-    { timeoutMs: 600_000 },
-  );
+  return tarball;
 }
 
 /**
@@ -195,33 +181,18 @@ export async function validateInImage(
   lab: string,
   config: ConfigText,
   suite: Suite,
-  run: Runner = runCommand,
+  engine: ImageEngine = dockerImages(),
 ): Promise<ValidationResult> {
   const validator = daemonDriver(config.daemon).validator;
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-validate-'));
   try {
     await writeFile(join(dir, config.file), config.text);
     const inside = `/peerlab/${config.file}`;
-    const result = await run(
-      [
-        'docker',
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--label',
-        `${labels.lab}=${lab}`,
-        '-v',
-        `${dir}:/peerlab:ro`,
-        imageTagOf(suite),
-        ...validator.command(inside),
-      ],
-      { allowFailure: true, timeoutMs: 120_000 },
-    );
-    // 125-127: docker itself failed (no such image, no engine): nothing was parsed.
+    const result = await engine.runOnce(imageTagOf(suite), validator.command(inside), { dir, at: '/peerlab' }, lab);
+    // 125-127: the engine itself failed (no such image, no engine): nothing was parsed.
     if (result.exitCode >= 125)
       throw new EnvironmentError(
-        `cannot run ${suite}'s parser for ${config.node} (docker exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0]}; peerlab image build --suite ${suite} builds its image`,
+        `cannot run ${suite}'s parser for ${config.node} (${engine.name} exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0]}; peerlab image build --suite ${suite} builds its image`,
       );
     const output = `${result.stdout}\n${result.stderr}`.trim().replaceAll(inside, `${config.node}/${config.file}`);
     const at = result.exitCode === 0 ? undefined : validator.locate(output);
@@ -241,7 +212,8 @@ export async function prepareRuntime(
   options: { log?: (line: string) => void; images?: boolean } = {},
 ): Promise<void> {
   await runtime.check();
-  if (!runtime.runsImages || options.images === false) return;
+  if (!runtime.images || options.images === false) return;
   options.log?.('router image');
-  for (const model of models) await buildImagesFor(model, options.log ? { log: options.log } : {});
+  const engine = runtime.images;
+  for (const model of models) await buildImagesFor(model, { engine, ...(options.log ? { log: options.log } : {}) });
 }

@@ -132,13 +132,14 @@ async function checkVersions(lab: Lab): Promise<void> {
     if (suite === host) continue;
     const driver = lab.daemon(node.name);
     const version = node.version ?? driver.defaultVersion;
-    if (lab.runtime.usesHostDaemons)
+    const engine = lab.runtime.images;
+    if (lab.runtime.usesHostDaemons || !engine)
       throw new EnvironmentError(
         `${node.name} runs ${driver.name} ${version} (Debian ${suite}); the ${lab.runtime.kind} runtime runs this host's daemons (Debian ${host ?? 'unknown'}): use --runtime docker`,
       );
     if (!node.config) continue;
     const config = renderNode(lab.model, node);
-    const parsed = await validateInImage(lab.name, config, suite);
+    const parsed = await validateInImage(lab.name, config, suite, engine);
     if (!parsed.ok) throw parserRefused(driver.name, parsed, node.config.file);
   }
 }

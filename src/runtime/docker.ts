@@ -4,6 +4,7 @@ import { CommandError, EnvironmentError, LabError } from '../errors.js';
 import type { LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
 import { labels, resourceName } from './identity.js';
+import { dockerImages } from './images.js';
 import { nodeSysctls } from './sysctls.js';
 import type { Runtime } from './types.js';
 
@@ -13,7 +14,7 @@ const nodeDir = '/etc/peerlab';
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
   readonly usesHostDaemons = false;
-  readonly runsImages = true;
+  readonly images = dockerImages();
 
   check(): Promise<void> {
     return this.ping();

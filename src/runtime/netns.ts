@@ -13,7 +13,6 @@ import type { Runtime } from './types.js';
 export class NetnsRuntime implements Runtime {
   readonly kind = 'netns';
   readonly usesHostDaemons = true;
-  readonly runsImages = false;
 
   async check(): Promise<void> {}
 

@@ -1,13 +1,14 @@
 import type { LabNode } from '../topology/model.js';
 import type { RunOptions, RunResult } from '../util/run.js';
+import type { ImageEngine } from './images.js';
 
 /** Where a lab's nodes live. Only node creation, exec and teardown differ between runtimes. */
 export interface Runtime {
   readonly kind: string;
   /** Nodes run the host's own daemons (their versions are the host's), not a router image's. */
   readonly usesHostDaemons: boolean;
-  /** Nodes run the router image (built from Debian packages before a lab comes up). */
-  readonly runsImages: boolean;
+  /** Present when nodes run the router image (built from Debian packages before a lab comes up). */
+  readonly images?: ImageEngine;
   /** What this runtime needs of the host answers (an engine): an EnvironmentError naming it otherwise. */
   check(): Promise<void>;
   /**
