@@ -12,8 +12,8 @@ import { registerRun } from './run.js';
 import { registerTopology } from './topology.js';
 import { registerValidate } from './validate.js';
 
-/** Run the CLI on `argv` (without node and the script); resolves to the exit code (see `exitCodes`). */
-export async function main(argv: string[]): Promise<number> {
+/** The CLI's commands, built but not run (docs/cli.md is written from them: npm run docs:cli). */
+export function program(): Command {
   const program = new Command('peerlab')
     .description('Prove a partner interconnect with Azure Peering Service (AS8075) survives failures, on real routers.')
     .exitOverride()
@@ -31,8 +31,14 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program);
   registerTopology(program);
   registerValidate(program);
+  return program;
+}
+
+/** Run the CLI on `argv` (without node and the script); resolves to the exit code (see `exitCodes`). */
+export async function main(argv: string[]): Promise<number> {
+  const cli = program();
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await cli.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : exitCodes.input;
