@@ -6,12 +6,13 @@ import { clabernetesTopology, containerlabExport } from '../lab/export/container
 import { lagDriver, lagDriverKinds } from '../lab/lag/registry.js';
 import { oneOf, outputFolder } from './options.js';
 import { loadTopology } from '../topology/load.js';
+import { when } from '../util/fs-errors.js';
 
 /** An output folder that is new or empty: an export never mixes with older files. */
 async function emptyFolder(out: string): Promise<void> {
   await outputFolder('--out', out);
   // outputFolder has refused a file already: what exists here is a folder.
-  const info = await stat(out).catch(() => undefined);
+  const info = await stat(out).catch(when(['ENOENT', 'ENOTDIR'], undefined));
   if (info && (await readdir(out)).length) throw new InputError(`--out ${out} is not empty; name a new folder`);
 }
 

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { when } from '../util/fs-errors.js';
 
 /** A command-line choice, checked against the allowed values (an InputError naming them otherwise). */
 export function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
@@ -21,7 +22,7 @@ export async function outputFolder(option: string, out: string): Promise<string>
     throw new InputError(`${option} ${out} is in a kernel filesystem; name a normal folder`);
   let at = full;
   for (;;) {
-    const info = await stat(at).catch(() => undefined);
+    const info = await stat(at).catch(when(['ENOENT', 'ENOTDIR'], undefined));
     if (info) {
       if (!info.isDirectory())
         throw new InputError(`${option} ${out}: ${at === full ? 'it' : at} is a file, not a folder`);
@@ -41,7 +42,7 @@ export async function yamlFiles(args: string[], what: string): Promise<string[]>
   const { join } = await import('node:path');
   const files: string[] = [];
   for (const arg of args) {
-    const info = await stat(arg).catch(() => undefined);
+    const info = await stat(arg).catch(when(['ENOENT', 'ENOTDIR'], undefined));
     if (!info) throw new InputError(`no such ${what} file or folder: ${arg}`);
     if (info.isDirectory())
       files.push(

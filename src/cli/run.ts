@@ -20,6 +20,7 @@ import { finishRun, newRunReport, runOnLab, runSuite, settleRun } from '../scena
 import { oneOf, outputFolder, yamlFiles } from './options.js';
 import { progressPrinter } from './progress.js';
 import { onInterrupt } from './signals.js';
+import { when } from '../util/fs-errors.js';
 
 /** Scenario files named on the command line: files as given, folders as their *.yaml, sorted. */
 export const scenarioFiles = (args: string[]) => yamlFiles(args, 'scenario');
@@ -56,7 +57,7 @@ async function runAttached(
     settleRun(report, error, options.signal);
   } finally {
     // Not our lab: leave no folder of ours behind (one with a fault still recorded is not empty, and stays).
-    await rmdir(labDir(name)).catch(() => {});
+    await rmdir(labDir(name)).catch(when(['ENOENT', 'ENOTEMPTY'], undefined));
   }
   return finishRun(report, loaded.length);
 }

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { labDir } from '../runtime/identity.js';
 import { runCommand, type Runner } from '../util/run.js';
 import type { Lab } from './lab.js';
+import { when } from '../util/fs-errors.js';
 
 /** What a record keeps of a fault plan: enough to revert it from another process. */
 export interface RecordedPlan {
@@ -42,15 +43,17 @@ export function labFaultRecorder(lab: string): FaultRecorder {
     async reverted(plan) {
       await rm(join(folder(lab), `${plan.id}.json`), { force: true });
       // Empty folders go too: a lab peerlab only attached to has no state folder of its own to keep.
-      await rmdir(folder(lab)).catch(() => {});
-      await rmdir(labDir(lab)).catch(() => {});
+      await rmdir(folder(lab)).catch(when(['ENOENT', 'ENOTEMPTY'], undefined));
+      await rmdir(labDir(lab)).catch(when(['ENOENT', 'ENOTEMPTY'], undefined));
     },
   };
 }
 
 /** Faults a lab still has applied (a process that applied them is gone, or still holds them). */
 export async function recordedFaults(lab: string): Promise<FaultRecord[]> {
-  const files = (await readdir(folder(lab)).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
+  const files = (await readdir(folder(lab)).catch(when(['ENOENT'], [] as string[])))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const records: FaultRecord[] = [];
   for (const f of files) {
     try {

@@ -11,6 +11,7 @@ import { runCommand, type Runner } from '../util/run.js';
 import type { LabModel, LabNode } from '../topology/model.js';
 import type { Runtime } from '../runtime/types.js';
 import { lagDrivers } from './lag/registry.js';
+import { when } from '../util/fs-errors.js';
 
 /** Tools every node uses whatever its daemons: wiring, faults, probes' reachability checks, pid files. */
 const basePackages = ['iproute2', 'nftables', 'iputils-ping', 'procps', 'kmod', 'ca-certificates'];
@@ -159,7 +160,7 @@ async function bootstrap(dir: string, suite: Suite, mirror: string, run: Runner)
     );
   }
   if (!include.length) {
-    await copyFile('/etc/resolv.conf', join(root, 'etc', 'resolv.conf')).catch(() => {});
+    await copyFile('/etc/resolv.conf', join(root, 'etc', 'resolv.conf')).catch(when(['ENOENT'], undefined));
     const apt = ['chroot', root, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
     await run([...apt, 'update', '-qq'], { timeoutMs: 600_000 });
     await run([...apt, 'install', '-y', '-qq', '--no-install-recommends', ...packages], { timeoutMs: 900_000 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BfdState, BgpPeerState, NodeAccess } from '../daemons/types.js';
 import type { Lab } from './lab.js';
 import { bondsOf, type LagState } from './lag/types.js';
+import { when } from '../util/fs-errors.js';
 
 /** Typed state read from a router, the same shape whatever daemon or LAG driver produced it. */
 export interface NodeSnapshot {
@@ -33,7 +34,7 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
   const proc = async () =>
     root
       ? root.replace(/\/root$/, '')
-      : ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      : ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(when(['ENOENT'], ''))).trim());
   const viaExec = execAccess(lab, node);
   return {
     dirs,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { labDir, stateRoot } from '../runtime/identity.js';
 import type { LabModel } from '../topology/model.js';
+import { when } from '../util/fs-errors.js';
 
 export interface LabState {
   name: string;
@@ -34,7 +35,7 @@ export async function readLabState(lab: string): Promise<LabState> {
 }
 
 export async function listLabStates(): Promise<string[]> {
-  return (await readdir(stateRoot).catch(() => [] as string[])).sort();
+  return (await readdir(stateRoot).catch(when(['ENOENT'], [] as string[]))).sort();
 }
 
 export async function removeLabDir(lab: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
 } from './parse.js';
 import { renderFrr } from './render/index.js';
 import { frrQuery } from './socket.js';
+import { when } from '../../util/fs-errors.js';
 
 const allDaemons = ['mgmtd', 'zebra', 'bgpd', 'bfdd', 'staticd'] as const;
 type Daemon = (typeof allDaemons)[number];
@@ -118,7 +119,7 @@ function frrDriver(version: Version): DaemonDriver {
       ...pids.flatMap((pid) => allDaemons.map((d) => `${crashLogDir}/${d}.${pid}`)),
     ],
     orphans: async () =>
-      (await readdir(crashLogDir).catch(() => [] as string[]))
+      (await readdir(crashLogDir).catch(when(['ENOENT'], [] as string[])))
         .filter((f) => daemonFolder.test(f) && !existsSync(`/proc/${f.split('.')[1]}`))
         .map((f) => `${crashLogDir}/${f}`),
     async readSessions(node) {
