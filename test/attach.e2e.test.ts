@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
@@ -6,9 +7,10 @@ import { parse } from 'yaml';
 import type { RunReport } from '../src/scenario/results.js';
 import { containerlabExport } from '../src/lab/export/containerlab.js';
 import { ovsLag } from '../src/lab/lag/ovs/index.js';
+import { agentMarker, labDir } from '../src/runtime/identity.js';
 import { loadTopology } from '../src/topology/load.js';
 import { peerlab } from './helpers/fixtures.js';
-import { leftovers } from './helpers/labs.js';
+import { faultResidue, leftovers } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -113,6 +115,19 @@ test.serial(
         names.split('\n').filter((n) => n.startsWith('clab-e2e-clab-')).length,
         model.nodes.length,
         'not ours: left running',
+      );
+      // What peerlab itself leaves on a lab it only attached to, seen while the lab still runs: nothing.
+      t.false(existsSync(labDir(lab)), 'no state folder of the attached lab');
+      const agents = await execa('pgrep', ['-f', '--', `${agentMarker(lab)}$`], { reject: false });
+      t.is(agents.exitCode, 1, `no probe agent left: ${agents.stdout}`);
+      t.deepEqual(
+        await faultResidue(
+          lab,
+          model.nodes.map((n) => n.name),
+          (node, argv) => execa('docker', ['exec', `clab-${lab}-${node}`, ...argv]),
+        ),
+        [],
+        'every fault reverted in the attached lab',
       );
       const missing = await peerlab('run', 'scenarios/voice-lag-member.yaml', '--attach', 'no-such-lab');
       t.is(missing.exitCode, 2);

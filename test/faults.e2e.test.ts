@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { waitConverged } from '../src/lab/converge.js';
 import type { Lab } from '../src/lab/lab.js';
 import { packetsThrough } from '../src/observe/counters.js';
@@ -13,7 +13,7 @@ import { labTarget, runScenario, type ScenarioRecord } from '../src/scenario/run
 import { planFlows } from '../src/probe/flows.js';
 import { systemClock } from '../src/util/clock.js';
 import { peerlab } from './helpers/fixtures.js';
-import { labFor, leftovers } from './helpers/labs.js';
+import { faultResidue, labFor, leftovers } from './helpers/labs.js';
 import { tempDir } from './helpers/temp.js';
 
 // E-* faults under probe traffic on the reference voice topology: BFD 300 ms x 3, LACP fast, FRR and BIRD peers.
@@ -35,7 +35,7 @@ test.after.always(() => tearDownLab(name, createRuntime('docker')));
 type Experiment = ScenarioRecord & { windows: ScenarioRecord['faults'] & { revertedAt: number }[] };
 
 async function experiment(
-  t: { log: (...a: string[]) => void },
+  t: ExecutionContext,
   options: Omit<OneFaultOptions, 'beforeMs' | 'afterMs'>,
 ): Promise<Experiment> {
   const scenario = oneFaultScenario(lab.model, { beforeMs: 2000, afterMs: 3000, ...options });
@@ -52,7 +52,17 @@ async function experiment(
     );
   for (const e of x.timeline.events.filter((e) => e.kind !== 'routes'))
     t.log(`${(e.atMs - start).toFixed(0).padStart(6)} ms ${e.node} ${e.kind} ${e.subject} ${e.from ?? ''} -> ${e.to}`);
+  t.is(x.error, undefined, 'the experiment ran to the end');
   // Every fault is reverted by its experiment; the lab must be whole again before the next one.
+  t.deepEqual(
+    await faultResidue(
+      name,
+      lab.model.nodes.map((n) => n.name),
+      (node, argv) => lab.exec(node, argv),
+    ),
+    [],
+    'the fault is reverted: nothing of it is left in the lab',
+  );
   await waitConverged(lab, { timeoutMs: 150_000 });
   return x;
 }
@@ -95,6 +105,7 @@ test.serial(
       x.timeline.events.some((e) => e.kind === 'lacp' && e.atMs > x.windows[0]!.applyingAt),
       'LACP never noticed the gray failure',
     );
+    t.is(x.flows.length, 32, 'every flow of 8 per host pair ran');
     for (const f of x.flows)
       probeBound(t, x)(f.lossDerivedMs < 2000, `flow ${f.plan.srcPort} converged in ${f.lossDerivedMs} ms`);
     const [from, to] = [after(x, 2000), x.windows[0]!.revertedAt];
@@ -190,6 +201,7 @@ test.serial('one-way-loss to the peer: the deaf end declares BFD down, and the o
       firstEvent(x, (e) => e.kind === 'bfd' && e.node === node && e.to !== 'up'),
       `BFD went down on ${node}`,
     );
+  t.true(x.flows.length > 0, 'probe flows ran through the fault');
   for (const f of x.flows)
     probeBound(t, x)(f.longestOutageMs < 2000, `flow ${f.plan.srcPort} longest outage ${f.longestOutageMs} ms`);
 });

@@ -59,6 +59,7 @@ test.serial(
     const probe = await startProbe(hosts, flows);
     await new Promise((r) => setTimeout(r, 5000));
     const stats = analyzeCapture(await probe.stop());
+    t.is(stats.length, flows.length, 'every flow was captured');
     for (const s of stats) {
       t.log(
         `flow ${s.flow} ${s.plan.from}->${s.plan.to}: sent ${s.sent} (${(s.sent / 5) | 0} pps), lost ${s.lost}, ` +

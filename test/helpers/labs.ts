@@ -11,6 +11,8 @@ import type { RuntimeKind } from '../../src/runtime/select.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { runCommand } from '../../src/util/run.js';
 import { daemonDrivers } from '../../src/daemons/registry.js';
+import { recordedFaults } from '../../src/lab/fault-records.js';
+import { nftTable } from '../../src/lab/lag/nft/names.js';
 
 // What a killed earlier run left on the host (its processes gone) is not this test file's leak: the check
 // below blames only what appeared since this file started. `peerlab down --all` removes the rest.
@@ -103,4 +105,22 @@ export async function removeStale(prefix: string): Promise<string[]> {
     }
   }
   return removed;
+}
+
+type NodeExec = (node: string, argv: string[]) => Promise<{ stdout: string }>;
+
+/**
+ * What a reverted fault could still leave in a running lab: its record, an nftables table of its own in a
+ * node (the nft LAG driver's is not a fault's), a netem qdisc. Empty when every fault was undone.
+ */
+export async function faultResidue(lab: string, nodes: string[], exec: NodeExec): Promise<string[]> {
+  const found = (await recordedFaults(lab)).map((r) => `record of ${r.plan.kind} ${r.plan.target}`);
+  for (const node of nodes) {
+    const tables = (await exec(node, ['nft', 'list', 'tables'])).stdout
+      .split('\n')
+      .filter((l) => /peerlab_/.test(l) && !l.includes(nftTable));
+    const qdiscs = (await exec(node, ['tc', 'qdisc', 'show'])).stdout.split('\n').filter((l) => / netem /.test(l));
+    found.push(...[...tables, ...qdiscs].map((l) => `${node}: ${l.trim()}`));
+  }
+  return found;
 }
