@@ -22,6 +22,9 @@ export const asnPublic: Check = ({ model }) =>
       if (asn === model.microsoft.asn)
         return { status: 'fail', text: `${where}: AS${asn} is Microsoft's ASN, not the peer's own` };
       const kind = classifyAsn(asn);
+      // Every session toward AS8075 comes from the ASN the peer registered: another public one is not its own.
+      if (asn !== model.peer.asn && (kind === 'public' || kind === 'documentation'))
+        return { status: 'fail', text: `${where}: AS${asn} is not the peer's own ASN (peer.asn AS${model.peer.asn})` };
       if (kind === 'public') return { status: 'pass', text: `${where}: AS${asn} is public` };
       if (kind === 'documentation')
         return model.lab

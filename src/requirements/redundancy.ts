@@ -88,7 +88,11 @@ export const activeActive: Check = ({ model, configs }) => {
     const roles = new Set(ics.map((i) => i.role));
     const tunings = new Set(ics.map(effective));
     const detail = ics.map((i) => `${i.id} ${i.role}, tuning: ${tuning(i)}`).join('; ');
-    if (roles.has('primary') && roles.has('backup'))
+    // A backup that protects nothing in another metro stands beside its local twins: primary/backup.
+    const localBackup = ics.some(
+      (i) => i.role === 'backup' && !model.interconnects.some((p) => p.id === i.backupOf && p.metro !== metro),
+    );
+    if (roles.has('backup') && roles.size > 1 && localBackup)
       return { status: 'fail' as const, text: `metro ${metro}: primary/backup between local twins (${detail})` };
     if (tunings.size > 1)
       return {
