@@ -122,12 +122,8 @@ export const backupOtherMetro: Check = ({ model }) => {
     .filter((i) => i.role === 'backup')
     .map((backup) => {
       if (backup.backupOf) {
-        const primary = model.interconnects.find((i) => i.id === backup.backupOf);
-        if (!primary)
-          return {
-            status: 'fail' as const,
-            text: `${backup.id} is a backup of ${backup.backupOf}, which does not exist`,
-          };
+        // The resolver refused a backup-of naming no interconnect (bad input, exit 2).
+        const primary = model.interconnects.find((i) => i.id === backup.backupOf)!;
         return primary.metro === backup.metro
           ? { status: 'fail' as const, text: `${backup.id} backs up ${primary.id} in the same metro ${backup.metro}` }
           : {

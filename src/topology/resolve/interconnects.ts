@@ -32,6 +32,21 @@ export function resolveInterconnects(lab: LabBuilder): void {
       lab.interconnects.push(resolveInterconnect(lab, metro, name, ic, subnet));
     }
   }
+  checkBackupOf(lab);
+}
+
+/** `backup-of` names an interconnect of the file (metro/name): a typo is bad input, not a rule failure. */
+function checkBackupOf(lab: LabBuilder): void {
+  const ids = lab.interconnects.map((i) => i.id);
+  for (const ic of lab.interconnects)
+    if (ic.backupOf && !ids.includes(ic.backupOf))
+      lab.fail(`unknown interconnect "${ic.backupOf}"; interconnects: ${ids.join(', ')}`, [
+        'metros',
+        ic.metro,
+        'interconnects',
+        ic.name,
+        'backup-of',
+      ]);
 }
 
 /** The interconnect's peer router (declared, and placed in its first metro) and edge router (made once). */
