@@ -18,6 +18,7 @@ const layers = [
   ['requirements'],
   ['runtime'],
   ['lab'],
+  ['sandbox'],
   ['faults', 'probe'],
   ['observe'],
   ['scenario'],

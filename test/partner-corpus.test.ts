@@ -3,8 +3,12 @@
  * styles operators write them (peer-groups, BFD profiles, community-lists, call/on-match/continue, BIRD
  * templates, functions, define, include, large communities), good and broken. Each case's topology.yaml
  * heads with the verdict a network engineer expects (`# expect: ...`), written and committed before the
- * case was first run; this file judges every case with `check` (loadTopology + checkRequirements, which is
- * all `peerlab check` does) and compares.
+ * case was first run; this file judges every case as `peerlab check` does (loadTopology, the partner's
+ * config run by its own daemon in a sandbox where the host has it, checkRequirements) and compares.
+ *
+ * With the sandbox (2026-12-03, FRR 8.4 and BIRD 2.0.12 on the host): 20 of 25 right. Still wrong: the
+ * two refused at load (a BIRD `define` in `neighbor ... as`, an `include`) and the three prefix limits,
+ * still read from the file.
  *
  * The baseline, measured with FRR 8.4 and BIRD 2.0.12 on this host before the daemon sandbox of issue 21
  * (the reading of commit 855497a):
@@ -41,31 +45,22 @@ import { join } from 'node:path';
 import test from 'ava';
 import { InputError } from '../src/errors.js';
 import { checkRequirements } from '../src/requirements/check.js';
+import { sandboxRouters } from '../src/sandbox/for-check.js';
 import { loadTopology } from '../src/topology/load.js';
 
 const corpus = 'test/fixtures/partner-corpus';
-const wrongTitle = '(the file reading gets this wrong; the daemon sandbox of issue 21 will judge it)';
+const wrongTitle = '(check gets this wrong today, sandbox and all; issue 21 goes on)';
 
 /** The cases `check` gets wrong today: their tests are test.failing. */
 const wrongToday = new Set<string>([
-  'frr-bfd-profile-only',
-  'frr-bfd-profile-100x5',
-  'frr-peer-group-not-joined',
+  // Refused when the topology loads, before any daemon runs: the contract check reads `as msft_as` in the
+  // file, and the parser runs on a copy without the included file beside it.
+  'bird-define-asn',
+  'bird-include-filters',
+  // The prefix limit in force is still read from the file, not asked of the daemon.
+  'bird-receive-limit',
   'frr-maxpfx-neighbor-override',
   'frr-maxpfx-stray-300',
-  'frr-prefix-list-le25',
-  'frr-continue-comm-delete',
-  'frr-on-match-goto-delete',
-  'frr-community-list-typo',
-  'frr-route-map-typo',
-  'bird-define-asn',
-  'bird-define-community',
-  'bird-large-communities',
-  'bird-include-filters',
-  'bird-receive-limit',
-  'bird-template-bfd-no-protocol',
-  'bird-bfd-off-override',
-  'bird-function-scrub-after-tag',
 ]);
 
 type Status = 'pass' | 'warn' | 'fail' | 'n/a';
@@ -128,21 +123,29 @@ interface Outcome {
   report?: ReturnType<typeof checkRequirements>;
 }
 
-/** Each case is loaded and checked once; its test and the tally share the result. */
+/**
+ * How a case is judged: as `peerlab check` does (the partner's config run by its own daemon in a sandbox,
+ * where this host can), or by reading the file alone (`check --no-sandbox`, the baseline above).
+ */
+type Mode = 'check' | 'file';
+
+/** Each case is loaded and checked once per mode; its test and the tally share the result. */
 const outcomes = new Map<string, Promise<Outcome>>();
-function judge(c: Case): Promise<Outcome> {
-  let o = outcomes.get(c.name);
+function judge(c: Case, mode: Mode = 'check'): Promise<Outcome> {
+  let o = outcomes.get(`${mode} ${c.name}`);
   if (!o) {
     o = (async (): Promise<Outcome> => {
       try {
-        const report = checkRequirements(await loadTopology(c.topology));
+        const model = await loadTopology(c.topology);
+        const evidence = mode === 'check' ? (await sandboxRouters(model)).evidence : new Map();
+        const report = checkRequirements(model, evidence);
         return { exit: report.status === 'fail' ? 1 : 0, report };
       } catch (error) {
         if (error instanceof InputError) return { exit: 2, refusal: error.message };
         throw error;
       }
     })();
-    outcomes.set(c.name, o);
+    outcomes.set(`${mode} ${c.name}`, o);
   }
   return o;
 }
@@ -174,8 +177,8 @@ function verdict(c: Case, outcome: Outcome, rule: string): { status: Status | 'a
 }
 
 /** Where `check` and the engineer disagree, one line each; empty when the case is judged right. */
-async function mismatches(c: Case): Promise<string[]> {
-  const outcome = await judge(c);
+async function mismatches(c: Case, mode: Mode = 'check'): Promise<string[]> {
+  const outcome = await judge(c, mode);
   const out: string[] = [];
   const exit = c.expect.find((e) => e.kind === 'exit');
   // A verdict on a rule presumes the config was accepted: a refusal is wrong unless exit 2 is expected.
@@ -205,25 +208,31 @@ async function mismatches(c: Case): Promise<string[]> {
 for (const c of cases) {
   const wrong = wrongToday.has(c.name);
   const title = `${c.name}: ${c.expectLine}${wrong ? ` ${wrongTitle}` : ''}`;
-  (wrong ? test.failing : test)(title, async (t) => {
+  (wrong ? test.serial.failing : test.serial)(title, async (t) => {
     const found = await mismatches(c);
     for (const line of found) t.log(line);
     t.deepEqual(found, []);
   });
 }
 
-test('the tally: how many corpus cases the file reading alone gets right', async (t) => {
-  const wrong: string[] = [];
-  for (const c of cases) {
-    const found = await mismatches(c);
-    if (found.length > 0) wrong.push(`${c.name}: ${found.join('; ')}`);
-  }
-  t.log(`file reading alone: ${cases.length - wrong.length} of ${cases.length} corpus cases right`);
-  for (const w of wrong) t.log(`wrong: ${w}`);
+test.serial('the tally: how many corpus cases check gets right, and how many the file reading alone did', async (t) => {
+  t.timeout(600_000);
+  const wrongIn = async (mode: Mode) => {
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const found = await mismatches(c, mode);
+      if (found.length > 0) wrong.push(`${c.name}: ${found.join('; ')}`);
+    }
+    return wrong;
+  };
+  const [file, check] = [await wrongIn('file'), await wrongIn('check')];
+  t.log(`file reading alone: ${cases.length - file.length} of ${cases.length} corpus cases right`);
+  t.log(`check (the sandbox where the host runs the daemon): ${cases.length - check.length} of ${cases.length} right`);
+  for (const w of check) t.log(`wrong: ${w}`);
   t.true(cases.length >= 16);
   t.deepEqual(
-    wrong.map((w) => w.split(':')[0]).sort(),
+    check.map((w) => w.split(':')[0]).sort(),
     [...wrongToday].sort(),
-    'the test.failing list is exactly the cases judged wrong',
+    'the test.failing list is exactly the cases check judges wrong',
   );
 });

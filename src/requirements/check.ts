@@ -16,6 +16,7 @@ import {
 } from './prefixes.js';
 import { activeActive, backupOtherMetro, geoRedundancy, localRedundancy, routerDiversity } from './redundancy.js';
 import { worst, type RuleResult, type Status } from './result.js';
+import type { RouterEvidence } from './router-evidence.js';
 
 const checks: Check[] = [
   asnPublic,
@@ -50,14 +51,18 @@ export interface CheckReport {
   results: RuleResult[];
 }
 
-/** Evaluate every requirement on the resolved model and the rendered peer configs, in the spec's order. */
-export function checkRequirements(model: LabModel): CheckReport {
+/**
+ * Evaluate every requirement on the resolved model and the rendered peer configs, in the spec's order; a
+ * partner router's own config is judged from what its daemon did with it where `evidence` has it.
+ */
+export function checkRequirements(model: LabModel, evidence = new Map<string, RouterEvidence>()): CheckReport {
   const rendered = renderLab(model);
   const peerRouters = new Set(model.nodes.filter((n) => n.role === 'peer-router').map((n) => n.name));
   const ctx: CheckContext = {
     model,
     configs: new Map(rendered.map((c) => [c.node, c])),
     peerConfigs: rendered.filter((c) => peerRouters.has(c.node)),
+    evidence,
   };
   const results = checks.flatMap((check) => check(ctx));
   results.sort((a, b) => ruleIds.indexOf(a.rule) - ruleIds.indexOf(b.rule));

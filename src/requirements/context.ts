@@ -1,6 +1,7 @@
 import type { RenderedConfig } from '../render/render.js';
 import type { LabModel } from '../topology/model.js';
 import type { RuleResult } from './result.js';
+import type { RouterEvidence } from './router-evidence.js';
 
 export interface CheckContext {
   model: LabModel;
@@ -8,6 +9,8 @@ export interface CheckContext {
   peerConfigs: RenderedConfig[];
   /** Rendered config of every router, by node name. */
   configs: Map<string, RenderedConfig>;
+  /** What partner routers' own daemons did with their configs, where a sandbox ran them (by router name). */
+  evidence: Map<string, RouterEvidence>;
 }
 
 export type Check = (ctx: CheckContext) => RuleResult | RuleResult[];

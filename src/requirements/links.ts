@@ -1,5 +1,6 @@
 import type { Check } from './context.js';
 import { citeLine } from './evidence.js';
+import { bfdFinding } from './daemon-findings.js';
 import { fromFindings } from './result.js';
 
 const gbps = (mbps: number) => (mbps >= 1000 ? `${mbps / 1000}G` : `${mbps}M`);
@@ -84,7 +85,7 @@ export const noStatefulFirewall: Check = ({ model }) =>
       }),
   );
 
-export const bfd: Check = ({ model, configs }) => {
+export const bfd: Check = ({ model, configs, evidence }) => {
   const missing = model.type === 'voice' ? 'fail' : 'warn';
   const findings = model.interconnects.map((ic) => {
     if (!ic.bfd)
@@ -92,6 +93,8 @@ export const bfd: Check = ({ model, configs }) => {
         status: missing,
         text: `${ic.id}: no BFD on ${ic.peerRouter}${model.type === 'voice' ? ' (required for T-VOICE)' : ' (recommended)'}`,
       } as const;
+    const ran = evidence.get(ic.peerRouter);
+    if (ran) return bfdFinding(model, ic, ran);
     const config = configs.get(ic.peerRouter);
     const line = config && citeLine(config, (e) => e.bfd);
     const own = model.nodes.find((n) => n.name === ic.peerRouter)?.config;

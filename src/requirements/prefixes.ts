@@ -4,7 +4,16 @@ import { classifyAsn, isPrivateAsn } from '../topology/asn.js';
 import type { Check } from './context.js';
 import { daemonDriver } from '../daemons/registry.js';
 import { citeLine } from './evidence.js';
+import {
+  communityFindings,
+  leakFindings,
+  longPathSmall,
+  pathFindings,
+  privatePath,
+  type Finding,
+} from './daemon-findings.js';
 import { fromFindings, type RuleResult } from './result.js';
+import type { RouterEvidence } from './router-evidence.js';
 
 /** Every ASN the peer's routers are configured with: the peer's, and any router's own (a per-router override). */
 function peerAsns(model: Parameters<Check>[0]['model']): { asn: number; where: string }[] {
@@ -48,10 +57,9 @@ const documentation = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '198
   (p) => new Address4(p),
 );
 
-export const ownIpv4: Check = ({ model }) =>
-  fromFindings(
-    'R-OWN-IPV4',
-    model.peer.prefixes.map(({ prefix }) => {
+export const ownIpv4: Check = ({ model, evidence }) =>
+  fromFindings('R-OWN-IPV4', [
+    ...model.peer.prefixes.map(({ prefix }): Finding => {
       const parsed = parsePrefix(prefix);
       if (notPublic.some((r) => overlaps(r, parsed)))
         return { status: 'fail', text: `${prefix} is not publicly routable` };
@@ -63,7 +71,8 @@ export const ownIpv4: Check = ({ model }) =>
       }
       return { status: 'pass', text: `${prefix} public IPv4 (ownership declared)` };
     }),
-  );
+    ...[...evidence.values()].flatMap((e) => leakFindings(model, e)),
+  ]);
 
 export const prefixClass: Check = ({ model }) =>
   fromFindings(
@@ -75,12 +84,12 @@ export const prefixClass: Check = ({ model }) =>
     ),
   );
 
-export const community: Check = ({ model, peerConfigs }) => {
+export const community: Check = ({ model, peerConfigs, evidence }) => {
   if (model.type === 'ers')
     return { rule: 'R-COMMUNITY', status: 'n/a', evidence: ['T-ERS registers origin ASNs, not communities'] };
   const findings = model.peer.prefixes
     .filter((p) => p.registered)
-    .map((p) =>
+    .map((p): Finding =>
       p.communities.includes('8075:8007')
         ? { status: 'pass' as const, text: `${p.prefix} tagged 8075:8007` }
         : {
@@ -90,6 +99,12 @@ export const community: Check = ({ model, peerConfigs }) => {
     );
   if (findings.some((f) => f.status === 'pass')) {
     for (const config of peerConfigs) {
+      const ran = evidence.get(config.node);
+      if (ran) {
+        for (const ic of model.interconnects.filter((i) => i.peerRouter === config.node))
+          findings.push(...communityFindings(model, ic, ran));
+        continue;
+      }
       const line = citeLine(config, (e) => e.community('8075:8007'));
       findings.push(
         line
@@ -146,16 +161,30 @@ function sentPaths(model: Model, p: Model['peer']['prefixes'][number]): { path: 
 const on = (s: { on: string[] }, model: Model) =>
   s.on.length === model.interconnects.length ? '' : ` (on ${s.on.join(', ')})`;
 
-/** Routers whose own config decides what they send: their paths are decided in the lab. */
-const ownConfigs = (model: Model) =>
+/**
+ * Routers whose own config decides what they send: judged on what their daemon sent the edges where a
+ * sandbox ran it, else decided in the lab.
+ */
+const ownConfigs = (
+  model: Model,
+  evidence: Map<string, RouterEvidence>,
+  judge: Parameters<typeof pathFindings>[1],
+  passText: string,
+): Finding[] =>
   model.nodes
     .filter((n) => n.role === 'peer-router' && n.config)
-    .map((n) => ({
-      status: 'n/a' as const,
-      text: `${n.name} runs its own config (${n.config!.file}): the paths it sends are decided in the lab`,
-    }));
+    .flatMap((n) => {
+      const ran = evidence.get(n.name);
+      if (ran) return pathFindings(ran, judge, passText);
+      return [
+        {
+          status: 'n/a' as const,
+          text: `${n.name} runs its own config (${n.config!.file}): the paths it sends are decided in the lab`,
+        },
+      ];
+    });
 
-export const noPrivateAsnInPath: Check = ({ model }) =>
+export const noPrivateAsnInPath: Check = ({ model, evidence }) =>
   fromFindings('R-NO-PRIVATE-ASN-IN-PATH', [
     ...model.peer.prefixes.flatMap((p) =>
       sentPaths(model, p).map((s) => {
@@ -168,11 +197,11 @@ export const noPrivateAsnInPath: Check = ({ model }) =>
           : { status: 'pass' as const, text: `${p.prefix} path ${s.path.join(' ')}${on(s, model)}` };
       }),
     ),
-    ...ownConfigs(model),
+    ...ownConfigs(model, evidence, privatePath, 'none with a private ASN in its path'),
   ]);
 
 /** The documents disagree on whether registration accepts prefixes longer than /24: report both readings. */
-export const asPathSmallPrefix: Check = ({ model }): RuleResult[] => {
+export const asPathSmallPrefix: Check = ({ model, evidence }): RuleResult[] => {
   const longer = model.peer.prefixes.filter((p) => parsePrefix(p.prefix).subnetMask > 24);
   if (longer.length === 0) {
     const evidence = ['no prefix longer than /24'];
@@ -196,7 +225,7 @@ export const asPathSmallPrefix: Check = ({ model }): RuleResult[] => {
             },
       ),
     ),
-    ...ownConfigs(model),
+    ...ownConfigs(model, evidence, longPathSmall, 'none longer than /24 with 4 ASNs or more'),
   ]);
   const registration = fromFindings(
     'R-ASPATH-SMALL-PREFIX',

@@ -1,0 +1,102 @@
+import { overlaps, parsePrefix } from '../topology/addresses.js';
+import { isPrivateAsn } from '../topology/asn.js';
+import type { Interconnect, LabModel } from '../topology/model.js';
+import type { Status } from './result.js';
+import type { EvidenceRoute, RouterEvidence, SessionEvidence } from './router-evidence.js';
+
+/** One finding of a rule, as the checks collect them. */
+export interface Finding {
+  status: Status;
+  text: string;
+}
+
+const tag = '8075:8007';
+const by = (e: RouterEvidence) => `${e.router}'s ${e.daemon} ${e.version}`;
+const edgeOf = (e: RouterEvidence, ic: Interconnect): SessionEvidence | undefined =>
+  e.sessions.find((s) => s.kind === 'interconnect' && s.stands === ic.id);
+const down = (ic: Interconnect, s: SessionEvidence | undefined, e: RouterEvidence): Finding => ({
+  status: 'fail',
+  text: `${ic.id}: ${by(e)} did not establish BGP with the edge (${s?.state ?? 'no session'}${s?.info ? `: ${s.info}` : ''})`,
+});
+
+/** R-BFD from the daemon: a BFD session with the edge, and the timers the two ends agreed. */
+export function bfdFinding(model: LabModel, ic: Interconnect, e: RouterEvidence): Finding {
+  const missing = model.type === 'voice' ? 'fail' : 'warn';
+  const s = edgeOf(e, ic);
+  if (!s || s.state !== 'Established') return down(ic, s, e);
+  if (s.bfd?.state !== 'up')
+    return {
+      status: missing,
+      text: `${ic.id}: ${by(e)} runs no BFD with the edge (the edge's BFD session: ${s.bfd?.state ?? 'none'})${model.type === 'voice' ? ' (required for T-VOICE)' : ' (recommended)'}`,
+    };
+  const edge = ic.bfd ? ic.bfd.intervalMs * ic.bfd.multiplier : undefined;
+  const slower = edge !== undefined && s.bfd.detectionMs > edge;
+  // The edge detects a loss after the router's multiplier of the interval the two agreed.
+  const multiplier = Math.round(s.bfd.detectionMs / s.bfd.intervalMs);
+  return {
+    status: 'pass',
+    text: `${ic.id}: BFD up with ${by(e)}: ${s.bfd.intervalMs} ms x ${multiplier} = ${s.bfd.detectionMs} ms detection at the edge, as negotiated${slower ? ` (the router's timers, slower than the edge's ${edge} ms)` : ''}`,
+  };
+}
+
+/** R-COMMUNITY from the daemon: every registered prefix reaches each edge tagged 8075:8007. */
+export function communityFindings(model: LabModel, ic: Interconnect, e: RouterEvidence): Finding[] {
+  const s = edgeOf(e, ic);
+  if (!s || s.state !== 'Established') return [down(ic, s, e)];
+  return model.peer.prefixes
+    .filter((p) => p.registered)
+    .map((p) => {
+      const route = s.received.find((r) => r.prefix === p.prefix);
+      if (!route) return { status: 'fail', text: `${ic.id}: ${by(e)} does not announce ${p.prefix}` };
+      return route.communities.includes(tag)
+        ? { status: 'pass', text: `${ic.id}: ${p.prefix} reaches the edge tagged ${tag} (${by(e)})` }
+        : {
+            status: 'fail',
+            text: `${ic.id}: ${p.prefix} reaches the edge without ${tag}${route.communities.length ? ` (communities ${route.communities.join(' ')})` : ''} (${by(e)})`,
+          };
+    });
+}
+
+/** A rule about the paths of what reaches the edges: one finding per offending route, or one pass. */
+export function pathFindings(
+  e: RouterEvidence,
+  judge: (r: EvidenceRoute) => string | undefined,
+  passText: string,
+): Finding[] {
+  const received = edges(e).flatMap((s) => s.received.map((r) => ({ s, r })));
+  const bad = received.flatMap(({ s, r }) => {
+    const why = judge(r);
+    return why ? [{ status: 'fail' as const, text: `${s.stands}: ${r.prefix} ${why} (${by(e)})` }] : [];
+  });
+  return bad.length
+    ? bad
+    : [{ status: 'pass', text: `${e.router}: ${received.length} routes sent to AS8075, ${passText}` }];
+}
+
+export const privatePath = (r: EvidenceRoute) =>
+  r.asPath.some(isPrivateAsn)
+    ? `with private AS${r.asPath.filter(isPrivateAsn).join(', AS')} in its path ${r.asPath.join(' ')}`
+    : undefined;
+
+export const longPathSmall = (r: EvidenceRoute) =>
+  parsePrefix(r.prefix).subnetMask > 24 && r.asPath.length >= 4
+    ? `is a /${parsePrefix(r.prefix).subnetMask} with ${r.asPath.length} ASNs in its path ${r.asPath.join(' ')}`
+    : undefined;
+
+/**
+ * What reaches AS8075 outside the peer's own space is a route leak (RFC 7908; MANRS asks for filters that
+ * stop it): a warning naming the route, unless the topology lists it as the peer's.
+ */
+export function leakFindings(model: LabModel, e: RouterEvidence): Finding[] {
+  const own = model.peer.prefixes.map((p) => parsePrefix(p.prefix));
+  return edges(e).flatMap((s) =>
+    s.received
+      .filter((r) => !own.some((o) => parsePrefix(r.prefix).isInSubnet(o) || overlaps(o, parsePrefix(r.prefix))))
+      .map((r) => ({
+        status: 'warn' as const,
+        text: `${s.stands}: ${by(e)} leaks ${r.prefix} (path ${r.asPath.join(' ') || 'empty'}) to AS8075: not the peer's space (RFC 7908 route leak; MANRS)`,
+      })),
+  );
+}
+
+const edges = (e: RouterEvidence) => e.sessions.filter((s) => s.kind === 'interconnect' && s.state === 'Established');

@@ -1,0 +1,122 @@
+import { tearDownLab } from '../lab/down.js';
+import type { Lab } from '../lab/lab.js';
+import { ReadinessError, waitUntil } from '../lab/readiness.js';
+import { lagDriver } from '../lab/lag/registry.js';
+import { startLab } from '../lab/up.js';
+import type { RouterEvidence, SessionEvidence } from '../requirements/router-evidence.js';
+import type { Runtime } from '../runtime/types.js';
+import type { LabModel } from '../topology/model.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { sandboxPlan, stubNode, type SandboxPlan, type StubSession } from './plan.js';
+import { parseBirdBfdTimers, parseBirdRoutes } from './read.js';
+
+export interface SandboxOptions {
+  runtime: Runtime;
+  /** How long sessions may take to come up before the sandbox reads what there is (ms). */
+  timeoutMs?: number;
+  /** How long the routes the edges received must stay the same to be read (ms). */
+  settleMs?: number;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run one partner router's config in its own daemon with a stub on every session of its contract, and read
+ * what the daemon did with it: sessions, BFD as negotiated, what reached each AS8075 edge. The sandbox is
+ * a lab of its own (labelled, torn down whatever happens).
+ */
+export async function runSandbox(model: LabModel, router: string, options: SandboxOptions): Promise<RouterEvidence> {
+  const clock = options.clock ?? systemClock;
+  const start = clock.now();
+  const plan = sandboxPlan(model, router);
+  const lab = await startLab(plan.model, {
+    runtime: options.runtime,
+    lag: lagDriver('kernel'),
+    wait: async () => {},
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  try {
+    const node = plan.model.nodes.find((n) => n.name === router)!;
+    const driver = lab.daemon(router);
+    await bringUp(lab, plan, { ...options, clock });
+    const sessions = await readSessions(lab, plan);
+    return {
+      router,
+      daemon: driver.name,
+      version: node.version ?? driver.defaultVersion,
+      sessions,
+      witnesses: plan.witnesses,
+      elapsedMs: clock.now() - start,
+    };
+  } finally {
+    await tearDownLab(lab.name, options.runtime);
+  }
+}
+
+const birdc = (lab: Lab, ...command: string[]) =>
+  lab.exec(stubNode, ['birdc', '-s', `${lab.dirs(stubNode).run}/bird.ctl`, ...command]).then((r) => r.stdout);
+
+/** Core first, so the router holds its routes when the edges come up; then the edges, then a quiet period. */
+async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { clock: Clock }): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const wait = (protocols: StubSession[]) =>
+    waitUntil(lab.name, async () => notEstablished(await birdc(lab, 'show', 'protocols'), protocols), {
+      timeoutMs,
+      intervalMs: 200,
+      clock: options.clock,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      // Sessions that never come up are evidence (a wrong ASN, no BFD), read as they are.
+      if (!(error instanceof ReadinessError)) throw error;
+    });
+  const edges = plan.sessions.filter((s) => s.kind === 'interconnect');
+  await wait(plan.sessions.filter((s) => s.kind !== 'interconnect'));
+  await options.clock.sleep(1000);
+  for (const e of edges) await birdc(lab, 'enable', e.protocol);
+  await wait(edges);
+  await settle(lab, edges, options.settleMs ?? 2000, options.clock);
+}
+
+function notEstablished(protocols: string, sessions: StubSession[]): string[] {
+  return sessions
+    .filter((s) => !new RegExp(`^${s.protocol}\\s+BGP\\s.*\\sEstablished`, 'm').test(protocols))
+    .map((s) => `${s.protocol} (${s.stands}) not Established`);
+}
+
+/** Until what the edges received has not changed for `quietMs`. */
+async function settle(lab: Lab, edges: StubSession[], quietMs: number, clock: Clock): Promise<void> {
+  let last = '';
+  let since = clock.now();
+  for (let i = 0; i < 100; i++) {
+    const now = (await Promise.all(edges.map((e) => birdc(lab, 'show', 'route', 'table', e.table, 'count')))).join();
+    if (now !== last) [last, since] = [now, clock.now()];
+    else if (clock.now() - since >= quietMs) return;
+    await clock.sleep(250);
+  }
+}
+
+async function readSessions(lab: Lab, plan: SandboxPlan): Promise<SessionEvidence[]> {
+  const [protocols, bfd] = await Promise.all([
+    birdc(lab, 'show', 'protocols', 'all'),
+    birdc(lab, 'show', 'bfd', 'sessions'),
+  ]);
+  const timers = parseBirdBfdTimers(bfd);
+  return Promise.all(
+    plan.sessions.map(async (s) => {
+      const header = new RegExp(`^${s.protocol}\\s+BGP\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\S+)(.*)$`, 'm').exec(protocols);
+      const error = / Error: (.*)$/.exec(header?.[2] ?? '')?.[1]?.trim();
+      const shown = await birdc(lab, 'show', 'route', 'table', s.table, 'protocol', s.protocol, 'all');
+      const session: SessionEvidence = {
+        kind: s.kind,
+        stands: s.stands,
+        localAs: s.localAs,
+        state: header?.[1] ?? 'unknown',
+        received: parseBirdRoutes(shown),
+      };
+      const b = timers.find((t) => t.peer === s.routerAddress);
+      if (b) session.bfd = { state: b.state, intervalMs: b.intervalMs, detectionMs: b.detectionMs };
+      if (error) session.info = error;
+      return session;
+    }),
+  );
+}

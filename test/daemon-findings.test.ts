@@ -1,0 +1,94 @@
+import test from 'ava';
+import { checkRequirements } from '../src/requirements/check.js';
+import type { RouterEvidence, SessionEvidence } from '../src/requirements/router-evidence.js';
+import { loadTopology } from '../src/topology/load.js';
+
+const voice = () => loadTopology('examples/partner-voice/topology.yaml');
+
+/** fra-pe1 as a sandbox saw it: the edge session with `edge`, the core session up. */
+function evidence(edge: Partial<SessionEvidence>): RouterEvidence {
+  return {
+    router: 'fra-pe1',
+    daemon: 'frr',
+    version: '8.4',
+    elapsedMs: 4000,
+    witnesses: [],
+    sessions: [
+      {
+        kind: 'interconnect',
+        stands: 'fra/ic1',
+        localAs: 8075,
+        state: 'Established',
+        bfd: { state: 'up', intervalMs: 300, detectionMs: 900 },
+        received: [
+          { prefix: '203.0.113.0/26', asPath: [64500], communities: ['8075:8007'], largeCommunities: [] },
+          { prefix: '203.0.113.64/26', asPath: [64500], communities: ['8075:8007'], largeCommunities: [] },
+        ],
+        ...edge,
+      },
+      { kind: 'ibgp', stands: 'peer-core', localAs: 64500, state: 'Established', received: [] },
+    ],
+  };
+}
+
+const rule = (report: ReturnType<typeof checkRequirements>, id: string) =>
+  report.results.find((r) => r.rule === id)!.evidence.filter((l) => l.includes('fra-pe1') || l.includes('fra/ic1'));
+
+test('a partner config is judged on what its daemon did: BFD as negotiated, the tag as the edge received it', async (t) => {
+  const model = await voice();
+  const good = checkRequirements(model, new Map([['fra-pe1', evidence({})]]));
+  t.deepEqual(rule(good, 'R-BFD'), [
+    "pass: fra/ic1: BFD up with fra-pe1's frr 8.4: 300 ms x 3 = 900 ms detection at the edge, as negotiated",
+  ]);
+  t.true(rule(good, 'R-COMMUNITY').every((l) => l.startsWith('pass: fra/ic1: 203.0.113.')));
+
+  const slow = checkRequirements(
+    model,
+    new Map([['fra-pe1', evidence({ bfd: { state: 'up', intervalMs: 300, detectionMs: 1500 } })]]),
+  );
+  t.regex(rule(slow, 'R-BFD')[0]!, /300 ms x 5 = 1500 ms detection .*slower than the edge's 900 ms/);
+
+  const noBfd = checkRequirements(
+    model,
+    new Map([['fra-pe1', evidence({ bfd: { state: 'down', intervalMs: 1000, detectionMs: 0 } })]]),
+  );
+  t.regex(
+    rule(noBfd, 'R-BFD')[0]!,
+    /^fail: fra\/ic1: fra-pe1's frr 8.4 runs no BFD with the edge .*required for T-VOICE/,
+  );
+
+  const untagged = checkRequirements(
+    model,
+    new Map([
+      [
+        'fra-pe1',
+        evidence({
+          received: [
+            { prefix: '203.0.113.0/26', asPath: [64500], communities: [], largeCommunities: [] },
+            { prefix: '198.19.236.0/25', asPath: [64500, 64496, 64497, 64498], communities: [], largeCommunities: [] },
+            { prefix: '198.19.235.0/24', asPath: [64500, 64499, 65001], communities: [], largeCommunities: [] },
+          ],
+        }),
+      ],
+    ]),
+  );
+  t.deepEqual(rule(untagged, 'R-COMMUNITY'), [
+    "fail: fra/ic1: 203.0.113.0/26 reaches the edge without 8075:8007 (fra-pe1's frr 8.4)",
+    "fail: fra/ic1: fra-pe1's frr 8.4 does not announce 203.0.113.64/26",
+  ]);
+  t.regex(rule(untagged, 'R-NO-PRIVATE-ASN-IN-PATH').join('\n'), /198\.19\.235\.0\/24 with private AS65001/);
+  t.regex(rule(untagged, 'R-ASPATH-SMALL-PREFIX').join('\n'), /198\.19\.236\.0\/25 is a \/25 with 4 ASNs/);
+  t.regex(
+    rule(untagged, 'R-OWN-IPV4').join('\n'),
+    /warn: fra\/ic1: .* leaks 198\.19\.236\.0\/25 .*RFC 7908 route leak; MANRS/,
+  );
+
+  const down = checkRequirements(
+    model,
+    new Map([['fra-pe1', evidence({ state: 'Active', info: 'Received: Bad peer AS' })]]),
+  );
+  t.regex(
+    rule(down, 'R-BFD')[0]!,
+    /^fail: fra\/ic1: fra-pe1's frr 8.4 did not establish BGP with the edge \(Active: Received: Bad peer AS\)/,
+  );
+});
