@@ -23,26 +23,35 @@ export async function sandboxRouters(
 ): Promise<SandboxRuns> {
   const runs: SandboxRuns = { evidence: new Map(), notes: [] };
   const host = hostCodename();
-  for (const node of model.nodes.filter((n) => n.role === 'peer-router' && n.config)) {
-    const suite = suiteOf(node);
-    const uid = options.uid ?? process.getuid?.();
-    const why =
-      uid !== 0
-        ? 'the sandbox needs root (network namespaces)'
-        : suite !== host
-          ? `its daemon version is Debian ${suite}'s, this host is ${host ?? 'not Debian'}`
-          : undefined;
-    if (why) {
-      runs.notes.push(`${node.name}: read from ${node.config!.file} only: ${why}`);
+  const uid = options.uid ?? process.getuid?.();
+  const routers = model.nodes.filter((n) => n.role === 'peer-router' && n.config);
+  // Each router's sandbox is a lab of its own: they run side by side.
+  const results = await Promise.all(
+    routers.map(async (node) => {
+      const suite = suiteOf(node);
+      const why =
+        uid !== 0
+          ? 'the sandbox needs root (network namespaces)'
+          : suite !== host
+            ? `its daemon version is Debian ${suite}'s, this host is ${host ?? 'not Debian'}`
+            : undefined;
+      if (why) return { node, why };
+      const evidence = await runSandbox(model, node.name, {
+        runtime: createRuntime('netns'),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return { node, evidence };
+    }),
+  );
+  for (const r of results) {
+    const file = r.node.config!.file;
+    if (!r.evidence) {
+      runs.notes.push(`${r.node.name}: read from ${file} only: ${r.why}`);
       continue;
     }
-    const evidence = await runSandbox(model, node.name, {
-      runtime: createRuntime('netns'),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    runs.evidence.set(node.name, evidence);
+    runs.evidence.set(r.node.name, r.evidence);
     runs.notes.push(
-      `${node.name}: judged from ${evidence.daemon} ${evidence.version} running ${node.config!.file} in a sandbox (${(evidence.elapsedMs / 1000).toFixed(1)} s)`,
+      `${r.node.name}: judged from ${r.evidence.daemon} ${r.evidence.version} running ${file} in a sandbox (${(r.evidence.elapsedMs / 1000).toFixed(1)} s)`,
     );
   }
   return runs;

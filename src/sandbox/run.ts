@@ -71,10 +71,10 @@ async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { 
     });
   const edges = plan.sessions.filter((s) => s.kind === 'interconnect');
   await wait(plan.sessions.filter((s) => s.kind !== 'interconnect'));
-  await options.clock.sleep(1000);
+  await options.clock.sleep(500);
   for (const e of edges) await birdc(lab, 'enable', e.protocol);
   await wait(edges);
-  await settle(lab, edges, options.settleMs ?? 2000, options.clock);
+  await settle(lab, edges, options.settleMs ?? 1000, options.clock);
 }
 
 function notEstablished(protocols: string, sessions: StubSession[]): string[] {

@@ -93,6 +93,8 @@ function protocol(s: StubSession, announces: boolean): string[] {
     // update then holds everything, with no advertisement interval to wait out.
     ...(s.kind === 'interconnect' ? ['  disabled;'] : []),
     ...(s.bfd ? ['  bfd on;'] : []),
+    // BIRD waits 5 s before its first connect by default; the router's daemon may come up after the stub.
+    '  connect delay time 1;',
     '  connect retry time 1;',
     '  error wait time 1, 5;',
     `  ipv4 { table ${s.table}; import all; export ${announces ? `where proto = "${source(s)}"` : 'none'};${s.kind === 'ibgp' ? ' next hop self;' : ''} };`,
