@@ -1,3 +1,4 @@
+import { birdBfdRows } from '../daemons/bird/parse.js';
 import type { EvidenceRoute, SessionEvidence } from '../requirements/router-evidence.js';
 
 type ReceivedRoute = EvidenceRoute;
@@ -33,12 +34,10 @@ export function parseBirdRoutes(text: string): ReceivedRoute[] {
 /** One BFD session as the stub sees it, by the router's address. */
 export type StubBfd = NonNullable<SessionEvidence['bfd']> & { peer: string };
 
-/** `birdc show bfd sessions`: `address interface state since... interval timeout`, the last two in seconds. */
+/** `birdc show bfd sessions` with its timers: the last two columns, in seconds. */
 export function parseBirdBfdTimers(text: string): StubBfd[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((cols) => cols.length >= 5 && /^\d+\.\d+\.\d+\.\d+$/.test(cols[0]!))
+  return birdBfdRows(text)
+    .filter((cols) => cols.length >= 5)
     .map((cols) => ({
       peer: cols[0]!,
       state: cols[2]!.toLowerCase(),

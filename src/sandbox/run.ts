@@ -9,6 +9,7 @@ import type { LabModel } from '../topology/model.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { sandboxPlan, stubNode, type SandboxPlan, type StubSession } from './plan.js';
 import { parseBirdBfdTimers, parseBirdRoutes } from './read.js';
+import { parseBirdProtocols } from '../daemons/bird/parse.js';
 
 export interface SandboxOptions {
   runtime: Runtime;
@@ -60,7 +61,7 @@ const birdc = (lab: Lab, ...command: string[]) =>
 async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { clock: Clock }): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const wait = (protocols: StubSession[]) =>
-    waitUntil(lab.name, async () => notEstablished(await birdc(lab, 'show', 'protocols'), protocols), {
+    waitUntil(lab.name, async () => notEstablished(await birdc(lab, 'show', 'protocols', 'all'), protocols), {
       timeoutMs,
       intervalMs: 200,
       clock: options.clock,
@@ -77,9 +78,11 @@ async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { 
   await settle(lab, edges, options.settleMs ?? 1000, options.clock);
 }
 
+/** The sessions whose BGP state at the stub (`show protocols all`, by the router's address) is not Established. */
 function notEstablished(protocols: string, sessions: StubSession[]): string[] {
+  const states = parseBirdProtocols(protocols);
   return sessions
-    .filter((s) => !new RegExp(`^${s.protocol}\\s+BGP\\s.*\\sEstablished`, 'm').test(protocols))
+    .filter((s) => states.find((p) => p.peer === s.routerAddress)?.state !== 'Established')
     .map((s) => `${s.protocol} (${s.stands}) not Established`);
 }
 
@@ -100,22 +103,22 @@ async function readSessions(lab: Lab, plan: SandboxPlan): Promise<SessionEvidenc
     birdc(lab, 'show', 'protocols', 'all'),
     birdc(lab, 'show', 'bfd', 'sessions'),
   ]);
+  const states = parseBirdProtocols(protocols);
   const timers = parseBirdBfdTimers(bfd);
   return Promise.all(
     plan.sessions.map(async (s) => {
-      const header = new RegExp(`^${s.protocol}\\s+BGP\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\S+)(.*)$`, 'm').exec(protocols);
-      const error = / Error: (.*)$/.exec(header?.[2] ?? '')?.[1]?.trim();
+      const bgp = states.find((p) => p.peer === s.routerAddress);
       const shown = await birdc(lab, 'show', 'route', 'table', s.table, 'protocol', s.protocol, 'all');
       const session: SessionEvidence = {
         kind: s.kind,
         stands: s.stands,
         localAs: s.localAs,
-        state: header?.[1] ?? 'unknown',
+        state: bgp?.state ?? 'unknown',
         received: parseBirdRoutes(shown),
       };
       const b = timers.find((t) => t.peer === s.routerAddress);
       if (b) session.bfd = { state: b.state, intervalMs: b.intervalMs, detectionMs: b.detectionMs };
-      if (error) session.info = error;
+      if (bgp?.info) session.info = bgp.info;
       return session;
     }),
   );

@@ -34,11 +34,14 @@ export function parseBirdProtocols(text: string): BgpPeerState[] {
   });
 }
 
-/** `birdc show bfd sessions`: `address interface state since interval timeout` rows. */
-export function parseBirdBfdSessions(text: string): BfdState[] {
+/** `birdc show bfd sessions`: the columns of its `address interface state since interval timeout` rows. */
+export function birdBfdRows(text: string): string[][] {
   return text
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((cols) => cols.length >= 3 && /^\d+\.\d+\.\d+\.\d+$/.test(cols[0]!))
-    .map((cols) => ({ peer: cols[0]!, state: normalizeBfd(cols[2]!) }));
+    .filter((cols) => cols.length >= 3 && /^\d+\.\d+\.\d+\.\d+$/.test(cols[0]!));
+}
+
+export function parseBirdBfdSessions(text: string): BfdState[] {
+  return birdBfdRows(text).map((cols) => ({ peer: cols[0]!, state: normalizeBfd(cols[2]!) }));
 }
