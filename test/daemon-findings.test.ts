@@ -92,3 +92,32 @@ test('a partner config is judged on what its daemon did: BFD as negotiated, the 
     /^fail: fra\/ic1: fra-pe1's frr 8.4 did not establish BGP with the edge \(Active: Received: Bad peer AS\)/,
   );
 });
+
+test('R-MAX-PREFIX is judged on the limit the daemon holds, cited at the line that sets that number', async (t) => {
+  const model = await voice();
+  const judge = (prefixLimits: SessionEvidence['prefixLimits']) =>
+    rule(
+      checkRequirements(model, new Map([['fra-pe1', evidence(prefixLimits ? { prefixLimits } : {})]])),
+      'R-MAX-PREFIX',
+    );
+  const held = (limit: number, action: 'session-down' | 'warn' = 'session-down') => [
+    {
+      limit,
+      counts: 'accepted' as const,
+      action,
+      said: action === 'warn' ? 'warning-only' : 'session down until cleared',
+    },
+  ];
+  t.deepEqual(judge(held(500)), [
+    "pass: fra/ic1: fra-pe1's frr 8.4 holds a limit of 500 accepted prefixes, then the session goes down (session down until cleared) at examples/partner-voice/configs/fra-pe1.conf:57",
+  ]);
+  // A limit the file does not write (a group's default, say): judged, with no line to cite.
+  t.regex(
+    judge(held(300))[0]!,
+    /^fail: fra\/ic1: .* holds a limit of 300 accepted prefixes, then the session goes down \(session down until cleared\)$/,
+  );
+  t.regex(judge(held(350))[0]!, /^warn: /);
+  t.regex(judge(held(100, 'warn'))[0]!, /^pass: .* a warning is logged, nothing else/);
+  t.deepEqual(judge([]), ["fail: fra/ic1: fra-pe1's frr 8.4 holds no max-prefix toward AS8075"]);
+  t.regex(judge(undefined)[0]!, /^n\/a: fra\/ic1: .* did not say which limit it holds/);
+});

@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { parseBirdBfdSessions, parseBirdProtocols } from '../src/daemons/bird/parse.js';
+import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from '../src/daemons/bird/parse.js';
 import { LabError } from '../src/errors.js';
-import { parseFrrBfdPeers, parseFrrBgpSummary, parseReceivedRoutes, routeKeys } from '../src/daemons/frr/parse.js';
+import {
+  parseFrrBfdPeers,
+  parseFrrBgpSummary,
+  parseFrrPrefixLimits,
+  parseReceivedRoutes,
+  routeKeys,
+} from '../src/daemons/frr/parse.js';
 import { parseProcBonding } from '../src/lab/lag/kernel/parse.js';
 import { parseOvsBondShow, parseOvsLacpShow, withLacp } from '../src/lab/lag/ovs/parse.js';
 import { root } from './helpers/reference.js';
@@ -45,6 +51,27 @@ test('BIRD protocols: BGP sessions only, with imported routes and the error that
   ]);
   const down = parseBirdProtocols(await sample('bird-protocols-down.txt'));
   t.deepEqual(down[0], { peer: '198.51.100.0', state: 'Idle', received: 0, info: 'BFD session down' });
+});
+
+// Captured from sandboxes of two corpus cases (BIRD 2.0.12 `receive limit 500 action restart`; FRR 8.4, a
+// peer-group's maximum-prefix 300 overridden by the neighbor's 500 90).
+test('prefix limits as the daemon holds them: BIRD receive limit with its action, FRR the neighbor over its group', async (t) => {
+  const bird = await sample('bird-protocols-limits.txt');
+  t.deepEqual(parseBirdPrefixLimits(bird, '198.51.100.0'), [
+    { limit: 500, counts: 'received', action: 'restart', said: 'restart' },
+  ]);
+  t.deepEqual(parseBirdPrefixLimits(bird, '192.0.2.0'), [], 'the core session holds none');
+  t.is(parseBirdPrefixLimits(bird, '198.51.100.9'), undefined, 'no protocol has that neighbor');
+  const frr = await sample('frr-neighbor-maxprefix.json');
+  t.deepEqual(parseFrrPrefixLimits(frr, '198.51.100.4'), [
+    { limit: 500, counts: 'accepted', action: 'session-down', said: 'session down until cleared' },
+  ]);
+  const warn = JSON.stringify({
+    '198.51.100.4': { addressFamilyInfo: { ipv4Unicast: { prefixAllowedMax: 100, prefixAllowedMaxWarning: true } } },
+  });
+  t.is(parseFrrPrefixLimits(warn, '198.51.100.4')![0]!.action, 'warn');
+  t.deepEqual(parseFrrPrefixLimits('{"198.51.100.4":{"addressFamilyInfo":{"ipv4Unicast":{}}}}', '198.51.100.4'), []);
+  t.is(parseFrrPrefixLimits(undefined, '198.51.100.4'), undefined);
 });
 
 test('BIRD BFD sessions', async (t) => {

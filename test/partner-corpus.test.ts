@@ -6,9 +6,9 @@
  * case was first run; this file judges every case as `peerlab check` does (loadTopology, the partner's
  * config run by its own daemon in a sandbox where the host has it, checkRequirements) and compares.
  *
- * With the sandbox (2026-12-03, FRR 8.4 and BIRD 2.0.12 on the host): 20 of 25 right. Still wrong: the
- * two refused at load (a BIRD `define` in `neighbor ... as`, an `include`) and the three prefix limits,
- * still read from the file.
+ * With the sandbox (2026-12-03, FRR 8.4 and BIRD 2.0.12 on the host): 20 of 25 right; 23 of 25 once the
+ * prefix limit in force is asked of the daemon (FRR `show bgp neighbors X json`, BIRD `show protocols all`).
+ * Still wrong: the two refused at load (a BIRD `define` in `neighbor ... as`, an `include`).
  *
  * The baseline, measured with FRR 8.4 and BIRD 2.0.12 on this host before the daemon sandbox of issue 21
  * (the reading of commit 855497a):
@@ -57,10 +57,6 @@ const wrongToday = new Set<string>([
   // file, and the parser runs on a copy without the included file beside it.
   'bird-define-asn',
   'bird-include-filters',
-  // The prefix limit in force is still read from the file, not asked of the daemon.
-  'bird-receive-limit',
-  'frr-maxpfx-neighbor-override',
-  'frr-maxpfx-stray-300',
 ]);
 
 type Status = 'pass' | 'warn' | 'fail' | 'n/a';

@@ -89,6 +89,20 @@ export interface DaemonStart {
   apply?: string[][];
 }
 
+/**
+ * A limit on the prefixes a router takes from one neighbor, as its daemon holds it in force: the number,
+ * whether it counts what the neighbor sent (before import policy) or what the policy accepted, and what
+ * happens when it is exceeded, in the daemon's words.
+ */
+export interface PrefixLimit {
+  limit: number;
+  counts: 'received' | 'accepted';
+  /** The session goes down (and maybe restarts), the extra routes are dropped, or a warning is logged. */
+  action: 'session-down' | 'restart' | 'block' | 'warn';
+  /** The daemon's own words for it (`disable`, `warning-only`, `restart after 5 min`). */
+  said: string;
+}
+
 /** Lines of a config that show a requirement is configured (`peerlab check` cites them). */
 export interface EvidencePatterns {
   bfd: RegExp;
@@ -149,6 +163,11 @@ export interface DaemonDriver {
   orphans?(): Promise<string[]>;
   /** BGP sessions and BFD sessions as the daemon reports them (empty when it does not answer). */
   readSessions(node: NodeAccess): Promise<{ bgp: BgpPeerState[]; bfd: BfdState[] }>;
+  /**
+   * The prefix limits in force on the session with `peer` (most daemons hold one; BIRD may hold a receive
+   * and an import limit at once): empty when none is set, undefined when the daemon does not answer.
+   */
+  prefixLimits(node: NodeAccess, peer: string): Promise<PrefixLimit[] | undefined>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
   readonly routes?: {
     /** The BGP table: each prefix with the AS path of every path the router has for it. */

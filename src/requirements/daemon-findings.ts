@@ -1,7 +1,8 @@
 import { overlaps, parsePrefix } from '../topology/addresses.js';
 import { isPrivateAsn } from '../topology/asn.js';
 import type { Interconnect, LabModel } from '../topology/model.js';
-import type { Status } from './result.js';
+import type { PrefixLimit } from '../daemons/types.js';
+import { worst, type Status } from './result.js';
 import type { EvidenceRoute, RouterEvidence, SessionEvidence } from './router-evidence.js';
 
 /** One finding of a rule, as the checks collect them. */
@@ -100,3 +101,55 @@ export function leakFindings(model: LabModel, e: RouterEvidence): Finding[] {
 }
 
 const edges = (e: RouterEvidence) => e.sessions.filter((s) => s.kind === 'interconnect' && s.state === 'Established');
+
+/** The bounds R-MAX-PREFIX judges a limit against: below `failBelow` fails, below `warnBelow` warns. */
+export interface LimitBounds {
+  failBelow: number;
+  warnBelow: number;
+}
+
+const limitEffect: Record<PrefixLimit['action'], string> = {
+  'session-down': 'the session goes down',
+  restart: 'the session goes down and restarts',
+  block: 'the routes beyond it are dropped',
+  warn: 'a warning is logged, nothing else',
+};
+
+/**
+ * R-MAX-PREFIX from the daemon: each limit it holds on each edge session, wherever the config set it (the
+ * neighbor, its group, a template). A warning-only limit never cuts anything; any other cuts Microsoft's
+ * announcement as it grows past it.
+ */
+export function prefixLimitFindings(
+  e: RouterEvidence,
+  bounds: LimitBounds,
+  cite: (limit: number) => string | undefined,
+): Finding[] {
+  // Every edge session, up or not: the limit is held whatever the session's state.
+  return e.sessions
+    .filter((s) => s.kind === 'interconnect')
+    .map((s) => {
+      if (!s.prefixLimits) return { status: 'n/a', text: `${s.stands}: ${by(e)} did not say which limit it holds` };
+      if (s.prefixLimits.length === 0)
+        return { status: 'fail', text: `${s.stands}: ${by(e)} holds no max-prefix toward AS8075` };
+      const judged = s.prefixLimits.map((l) => {
+        const status: Status =
+          l.action === 'warn'
+            ? 'pass'
+            : l.limit < bounds.failBelow
+              ? 'fail'
+              : l.limit < bounds.warnBelow
+                ? 'warn'
+                : 'pass';
+        const where = cite(l.limit);
+        return {
+          status,
+          text: `${l.limit} ${l.counts} prefixes, then ${limitEffect[l.action]} (${l.said})${where ? ` at ${where}` : ''}`,
+        };
+      });
+      return {
+        status: worst(judged.map((j) => j.status)),
+        text: `${s.stands}: ${by(e)} holds a limit of ${judged.map((j) => j.text).join('; ')}`,
+      };
+    });
+}

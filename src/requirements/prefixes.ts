@@ -9,6 +9,7 @@ import {
   leakFindings,
   longPathSmall,
   pathFindings,
+  prefixLimitFindings,
   privatePath,
   type Finding,
 } from './daemon-findings.js';
@@ -248,19 +249,26 @@ export const asPathSmallPrefix: Check = ({ model, evidence }): RuleResult[] => {
  * peer router is judged on the limit its config really sets (a partner's file may differ from the
  * topology's max-prefix).
  */
-export const maxPrefix: Check = ({ model, peerConfigs }) => {
+export const maxPrefix: Check = ({ model, peerConfigs, evidence }) => {
   const announced = model.microsoft.servicePrefixes.length;
   const failBelow = Math.ceil(announced * 1.15);
   const warnBelow = Math.max(400, failBelow);
-  const findings = peerConfigs.map((config) => {
+  const findings = peerConfigs.flatMap((config): Finding[] => {
     const pattern = daemonDriver(config.daemon).evidence.maxPrefixValue;
     const lines = config.text.split('\n');
+    const at = (index: number) => `${config.source ?? `${config.node}/${config.file}`}:${index + 1}`;
+    const ran = evidence.get(config.node);
+    if (ran)
+      // The daemon says which limit it holds; the line cited is the first that sets that number.
+      return prefixLimitFindings(ran, { failBelow, warnBelow }, (limit) => {
+        const index = lines.findIndex((l) => Number(pattern.exec(l)?.[1]) === limit);
+        return index < 0 ? undefined : at(index);
+      });
     const index = lines.findIndex((l) => pattern.test(l));
-    const where = `${config.source ?? `${config.node}/${config.file}`}:${index + 1}`;
-    if (index < 0) return { status: 'fail' as const, text: `${config.node}: no max-prefix toward AS8075` };
+    if (index < 0) return [{ status: 'fail' as const, text: `${config.node}: no max-prefix toward AS8075` }];
     const limit = Number(lines[index]!.match(pattern)![1]);
     const status = limit < failBelow ? ('fail' as const) : limit < warnBelow ? ('warn' as const) : ('pass' as const);
-    return { status, text: `${config.node}: limit ${limit} at ${where}` };
+    return [{ status, text: `${config.node}: limit ${limit} at ${at(index)}` }];
   });
   const result = fromFindings('R-MAX-PREFIX', findings);
   result.evidence.unshift(

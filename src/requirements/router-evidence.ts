@@ -1,3 +1,4 @@
+import type { PrefixLimit } from '../daemons/types.js';
 import type { SessionKind } from '../topology/model.js';
 
 /**
@@ -27,6 +28,8 @@ export interface SessionEvidence {
   info?: string;
   /** Edges: BFD as negotiated with the router: its state, the interval in force, the time to detect a loss. */
   bfd?: { state: string; intervalMs: number; detectionMs: number };
+  /** Edges: the prefix limits the router's daemon holds in force on the session (empty: none); absent when not read. */
+  prefixLimits?: PrefixLimit[];
   /** What the router sent on this session, with the attributes it sent. */
   received: EvidenceRoute[];
 }

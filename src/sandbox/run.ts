@@ -2,6 +2,7 @@ import { tearDownLab } from '../lab/down.js';
 import type { Lab } from '../lab/lab.js';
 import { ReadinessError, waitUntil } from '../lab/readiness.js';
 import { lagDriver } from '../lab/lag/registry.js';
+import { execAccess } from '../lab/snapshot.js';
 import { startLab } from '../lab/up.js';
 import type { RouterEvidence, SessionEvidence } from '../requirements/router-evidence.js';
 import type { Runtime } from '../runtime/types.js';
@@ -99,6 +100,7 @@ async function settle(lab: Lab, edges: StubSession[], quietMs: number, clock: Cl
 }
 
 async function readSessions(lab: Lab, plan: SandboxPlan): Promise<SessionEvidence[]> {
+  const router = execAccess(lab, plan.router);
   const [protocols, bfd] = await Promise.all([
     birdc(lab, 'show', 'protocols', 'all'),
     birdc(lab, 'show', 'bfd', 'sessions'),
@@ -116,6 +118,11 @@ async function readSessions(lab: Lab, plan: SandboxPlan): Promise<SessionEvidenc
         state: bgp?.state ?? 'unknown',
         received: parseBirdRoutes(shown),
       };
+      if (s.kind === 'interconnect') {
+        // The router's own view of the session: the limit it holds toward the edge, wherever it was set.
+        const limits = await lab.daemon(plan.router).prefixLimits(router, s.stubAddress);
+        if (limits) session.prefixLimits = limits;
+      }
       const b = timers.find((t) => t.peer === s.routerAddress);
       if (b) session.bfd = { state: b.state, intervalMs: b.intervalMs, detectionMs: b.detectionMs };
       if (bgp?.info) session.info = bgp.info;

@@ -1,6 +1,6 @@
 import type { DaemonDriver, DaemonVersion, NodeAccess, NodeDirs } from '../types.js';
 import { inspectBird } from './inspect.js';
-import { parseBirdBfdSessions, parseBirdProtocols } from './parse.js';
+import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from './parse.js';
 import { renderBird } from './render/index.js';
 import { birdQuery } from './socket.js';
 
@@ -62,6 +62,10 @@ function birdDriver(version: Version): DaemonDriver {
       const [protocols, bfd] = await Promise.all([query(node, 'show protocols all'), query(node, 'show bfd sessions')]);
       return { bgp: protocols ? parseBirdProtocols(protocols) : [], bfd: bfd ? parseBirdBfdSessions(bfd) : [] };
     },
+    prefixLimits: async (node, peer) =>
+      ((text) => (text === undefined ? undefined : parseBirdPrefixLimits(text, peer)))(
+        await query(node, 'show protocols all'),
+      ),
     evidence: {
       bfd: /^\s*bfd\s*(\{|on\b|graceful\b)/,
       community: (c) => {
@@ -69,7 +73,7 @@ function birdDriver(version: Version): DaemonDriver {
         return new RegExp(`bgp_community\\.add\\(\\(\\s*${asn}\\s*,\\s*${value}\\s*\\)\\)`);
       },
       multipath: /merge paths on/,
-      maxPrefixValue: /\bimport limit (\d+)/,
+      maxPrefixValue: /\b(?:import|receive) limit (\d+)/,
     },
   };
 }

@@ -1,17 +1,11 @@
-import { normalizeBfd, type BfdState, type BgpPeerState } from '../types.js';
+import { normalizeBfd, type BfdState, type BgpPeerState, type PrefixLimit } from '../types.js';
 
 /**
  * `birdc show protocols all`: one block per protocol, its header unindented
  * (`name BGP table state since info`), details indented below.
  */
 export function parseBirdProtocols(text: string): BgpPeerState[] {
-  const blocks = text.split('\n').reduce<string[][]>((acc, line) => {
-    if (/^\S+\s+\S+\s+\S+\s+\S+\s+\S+/.test(line) && !line.startsWith('Name ') && !line.startsWith('BIRD '))
-      acc.push([line]);
-    else acc.at(-1)?.push(line);
-    return acc;
-  }, []);
-  return blocks.flatMap((block) => {
+  return protocolBlocks(text).flatMap((block) => {
     const header = block[0]!.split(/\s+/);
     if (header[1] !== 'BGP') return [];
     const field = (name: string) =>
@@ -34,6 +28,16 @@ export function parseBirdProtocols(text: string): BgpPeerState[] {
   });
 }
 
+/** The blocks of `show protocols all`: each protocol's header line and the indented lines under it. */
+function protocolBlocks(text: string): string[][] {
+  return text.split('\n').reduce<string[][]>((acc, line) => {
+    if (/^\S+\s+\S+\s+\S+\s+\S+\s+\S+/.test(line) && !line.startsWith('Name ') && !line.startsWith('BIRD '))
+      acc.push([line]);
+    else acc.at(-1)?.push(line);
+    return acc;
+  }, []);
+}
+
 /** `birdc show bfd sessions`: the columns of its `address interface state since interval timeout` rows. */
 export function birdBfdRows(text: string): string[][] {
   return text
@@ -44,4 +48,36 @@ export function birdBfdRows(text: string): string[][] {
 
 export function parseBirdBfdSessions(text: string): BfdState[] {
   return birdBfdRows(text).map((cols) => ({ peer: cols[0]!, state: normalizeBfd(cols[2]!) }));
+}
+
+const birdActions: Record<string, PrefixLimit['action']> = {
+  disable: 'session-down',
+  restart: 'restart',
+  block: 'block',
+  warn: 'warn',
+};
+
+/**
+ * The limits of the BGP protocol whose neighbor is `peer`, from `birdc show protocols all`: `Receive limit:`
+ * (routes as received) and `Import limit:` (routes the import filter accepted), each with its `Action:`.
+ * Empty when none is set, undefined when no protocol has that neighbor.
+ */
+export function parseBirdPrefixLimits(text: string, peer: string): PrefixLimit[] | undefined {
+  const block = protocolBlocks(text).find((b) =>
+    b.some((l) => new RegExp(`^\\s+Neighbor address:\\s+${peer.replace(/\./g, '\\.')}$`).test(l)),
+  );
+  if (!block) return undefined;
+  return block.flatMap((line, i) => {
+    const m = /^\s+(Receive|Import) limit:\s+(\d+)/.exec(line);
+    if (!m) return [];
+    const said = /^\s+Action:\s+(\S+)/.exec(block[i + 1] ?? '')?.[1] ?? 'disable';
+    return [
+      {
+        limit: Number(m[2]),
+        counts: m[1] === 'Receive' ? ('received' as const) : ('accepted' as const),
+        action: birdActions[said] ?? 'session-down',
+        said,
+      },
+    ];
+  });
 }

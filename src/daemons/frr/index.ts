@@ -6,6 +6,7 @@ import {
   communitiesFrom,
   parseFrrBfdPeers,
   parseFrrBgpSummary,
+  parseFrrPrefixLimits,
   parseReceivedRoutes,
   routeKeys,
   routePaths,
@@ -129,6 +130,8 @@ function frrDriver(version: Version): DaemonDriver {
       ]);
       return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
     },
+    prefixLimits: async (node, peer) =>
+      parseFrrPrefixLimits(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
     routes: {
       table: async (node) => routePaths(await query(node, 'bgpd', 'show bgp ipv4 unicast json')),
       // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).

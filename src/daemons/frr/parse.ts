@@ -1,5 +1,5 @@
 import { LabError } from '../../errors.js';
-import { normalizeBfd, type BfdState, type BgpPeerState, type ReceivedRoute } from '../types.js';
+import { normalizeBfd, type BfdState, type BgpPeerState, type PrefixLimit, type ReceivedRoute } from '../types.js';
 
 interface FrrPeer {
   state: string;
@@ -79,4 +79,29 @@ export function communitiesFrom(json: string | undefined, peer: string): string[
     frrJson<{ paths?: { peer?: { peerId?: string }; community?: { list?: string[] } }[] }>(json, 'a prefix')?.paths ??
     [];
   return paths.find((p) => p.peer?.peerId === peer)?.community?.list ?? [];
+}
+
+interface FrrNeighborFamily {
+  prefixAllowedMax?: number;
+  prefixAllowedMaxWarning?: boolean;
+  prefixAllowedRestartIntervalMsecs?: number;
+}
+
+/**
+ * `show bgp neighbors X json`: the maximum-prefix FRR holds in force for X, from the neighbor,
+ * its peer-group or its defaults, whichever FRR applied (empty when none). FRR counts accepted prefixes.
+ */
+export function parseFrrPrefixLimits(json: string | undefined, peer: string): PrefixLimit[] | undefined {
+  const answer = frrJson<Record<string, { addressFamilyInfo?: { ipv4Unicast?: FrrNeighborFamily } }>>(
+    json,
+    `its neighbor ${peer}`,
+  );
+  if (!answer) return undefined;
+  const family = answer[peer]?.addressFamilyInfo?.ipv4Unicast;
+  if (!family?.prefixAllowedMax) return [];
+  const restart = family.prefixAllowedRestartIntervalMsecs;
+  const limit = { limit: family.prefixAllowedMax, counts: 'accepted' as const };
+  if (family.prefixAllowedMaxWarning) return [{ ...limit, action: 'warn', said: 'warning-only' }];
+  if (restart) return [{ ...limit, action: 'restart', said: `restart after ${restart / 60_000} min` }];
+  return [{ ...limit, action: 'session-down', said: 'session down until cleared' }];
 }
