@@ -1,5 +1,5 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { InputError } from '../src/errors.js';
 import { checkRequirements } from '../src/requirements/check.js';
@@ -128,6 +128,45 @@ test("a config its daemon's parser refuses is refused at the parser's line (FRR 
     await refused(t, bird.topology),
     new RegExp(`^${bird.file}:\\d+:\\d+: bird's parser refused it: .*syntax error`),
   );
+});
+
+/** The example with ams-pe1's edge protocol moved into `sessions/edge.conf`, included where it stood. */
+async function included(t: ExecutionContext, edge: string, include = 'sessions/edge.conf') {
+  const b = await broken(t, 'ams-pe1', /protocol bgp msft_ams_ic1 from msft \{[^}]*\}\n/, `include "${include}";\n`);
+  const dir = join(dirname(b.topology), 'configs');
+  await mkdir(join(dir, 'sessions'), { recursive: true });
+  await writeFile(join(dir, 'sessions', 'edge.conf'), edge);
+  return { ...b, edge: relative(process.cwd(), join(dir, 'sessions', 'edge.conf')) };
+}
+
+test('BIRD includes: the included file is parsed, checked at its own lines, and placed beside the config', async (t) => {
+  const good = 'protocol bgp msft_ams_ic1 from msft {\n  neighbor 198.51.100.0 as 8075;\n}\n';
+  const ok = await included(t, good);
+  const model = await loadTopology(ok.topology);
+  t.deepEqual(model.nodes.find((n) => n.name === 'ams-pe1')!.config!.includes, [
+    { path: 'sessions/edge.conf', text: good },
+  ]);
+  const out = await tempDir(t, 'render');
+  await writeRenderedLab(model, out);
+  t.is(await readFile(join(out, 'ams-pe1', 'sessions', 'edge.conf'), 'utf8'), good);
+  // The contract is checked through the include, at the included file's line.
+  const wrong = await included(t, good.replace('as 8075', 'as 8076'));
+  t.is(
+    await refused(t, wrong.topology),
+    `${wrong.edge}:2:1: neighbor 198.51.100.0 remote-as 8076: ams-msee1 (the AS8075 edge over ams/ic1) is AS8075`,
+  );
+  // What the lab cannot place beside the config is refused at the include, by name.
+  for (const [path, why] of [
+    ['/etc/bird/edge.conf', /an absolute path reads the node's own filesystem/],
+    ['../edge.conf', /it leaves the folder of the config/],
+    ['sessions/*.conf', /does not expand wildcards/],
+    ['sessions/missing.conf', /cannot read .*missing\.conf \(ENOENT\)/],
+  ] as const) {
+    const b = await included(t, good, path);
+    const message = await refused(t, b.topology);
+    t.true(message.startsWith(`${b.file}:${b.lineOf('include')}:10: `), message);
+    t.regex(message, why);
+  }
 });
 
 test('a BIRD protocol with a wrong local AS is refused at the protocol, templates followed', async (t) => {

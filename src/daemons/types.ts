@@ -73,7 +73,13 @@ export interface ReceivedRoute {
 export interface ConfigFacts {
   /** The local ASN of each BGP instance or protocol. */
   localAs: { asn: number; line: number }[];
-  neighbors: { address: string; remoteAs: number | 'internal' | 'external'; line: number; localAs?: number }[];
+  /** Each neighbor with its remote AS; `unread` where the config names it by a constant this reading does not follow. */
+  neighbors: {
+    address: string;
+    remoteAs: number | 'internal' | 'external' | 'unread';
+    line: number;
+    localAs?: number;
+  }[];
   /** Interfaces the config gives addresses to. */
   interfaces: { name: string; address?: string; line: number }[];
   /** What this reading does not follow (a constant, an unresolved group): said, never guessed. */
@@ -146,6 +152,8 @@ export interface DaemonDriver {
     package: string;
     locate(output: string): { line: number; column: number } | undefined;
   };
+  /** Files a config includes, as written (path, 1-based line and column of the path); absent: the daemon has no include. */
+  includes?(text: string): { path: string; line: number; column: number }[];
   /** The BGP facts a config states, with their lines: what a partner's own config is checked against. */
   inspect(text: string): ConfigFacts;
   start(dirs: NodeDirs): DaemonStart;

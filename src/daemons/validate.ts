@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { missingTool } from '../errors.js';
 import { systemPath } from '../util/run.js';
@@ -12,6 +12,8 @@ export interface ConfigText {
   daemon: string;
   file: string;
   text: string;
+  /** Files the config includes, relative to its folder: written beside it for the parser. */
+  includes?: readonly { path: string; text: string }[];
 }
 
 export interface ValidationResult<C extends ConfigText = ConfigText> {
@@ -23,12 +25,20 @@ export interface ValidationResult<C extends ConfigText = ConfigText> {
   at?: { line: number; column: number };
 }
 
+/** A config and the files it includes, written in `dir` as the daemon will find them. */
+export async function writeConfigFiles(dir: string, config: Pick<ConfigText, 'file' | 'text' | 'includes'>) {
+  for (const f of [{ path: config.file, text: config.text }, ...(config.includes ?? [])]) {
+    await mkdir(dirname(join(dir, f.path)), { recursive: true });
+    await writeFile(join(dir, f.path), f.text);
+  }
+}
+
 /** Parse a config with its daemon's own parser (the driver's validator: `vtysh --dryrun -f`, `bird -p -c`). */
 export async function validateConfig<C extends ConfigText>(config: C): Promise<ValidationResult<C>> {
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-validate-'));
   try {
     const file = join(dir, config.file);
-    await writeFile(file, config.text);
+    await writeConfigFiles(dir, config);
     const validator = daemonDriver(config.daemon).validator;
     const [command, ...args] = validator.command(file);
     const result = await execa(command!, args, {

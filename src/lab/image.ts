@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonDriver, daemonDrivers } from '../daemons/registry.js';
 import type { Suite } from '../daemons/types.js';
-import type { ConfigText, ValidationResult } from '../daemons/validate.js';
+import { writeConfigFiles, type ConfigText, type ValidationResult } from '../daemons/validate.js';
 import { dockerImages, type ImageEngine } from '../runtime/images.js';
 import { EnvironmentError, InternalError } from '../errors.js';
 import { runCommand, type Runner } from '../util/run.js';
@@ -187,7 +187,7 @@ export async function validateInImage(
   const validator = daemonDriver(config.daemon).validator;
   const dir = await mkdtemp(join(tmpdir(), 'peerlab-validate-'));
   try {
-    await writeFile(join(dir, config.file), config.text);
+    await writeConfigFiles(dir, config);
     const inside = `/peerlab/${config.file}`;
     const result = await engine.runOnce(imageTagOf(suite), validator.command(inside), { dir, at: '/peerlab' }, lab);
     // 125-127: the engine itself failed (no such image, no engine): nothing was parsed.

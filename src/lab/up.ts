@@ -14,6 +14,7 @@ import { ReadinessError } from './readiness.js';
 import { waitConverged, waitLagsNegotiated } from './converge.js';
 import { tearDownLab } from './down.js';
 import { imageTagOf, suiteOf, validateInImage } from './image.js';
+import { writeConfigFiles } from '../daemons/validate.js';
 import { Lab } from './lab.js';
 import { bondsOf, type LagDriver } from './lag/types.js';
 import { writeLabState } from './state.js';
@@ -160,8 +161,7 @@ async function writeConfigs(lab: Lab): Promise<void> {
     model: lab.model,
   });
   for (const node of lab.model.nodes) await mkdir(join(nodeHostDir(lab.name, node.name), 'run'), { recursive: true });
-  for (const config of renderLab(lab.model))
-    await writeFile(join(nodeHostDir(lab.name, config.node), config.file), config.text);
+  for (const config of renderLab(lab.model)) await writeConfigFiles(nodeHostDir(lab.name, config.node), config);
   for (const node of lab.model.nodes)
     if (node.nftables) await writeFile(join(nodeHostDir(lab.name, node.name), partnerRuleset), node.nftables.text);
   await writeFile(join(labDir(lab.name), '.keep'), '');

@@ -1,6 +1,6 @@
 import { daemonDriver } from '../daemons/registry.js';
 import { buildIntent } from '../intent/build.js';
-import type { LabModel, LabNode } from '../topology/model.js';
+import type { IncludedFile, LabModel, LabNode } from '../topology/model.js';
 
 export interface RenderedConfig {
   node: string;
@@ -11,6 +11,8 @@ export interface RenderedConfig {
   text: string;
   /** The partner's own file, when the config is theirs (topology `config:`), not rendered by peerlab. */
   source?: string;
+  /** Files the partner's config includes, relative to the config's folder. */
+  includes?: IncludedFile[];
 }
 
 /** The daemon config of one router node: rendered from its intent, or the partner's own. */
@@ -23,6 +25,7 @@ export function renderNode(model: LabModel, node: LabNode): RenderedConfig {
       file: driver.configFile,
       text: node.config.text,
       source: node.config.file,
+      ...(node.config.includes ? { includes: node.config.includes } : {}),
     };
   }
   const intent = buildIntent(model, node);

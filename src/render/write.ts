@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeConfigFiles } from '../daemons/validate.js';
 import { contracts, formatContract } from '../topology/contract.js';
 import type { LabModel } from '../topology/model.js';
 import { renderLab } from './render.js';
@@ -14,8 +15,8 @@ export async function writeRenderedLab(model: LabModel, out: string): Promise<st
   for (const config of renderLab(model)) {
     const dir = join(out, config.node);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, config.file), config.text);
-    written.push(join(dir, config.file));
+    await writeConfigFiles(dir, config);
+    written.push(...[config.file, ...(config.includes ?? []).map((f) => f.path)].map((f) => join(dir, f)));
   }
   for (const contract of contracts(model)) {
     const dir = join(out, contract.router);

@@ -46,6 +46,13 @@ export interface PeerPrefix {
 export type NodeRole = 'peer-router' | 'edge-router' | 'peer-core' | 'route-server' | 'ms-core' | 'transit' | 'host';
 export type Side = 'peer' | 'microsoft' | 'internet';
 
+/** A file a partner's config includes (BIRD `include "filters.conf";`): placed beside it, where the daemon looks. */
+export interface IncludedFile {
+  /** Relative to the config's folder, as the daemon resolves it (no `..`, no wildcard). */
+  path: string;
+  text: string;
+}
+
 export interface LabNode {
   name: string;
   role: NodeRole;
@@ -60,7 +67,7 @@ export interface LabNode {
   statefulFirewall: boolean;
   interfaces: NodeInterface[];
   /** A partner's own daemon config (topology `config:`), checked against the contract: it runs instead of a rendered one. */
-  config?: { file: string; text: string };
+  config?: { file: string; text: string; includes?: IncludedFile[] };
   /** The partner's packet filter (topology `nftables:`), applied before the daemons start. */
   nftables?: { file: string; text: string };
   /** The partner's traffic control (topology `tc:`): tc argument lists, applied before the daemons start. */

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { daemonDriver } from '../daemons/registry.js';
-import type { ConfigFacts } from '../daemons/types.js';
+import type { ConfigFacts, DaemonDriver } from '../daemons/types.js';
 import { validateConfig } from '../daemons/validate.js';
 import { InputError, type SourcePosition } from '../errors.js';
 import { hostCodename } from '../util/host.js';
@@ -41,14 +41,31 @@ export async function bindPartnerConfigs(model: LabModel, file: TopologyFile, lo
     const shown = relative(process.cwd(), path) || path;
     const text = rename(await readConfig(path, shown, locate(at), at.join('.')));
     const driver = daemonDriver(node.daemon!);
+    const includes = await readIncludes(driver, { text, dir: dirname(path), shown, rel: '.' }, rename);
     // The host's parser is the version's own only when the host runs that version's Debian suite; other
     // versions are parsed in their router image when the lab comes up, before any node is created.
     if (driver.versions[node.version ?? driver.defaultVersion]!.suite === hostCodename()) {
-      const parsed = await validateConfig({ node: name, daemon: driver.name, file: driver.configFile, text });
+      const parsed = await validateConfig({
+        node: name,
+        daemon: driver.name,
+        file: driver.configFile,
+        text,
+        includes: includes.map((f) => ({ path: f.path, text: f.text })),
+      });
       if (!parsed.ok) throw parserRefused(driver.name, parsed, shown);
     }
-    checkContract(routerContract(model, node), driver.inspect(text), shown);
-    node.config = { file: shown, text };
+    // The contract is read from the config as the daemon sees it, includes in place; lines map back to their files.
+    const expanded = expand(driver, { text, shown, rel: '.' }, includes);
+    checkContract(routerContract(model, node), driver.inspect(expanded.map((l) => l.text).join('\n')), (line) => ({
+      file: expanded[line - 1]?.file ?? shown,
+      line: expanded[line - 1]?.line ?? line,
+      column: 1,
+    }));
+    node.config = {
+      file: shown,
+      text,
+      ...(includes.length ? { includes: includes.map((f) => ({ path: f.path, text: f.text })) } : {}),
+    };
   }
 }
 
@@ -150,6 +167,67 @@ export function parserRefused(
   });
 }
 
+/** An included file as read: its path relative to the config's folder, its text, and how it is shown. */
+interface Included {
+  path: string;
+  text: string;
+  shown: string;
+}
+
+/** BIRD reads at most 8 levels of includes. */
+const maxIncludeDepth = 8;
+
+/**
+ * The files a partner config includes, read from beside it (each include relative to the including file's
+ * folder, as BIRD resolves it), recursively. The lab places them beside the config in the node, so they
+ * must stay inside the config's folder and be named one by one.
+ */
+async function readIncludes(
+  driver: DaemonDriver,
+  from: { text: string; dir: string; shown: string; rel: string },
+  rename: (text: string) => string,
+  depth = 0,
+): Promise<Included[]> {
+  const out: Included[] = [];
+  for (const inc of driver.includes?.(from.text) ?? []) {
+    const where = { file: from.shown, line: inc.line, column: inc.column };
+    const fail = (message: string): never => {
+      throw new InputError(`include "${inc.path}": ${message}`, where);
+    };
+    if (isAbsolute(inc.path))
+      fail(
+        `an absolute path reads the node's own filesystem; write it relative to ${from.shown} and keep the file there`,
+      );
+    if (/[*?[]/.test(inc.path)) fail('peerlab does not expand wildcards in includes; include each file by name');
+    const rel = normalize(join(from.rel, inc.path));
+    if (rel.startsWith('..')) fail(`it leaves the folder of the config; keep included files beside it or below`);
+    if (depth >= maxIncludeDepth) fail(`more than ${maxIncludeDepth} levels of includes`);
+    const path = join(from.dir, inc.path);
+    const shown = relative(process.cwd(), path) || path;
+    const text = rename(await readConfig(path, shown, where, 'include'));
+    out.push({ path: rel, text, shown });
+    out.push(
+      ...(await readIncludes(driver, { text, dir: dirname(path), shown, rel: dirname(rel) }, rename, depth + 1)),
+    );
+  }
+  return out;
+}
+
+/** The lines of a config with its includes in place, each with the file and line it came from. */
+function expand(
+  driver: DaemonDriver,
+  from: { text: string; shown: string; rel: string },
+  includes: Included[],
+): { text: string; file: string; line: number }[] {
+  const at = new Map((driver.includes?.(from.text) ?? []).map((i) => [i.line, normalize(join(from.rel, i.path))]));
+  return from.text.split('\n').flatMap((text, i) => {
+    const inc = includes.find((f) => f.path === at.get(i + 1));
+    return inc
+      ? expand(driver, { text: inc.text, shown: inc.shown, rel: dirname(inc.path) }, includes)
+      : [{ text, file: from.shown, line: i + 1 }];
+  });
+}
+
 async function readConfig(
   path: string,
   shown: string,
@@ -164,10 +242,10 @@ async function readConfig(
   return readFile(path, 'utf8');
 }
 
-/** The first way `facts` break the contract, as an InputError at the partner file's line. */
-export function checkContract(c: RouterContract, facts: ConfigFacts, file: string): void {
+/** The first way `facts` break the contract, as an InputError at the partner file's line (`at` maps a line to it). */
+export function checkContract(c: RouterContract, facts: ConfigFacts, at: (line: number) => SourcePosition): void {
   const fail = (line: number, message: string): never => {
-    throw new InputError(message, { file, line, column: 1 });
+    throw new InputError(message, at(line));
   };
   const sessions = c.sessions.map((s) => `${s.neighbor} (${s.peer}, AS${s.remoteAsn})`).join(', ');
   for (const local of facts.localAs)
@@ -184,6 +262,7 @@ export function checkContract(c: RouterContract, facts: ConfigFacts, file: strin
     }
     const expected = session!.remoteAsn;
     const ok =
+      n.remoteAs === 'unread' ||
       n.remoteAs === expected ||
       (n.remoteAs === 'internal' && expected === c.asn) ||
       (n.remoteAs === 'external' && expected !== c.asn);

@@ -1,5 +1,5 @@
 import type { DaemonDriver, DaemonVersion, NodeAccess, NodeDirs } from '../types.js';
-import { inspectBird } from './inspect.js';
+import { birdIncludes, inspectBird } from './inspect.js';
 import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from './parse.js';
 import { renderBird } from './render/index.js';
 import { birdQuery } from './socket.js';
@@ -53,6 +53,7 @@ function birdDriver(version: Version): DaemonDriver {
         ((m) => (m ? { line: Number(m[1]), column: Number(m[2]) } : undefined))(output.match(/:(\d+):(\d+) /)),
     },
     inspect: inspectBird,
+    includes: birdIncludes,
     start: (dirs) => ({ commands: [start(dirs)] }),
     kill,
     restart: (dirs) => [start(dirs)],

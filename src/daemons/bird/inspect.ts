@@ -1,12 +1,20 @@
 import type { ConfigFacts } from '../types.js';
 
+/** `include "file";` lines (BIRD reads each where it stands, relative to the including file's folder). */
+export function birdIncludes(text: string): { path: string; line: number; column: number }[] {
+  return text.split('\n').flatMap((raw, i) => {
+    const m = /^(\s*include\s+")([^"]+)"\s*;/.exec(raw);
+    return m ? [{ path: m[2]!, line: i + 1, column: m[1]!.length + 1 }] : [];
+  });
+}
+
 interface Block {
   kind: 'protocol' | 'template';
   name?: string;
   from?: string;
   line: number;
   localAs?: number;
-  neighbor?: { address: string; remoteAs?: number | 'internal' | 'external'; line: number };
+  neighbor?: { address: string; remoteAs?: ConfigFacts['neighbors'][number]['remoteAs']; line: number };
 }
 
 /**
@@ -41,12 +49,16 @@ export function inspectBird(text: string): ConfigFacts {
         ))
       ) {
         const as = m[2] ?? m[3];
+        // A constant (`define msft_as = 8075;`): BIRD resolves it, this reading does not; the daemon's session says.
+        const read = as === undefined || /^(\d+|internal|external)$/.test(as);
         current.neighbor = {
           address: m[1]!,
           line,
-          ...(as === undefined ? {} : { remoteAs: /^\d+$/.test(as) ? Number(as) : (as as 'internal' | 'external') }),
+          ...(as === undefined
+            ? {}
+            : { remoteAs: !read ? 'unread' : /^\d+$/.test(as) ? Number(as) : (as as 'internal' | 'external') }),
         };
-        if (as !== undefined && !/^(\d+|internal|external)$/.test(as)) facts.unread.push({ line, text: code.trim() });
+        if (!read) facts.unread.push({ line, text: code.trim() });
       }
     }
     depth += (code.match(/\{/g) ?? []).length - (code.match(/\}/g) ?? []).length;

@@ -78,7 +78,8 @@ export function containerlabExport(model: LabModel, lag: LagDriver = kernelLag):
   for (const node of model.nodes) {
     if (node.role !== 'host') {
       const config = renderNode(model, node);
-      files.push({ path: `${node.name}/${config.file}`, text: config.text });
+      for (const f of [{ path: config.file, text: config.text }, ...(config.includes ?? [])])
+        files.push({ path: `${node.name}/${f.path}`, text: f.text });
     }
     if (node.nftables) files.push({ path: `${node.name}/${partnerRuleset}`, text: node.nftables.text });
     files.push({ path: `${node.name}/${startScript}`, text: startCommands(model, node, lag), mode: 0o755 });
