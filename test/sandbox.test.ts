@@ -2,10 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { Address4 } from 'ip-address';
+import { missingTool } from '../src/errors.js';
+import { imageTagOf } from '../src/lab/image.js';
+import type { ImageEngine } from '../src/runtime/images.js';
+import { sandboxRouters } from '../src/sandbox/for-check.js';
 import { sandboxPlan } from '../src/sandbox/plan.js';
 import { parseBirdBfdTimers, parseBirdRoutes } from '../src/sandbox/read.js';
 import { overlaps, parsePrefix } from '../src/topology/addresses.js';
 import { loadTopology } from '../src/topology/load.js';
+import { hostCodename } from '../src/util/host.js';
 import { runCommand } from '../src/util/run.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -105,4 +110,28 @@ test('what the stub received and BFD as negotiated, read from birdc', (t) => {
     ),
     [{ peer: '198.51.100.5', state: 'up', intervalMs: 300, detectionMs: 1500 }],
   );
+});
+
+test("check's sandbox of a version the host does not run: its router image when there, else a note naming the build command", async (t) => {
+  const model = await loadTopology('examples/partner-direct/topology.yaml');
+  if (hostCodename() === 'trixie') return t.pass('this host runs FRR 10.3 and BIRD 3.1 itself');
+  const images = (has: string[] | 'no engine'): ImageEngine => ({
+    name: 'docker',
+    exists: async (tag) => {
+      if (has === 'no engine') throw missingTool('docker', 'docker.io');
+      return has.includes(tag);
+    },
+    pull: async () => false,
+    build: async () => {},
+    importRoot: async () => {},
+    runOnce: async () => ({ stdout: '', stderr: '', exitCode: 0 }),
+  });
+  const none = await sandboxRouters(model, { uid: 0, images: images([imageTagOf('bookworm')]) });
+  t.is(none.evidence.size, 0);
+  t.deepEqual(none.notes, [
+    "sea-pe1: read from examples/partner-direct/configs/sea-pe1.conf only: its daemon version is Debian trixie's, this host is bookworm, and docker has no router image of trixie: peerlab image build --suite trixie builds it",
+    "chi-pe2: read from examples/partner-direct/configs/chi-pe2.conf only: its daemon version is Debian trixie's, this host is bookworm, and docker has no router image of trixie: peerlab image build --suite trixie builds it",
+  ]);
+  const noEngine = await sandboxRouters(model, { uid: 0, images: images('no engine') });
+  t.regex(noEngine.notes[0]!, /this host is bookworm, and docker is not installed$/);
 });
