@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import test from 'ava';
 import { settledEdges, type EdgeSession, type EdgeView } from '../src/certify/edge.js';
 import { judgeEdge } from '../src/certify/edge-rules.js';
+import { certRow, edgeObserves } from '../src/certify/merge.js';
 import { readRuleset } from '../src/certify/running.js';
 import { certificationScenarios } from '../src/certify/scenarios.js';
 import { validateConfig } from '../src/daemons/validate.js';
@@ -275,4 +276,49 @@ test('the edge is judged once it stops changing: a twin whose routes arrive afte
   const restless = await settledEdges(async () => (flips++ % 2 ? late : full), clock, { maxMs: 12_000 });
   t.is(now, 12_000);
   t.truthy(restless);
+});
+
+test("certify: what the edge observes is the truth; a static reading it contradicts is a discrepancy, never the row's verdict", (t) => {
+  const staticNoBfd = {
+    source: 'static' as const,
+    crossCheck: true,
+    findings: [{ status: 'fail' as const, text: "fra/ic1: fra-pe1's own config (fra-pe1.conf) configures no BFD" }],
+  };
+  const edgeUp = {
+    source: 'edge' as const,
+    findings: [{ status: 'pass' as const, text: 'fra/ic1: BFD up, BGP Established at fra-msee1' }],
+  };
+  const bfd = certRow('R-BFD', 'BFD', [staticNoBfd, edgeUp]);
+  t.is(bfd.status, 'pass');
+  t.deepEqual(bfd.evidence, ['edge: pass: fra/ic1: BFD up, BGP Established at fra-msee1']);
+  t.deepEqual(bfd.discrepancies, [
+    "static reading says fail: fra/ic1: fra-pe1's own config (fra-pe1.conf) configures no BFD; the lab showed it pass",
+  ]);
+  // The other way: the file reading passed a tag the edge never received.
+  const community = certRow('R-COMMUNITY', 'community', [
+    { source: 'static', crossCheck: true, findings: [{ status: 'pass', text: 'tagged at fra-pe1.conf:40' }] },
+    { source: 'edge', findings: [{ status: 'fail', text: '203.0.113.0/26 from fra-pe1 without 8075:8007' }] },
+  ]);
+  t.is(community.status, 'fail');
+  t.deepEqual(community.discrepancies, ['static reading says pass: tagged at fra-pe1.conf:40; the lab showed a fail']);
+  // No lab to look at (it did not come up): the static reading is all there is, and it counts.
+  t.is(certRow('R-BFD', 'BFD', [staticNoBfd]).status, 'fail');
+  t.is(certRow('R-BFD', 'BFD', [staticNoBfd]).discrepancies, undefined);
+  // A reading the edge cannot see (registration) counts beside the edge's pass.
+  const registration = certRow('R-ASPATH-SMALL-PREFIX', 'small prefixes', [
+    { source: 'static', findings: [{ status: 'warn', text: '/24 or shorter only: 203.0.113.0/25 is registered' }] },
+    { source: 'edge', findings: [{ status: 'pass', text: 'no /25 with 4 ASNs as received' }] },
+  ]);
+  t.is(registration.status, 'warn');
+  t.true(edgeObserves('R-ASPATH-SMALL-PREFIX', '/25+ accepted if path < 4'));
+  t.false(edgeObserves('R-ASPATH-SMALL-PREFIX', '/24 or shorter only'));
+  const md = certificationMarkdown({
+    topology: 't.yaml',
+    type: 'voice',
+    partnerFiles: [],
+    convergedMs: 1000,
+    rows: [bfd],
+    passed: true,
+  }).join('\n');
+  t.regex(md, /\| R-BFD \| BFD \| pass \| edge \| edge: pass: .*<br>discrepancy: static reading says fail: /);
 });

@@ -80,7 +80,7 @@ test('a partner config is judged on what its daemon did: BFD as negotiated, the 
   t.regex(rule(untagged, 'R-ASPATH-SMALL-PREFIX').join('\n'), /198\.19\.236\.0\/25 is a \/25 with 4 ASNs/);
   t.regex(
     rule(untagged, 'R-OWN-IPV4').join('\n'),
-    /warn: fra\/ic1: .* leaks 198\.19\.236\.0\/25 .*RFC 7908 route leak; MANRS/,
+    /warn: fra\/ic1: .* leaks 2 routes to AS8075 outside the peer's space: 198\.19\.236\.0\/25 .*RFC 7908 route leak; MANRS/,
   );
 
   const down = checkRequirements(
@@ -120,4 +120,39 @@ test('R-MAX-PREFIX is judged on the limit the daemon holds, cited at the line th
   t.regex(judge(held(100, 'warn'))[0]!, /^pass: .* a warning is logged, nothing else/);
   t.deepEqual(judge([]), ["fail: fra/ic1: fra-pe1's frr 8.4 holds no max-prefix toward AS8075"]);
   t.regex(judge(undefined)[0]!, /^n\/a: fra\/ic1: .* did not say which limit it holds/);
+});
+
+test('route leaks: one warning per edge, naming the first witnesses it was and counting the rest; T-ERS origins', async (t) => {
+  const model = await voice();
+  const route = (prefix: string, asPath: number[]) => ({ prefix, asPath, communities: [], largeCommunities: [] });
+  const bulk = Array.from({ length: 10 }, (_, i) => route(`198.19.${200 + i}.0/24`, [64500, 64496]));
+  const leaky: RouterEvidence = {
+    ...evidence({ received: [route('203.0.113.0/26', [64500]), route('192.0.2.0/24', [64500, 64497]), ...bulk] }),
+    witnesses: [{ prefix: '192.0.2.0/24', asPath: [64497], kind: 'bogon', why: 'a bogon (TEST-NET-1, RFC 5737)' }],
+  };
+  t.deepEqual(
+    rule(checkRequirements(model, new Map([['fra-pe1', leaky]])), 'R-OWN-IPV4').filter((l) => /leak/.test(l)),
+    [
+      "warn: fra/ic1: fra-pe1's frr 8.4 leaks 11 routes to AS8075 outside the peer's space: 192.0.2.0/24 (path 64500 64497: a bogon (TEST-NET-1, RFC 5737)), 198.19.200.0/24 (path 64500 64496), 198.19.201.0/24 (path 64500 64496) and 8 more (RFC 7908 route leak; MANRS)",
+    ],
+  );
+  const ers = await loadTopology('examples/partner-ers/topology.yaml');
+  const lon: RouterEvidence = {
+    ...evidence({
+      stands: 'lon/ic1',
+      received: [route('198.19.230.0/24', [64500, 64503]), route('198.19.229.0/24', [64500, 64505])],
+    }),
+    router: 'lon-pe1',
+  };
+  const report = checkRequirements(ers, new Map([['lon-pe1', lon]]));
+  const origin = report.results.find((r) => r.rule === 'R-ORIGIN-ASN-REGISTERED')!;
+  t.is(origin.status, 'fail');
+  t.true(
+    origin.evidence.includes(
+      "fail: lon/ic1: lon-pe1's frr 8.4 sends 198.19.229.0/24 of origin AS64505, not registered",
+    ),
+  );
+  const leaks = report.results.flatMap((r) => r.evidence).filter((l) => / leaks /.test(l));
+  t.deepEqual(leaks.length, 1, 'the member of a registered origin is no leak; the other is');
+  t.regex(leaks[0]!, /leaks a route to AS8075 outside the peer's space: 198\.19\.229\.0\/24/);
 });

@@ -56,11 +56,21 @@ test("the stub's config is one BIRD accepts, and its witness routes probe the ru
     'long-path-small-prefix',
     'private-asn',
     'default',
+    'bogon',
+    'internet',
+    'bulk',
   ])
     t.true(kinds.has(k as never), k);
+  t.true(plan.witnesses.filter((w) => w.kind === 'bulk').length >= 150, 'a batch of a few hundred routes at once');
+  t.false(kinds.has('member-registered'), 'members are T-ERS');
   const services = model.microsoft.servicePrefixes.map(parsePrefix);
+  // The bogon is TEST-NET-1 itself, the aggregate of the lab's own link addresses (a less specific route).
+  t.deepEqual(
+    plan.witnesses.filter((w) => w.kind === 'bogon').map((w) => w.prefix),
+    ['192.0.2.0/24'],
+  );
   for (const w of plan.witnesses.filter(
-    (x) => x.kind !== 'default' && !x.kind.startsWith('reg') && x.kind !== 'unregistered',
+    (x) => !['default', 'bogon', 'unregistered'].includes(x.kind) && !x.kind.startsWith('reg'),
   )) {
     const p = parsePrefix(w.prefix);
     t.false(
@@ -71,6 +81,12 @@ test("the stub's config is one BIRD accepts, and its witness routes probe the ru
   }
   const long = plan.witnesses.find((w) => w.kind === 'long-path-small-prefix')!;
   t.is(long.asPath.length + 1, 4, 'with the peer its own ASN, 4 ASNs on a /25');
+  const prefixes = plan.witnesses.map((w) => w.prefix);
+  t.is(new Set(prefixes).size, prefixes.length, 'every witness a prefix of its own');
+  const ers = sandboxPlan(await loadTopology('examples/partner-ers/topology.yaml'), 'lon-pe1').witnesses;
+  const members = ers.filter((w) => w.kind.startsWith('member-'));
+  t.true(members.some((w) => w.kind === 'member-registered'));
+  t.true(members.some((w) => w.kind === 'member-unregistered'));
 });
 
 test('what the stub received and BFD as negotiated, read from birdc', (t) => {

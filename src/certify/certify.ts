@@ -19,6 +19,7 @@ import { judgeEdge, type Finding } from './edge-rules.js';
 import { growAnnouncement } from './max-prefix.js';
 import { readRunningRouters } from './running.js';
 import { certificationScenarios, type Skipped } from './scenarios.js';
+import { certRow, edgeObserves, type Judgement, type Source } from './merge.js';
 
 export interface CertifyOptions {
   runtime: Runtime;
@@ -35,8 +36,7 @@ export interface CertifyOptions {
   clock?: Clock;
 }
 
-type Source = CertRow['sources'][number];
-type Judged = Partial<Record<string, { source: Source; findings: Finding[] }[]>>;
+type Judged = Partial<Record<string, Judgement[]>>;
 
 /**
  * `peerlab certify`: bring the lab up with the partner's own configs and the edge's BFD gate, judge every
@@ -59,23 +59,29 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
 
   const report = newRunReport(options.runtime.kind, options.lag.kind);
   const judged: Judged = {};
-  const add = (source: Source, findings: Partial<Record<string, Finding[]>>) => {
+  const add = (source: Source, findings: Partial<Record<string, Finding[]>>, crossCheck = false) => {
     for (const [rule, list] of Object.entries(findings))
-      if (list?.length) judged[rule] = [...(judged[rule] ?? []), { source, findings: list }];
+      if (list?.length)
+        judged[rule] = [...(judged[rule] ?? []), { source, findings: list, ...(crossCheck ? { crossCheck } : {}) }];
   };
+  // What the edge observes itself, the configs' static reading only cross-checks (certRow).
   for (const r of staticReport.results)
-    add('static', {
-      [r.rule]: r.evidence.map((line) => {
-        // Findings carry their own status ("fail: ..."); a rule's single line takes the rule's; other
-        // lines beside findings explain them.
-        const own = line.match(/^(pass|fail|warn|n\/a): (.*)$/);
-        const text = own ? own[2]! : line;
-        return {
-          status: own ? (own[1] as Finding['status']) : r.evidence.length > 1 ? 'n/a' : r.status,
-          text: `${r.reading ? `${r.reading}: ` : ''}${text}`,
-        };
-      }),
-    });
+    add(
+      'static',
+      {
+        [r.rule]: r.evidence.map((line) => {
+          // Findings carry their own status ("fail: ..."); a rule's single line takes the rule's; other
+          // lines beside findings explain them.
+          const own = line.match(/^(pass|fail|warn|n\/a): (.*)$/);
+          const text = own ? own[2]! : line;
+          return {
+            status: own ? (own[1] as Finding['status']) : r.evidence.length > 1 ? 'n/a' : r.status,
+            text: `${r.reading ? `${r.reading}: ` : ''}${text}`,
+          };
+        }),
+      },
+      edgeObserves(r.rule, r.reading),
+    );
 
   let lab: Lab | undefined;
   let convergedMs: number | null = null;
@@ -134,7 +140,7 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     passed: false,
   };
   certification.rows = [
-    ...ruleIds.map((id) => row(id, rules[id].title, judged[id] ?? [])),
+    ...ruleIds.map((id) => certRow(id, rules[id].title, judged[id] ?? [])),
     ...Object.entries(expectations).map(([id, title]) =>
       scenarioRow(
         id,
@@ -174,17 +180,6 @@ function scenarioFindings(s: RunReport['scenarios'][number], rule: string): Find
       text: `${s.name} ${s.verdict === 'pass' ? 'passed' : s.verdict === 'fail' ? 'failed' : 'inconclusive'}`,
     },
   ];
-}
-
-function row(id: string, title: string, judged: { source: Source; findings: Finding[] }[]): CertRow {
-  const findings = judged.flatMap((j) => j.findings);
-  return {
-    id,
-    title,
-    status: worst(findings.map((f) => f.status)),
-    sources: [...new Set(judged.map((j) => j.source))],
-    evidence: judged.flatMap((j) => j.findings.map((f) => `${j.source}: ${f.status}: ${f.text}`)),
-  };
 }
 
 /** An E-* row: the generated scenarios that cover it, with their expectations' verdicts. */

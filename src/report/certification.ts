@@ -21,6 +21,7 @@ export function formatCertification(report: RunReport): string {
     if (r.status === 'fail' || r.status === 'warn' || r.status === 'inconclusive')
       for (const e of r.evidence.filter((x) => /^\w+: (fail|warn|inconclusive): /.test(x)))
         lines.push(`          ${e}`);
+    for (const d of r.discrepancies ?? []) lines.push(`          discrepancy: ${d}`);
   }
   return lines.join('\n');
 }
@@ -49,7 +50,10 @@ export function certificationMarkdown(c: Certification): string[] {
     ...c.rows.map(
       (r) =>
         `| ${r.id} | ${cell(r.title)} | ${r.status === 'fail' || r.status === 'inconclusive' ? `**${mark(r.status)}**` : r.status} | ${r.sources.join(', ')} | ${cell(
-          r.evidence.filter((e) => !/^static: n\/a: /.test(e) || r.evidence.length === 1).join('<br>'),
+          [
+            ...r.evidence.filter((e) => !/^static: n\/a: /.test(e) || r.evidence.length === 1),
+            ...(r.discrepancies ?? []).map((d) => `discrepancy: ${d}`),
+          ].join('<br>'),
         )} |`,
     ),
     '',
@@ -70,7 +74,9 @@ ${c.rows
     (r) =>
       `<tr><td>${esc(r.id)}</td><td>${esc(r.title)}</td><td class="${r.status === 'fail' ? 'fail' : r.status === 'pass' ? 'pass' : ''}">${esc(mark(r.status))}</td><td>${esc(r.sources.join(', '))}</td><td>${r.evidence
         .map((e) => `<div class="${/^\w+: fail: /.test(e) ? 'fail' : ''}">${esc(e)}</div>`)
-        .join('')}</td></tr>`,
+        .join(
+          '',
+        )}${(r.discrepancies ?? []).map((d) => `<div class="discrepancy">discrepancy: ${esc(d)}</div>`).join('')}</td></tr>`,
   )
   .join('\n')}</table>`;
 }
@@ -80,12 +86,13 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** One test case per row; a failed row is a failure with its evidence, a warning is a passing case with output. */
 export function certificationJunit(c: Certification): string {
   const cases = c.rows.map((r) => {
+    const text = [...r.evidence, ...(r.discrepancies ?? []).map((d) => `discrepancy: ${d}`)].join('\n');
     const body =
       r.status === 'fail'
-        ? `<failure message="${xml(r.evidence.find((e) => /^\w+: fail: /.test(e)) ?? 'failed')}">${xml(r.evidence.join('\n'))}</failure>`
+        ? `<failure message="${xml(r.evidence.find((e) => /^\w+: fail: /.test(e)) ?? 'failed')}">${xml(text)}</failure>`
         : r.status === 'n/a' || r.status === 'inconclusive'
           ? `<skipped message="${xml(r.status === 'inconclusive' ? (r.evidence.find((e) => /^\w+: inconclusive: /.test(e)) ?? 'inconclusive') : (r.evidence[0] ?? 'n/a'))}"/>`
-          : `<system-out>${xml(r.evidence.join('\n'))}</system-out>`;
+          : `<system-out>${xml(text)}</system-out>`;
     return `    <testcase classname="certification" name="${xml(`${r.id} ${r.title}`)}">${body}</testcase>`;
   });
   const failures = c.rows.filter((r) => r.status === 'fail').length;

@@ -84,20 +84,54 @@ export const longPathSmall = (r: EvidenceRoute) =>
     ? `is a /${parsePrefix(r.prefix).subnetMask} with ${r.asPath.length} ASNs in its path ${r.asPath.join(' ')}`
     : undefined;
 
+/** How many leaked routes a finding names one by one before it counts the rest. */
+const namedLeaks = 3;
+
 /**
- * What reaches AS8075 outside the peer's own space is a route leak (RFC 7908; MANRS asks for filters that
- * stop it): a warning naming the route, unless the topology lists it as the peer's.
+ * Route leaks toward AS8075 (RFC 7908; MANRS): what reached an edge that is not the peer's own space, named
+ * by the witness it was (a bogon, an internet route from the transit, one of the batch). On T-ERS a member's
+ * route of a registered origin ASN is what the exchange is for, not a leak.
  */
 export function leakFindings(model: LabModel, e: RouterEvidence): Finding[] {
   const own = model.peer.prefixes.map((p) => parsePrefix(p.prefix));
-  return edges(e).flatMap((s) =>
-    s.received
-      .filter((r) => !own.some((o) => parsePrefix(r.prefix).isInSubnet(o) || overlaps(o, parsePrefix(r.prefix))))
-      .map((r) => ({
+  const registered = new Set(model.type === 'ers' ? model.peer.registeredOriginAsns : []);
+  return edges(e).flatMap((s) => {
+    const leaked = s.received.filter(
+      (r) =>
+        !own.some((o) => parsePrefix(r.prefix).isInSubnet(o) || overlaps(o, parsePrefix(r.prefix))) &&
+        !registered.has(r.asPath.at(-1) ?? -1),
+    );
+    if (leaked.length === 0) return [];
+    const named = leaked.slice(0, namedLeaks).map((r) => {
+      const witness = e.witnesses.find((w) => w.prefix === r.prefix);
+      return `${r.prefix} (path ${r.asPath.join(' ') || 'empty'}${witness ? `: ${witness.why}` : ''})`;
+    });
+    const more = leaked.length - named.length;
+    return [
+      {
         status: 'warn' as const,
-        text: `${s.stands}: ${by(e)} leaks ${r.prefix} (path ${r.asPath.join(' ') || 'empty'}) to AS8075: not the peer's space (RFC 7908 route leak; MANRS)`,
-      })),
-  );
+        text: `${s.stands}: ${by(e)} leaks ${leaked.length > 1 ? `${leaked.length} routes` : 'a route'} to AS8075 outside the peer's space: ${named.join(', ')}${more ? ` and ${more} more` : ''} (RFC 7908 route leak; MANRS)`,
+      },
+    ];
+  });
+}
+
+/** R-ORIGIN-ASN-REGISTERED from the daemon (T-ERS): every route that reached an edge has a registered origin. */
+export function originFindings(model: LabModel, e: RouterEvidence): Finding[] {
+  const registered = new Set(model.peer.registeredOriginAsns);
+  const received = edges(e).flatMap((s) => s.received.map((r) => ({ s, r })));
+  const bad = received.filter(({ r }) => !registered.has(r.asPath.at(-1) ?? -1));
+  return bad.length
+    ? bad.map(({ s, r }) => ({
+        status: 'fail' as const,
+        text: `${s.stands}: ${by(e)} sends ${r.prefix} of origin ${r.asPath.length ? `AS${r.asPath.at(-1)}` : 'its own (empty path)'}, not registered`,
+      }))
+    : [
+        {
+          status: 'pass' as const,
+          text: `${e.router}: ${received.length} routes sent to AS8075, each of a registered origin ASN (${by(e)})`,
+        },
+      ];
 }
 
 const edges = (e: RouterEvidence) => e.sessions.filter((s) => s.kind === 'interconnect' && s.state === 'Established');

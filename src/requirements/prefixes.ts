@@ -7,6 +7,7 @@ import { citeLine } from './evidence.js';
 import {
   communityFindings,
   leakFindings,
+  originFindings,
   longPathSmall,
   pathFindings,
   prefixLimitFindings,
@@ -117,7 +118,7 @@ export const community: Check = ({ model, peerConfigs, evidence }) => {
   return fromFindings('R-COMMUNITY', findings, 'no registered prefixes');
 };
 
-export const originAsnRegistered: Check = ({ model }) => {
+export const originAsnRegistered: Check = ({ model, evidence }) => {
   if (model.type !== 'ers')
     return {
       rule: 'R-ORIGIN-ASN-REGISTERED',
@@ -136,6 +137,8 @@ export const originAsnRegistered: Check = ({ model }) => {
         ? { status: 'pass' as const, text: `${p.prefix} originated by registered AS${p.originAsn}` }
         : { status: 'fail' as const, text: `${p.prefix} originated by AS${p.originAsn}, which is not registered` },
     ),
+    // What the partner's own routers send, members' routes included, as their daemons sent it.
+    ...[...evidence.values()].flatMap((e) => originFindings(model, e)),
   ];
   return fromFindings('R-ORIGIN-ASN-REGISTERED', findings);
 };

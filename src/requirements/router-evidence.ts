@@ -44,7 +44,18 @@ export interface EvidenceRoute {
 
 /** What a witness route probes in the partner router's export policy toward AS8075. */
 export type WitnessKind =
-  'registered' | 'unregistered' | 'more-specific' | 'customer' | 'long-path-small-prefix' | 'private-asn' | 'default';
+  | 'registered'
+  | 'unregistered'
+  | 'more-specific'
+  | 'customer'
+  | 'long-path-small-prefix'
+  | 'private-asn'
+  | 'default'
+  | 'bogon'
+  | 'internet'
+  | 'bulk'
+  | 'member-registered'
+  | 'member-unregistered';
 
 /** A route the stub core announces to the partner router, to see what of it reaches the edge. */
 export interface WitnessRoute {

@@ -52,6 +52,8 @@ export interface CertRow {
   sources: ('edge' | 'router' | 'static' | 'scenario')[];
   /** Each line starts with its source and status, e.g. "edge: fail: 203.0.113.0/26 from fra-pe1 ...". */
   evidence: string[];
+  /** Static readings of the configs that what the lab showed contradicts: shown, never counted. */
+  discrepancies?: string[];
 }
 
 export interface Certification {

@@ -1,0 +1,61 @@
+/**
+ * Issue 21, item 5: the idioms of the partner corpus judged right on the other versions peerlab runs: FRR
+ * 10.3, BIRD 2.17 and BIRD 3.1 (Debian 13 router images, each config in its own daemon's sandbox on the
+ * docker runtime), beside FRR 8.4 and BIRD 2.0 on the host (partner-corpus.test.ts). Each case is the
+ * corpus case as it is, with the router's `version:` set; its expected verdict is the same, written before
+ * it ran. The cases are the ones whose verdict turns on how a daemon reads a config: BFD turned on by a
+ * profile alone or off by `bfd off`, a profile's own timers, which prefix limit wins, a tag deleted after
+ * it was set, a prefix-list that never matches, a missing route-map; BIRD constants, includes, receive
+ * limits, templates, large communities.
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { buildImage } from '../src/lab/image.js';
+import { cases, mismatches, type Case } from './helpers/corpus.js';
+import { tempDir } from './helpers/temp.js';
+
+const idioms: Record<string, { daemon: 'frr' | 'bird'; versions: string[] }> = {
+  'frr-bfd-profile-only': { daemon: 'frr', versions: ['10.3'] },
+  'frr-bfd-profile-100x5': { daemon: 'frr', versions: ['10.3'] },
+  'frr-maxpfx-neighbor-override': { daemon: 'frr', versions: ['10.3'] },
+  'frr-maxpfx-stray-300': { daemon: 'frr', versions: ['10.3'] },
+  'frr-continue-comm-delete': { daemon: 'frr', versions: ['10.3'] },
+  'frr-prefix-list-le25': { daemon: 'frr', versions: ['10.3'] },
+  'frr-route-map-typo': { daemon: 'frr', versions: ['10.3'] },
+  'bird-define-asn': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-define-community': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-include-filters': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-receive-limit': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-template-bfd-no-protocol': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-bfd-off-override': { daemon: 'bird', versions: ['2.17', '3.1'] },
+  'bird-large-communities': { daemon: 'bird', versions: ['2.17', '3.1'] },
+};
+
+test.before('the Debian 13 router image (and the Debian 12 one the stub runs)', async (t) => {
+  t.timeout(1_200_000);
+  for (const suite of ['bookworm', 'trixie'] as const) await buildImage({ suite });
+});
+
+/** The case copied with its router's `version:` set. */
+async function atVersion(t: ExecutionContext, c: Case, version: string): Promise<Case> {
+  const dir = await tempDir(t, 'corpus-v');
+  await cp(c.dir, dir, { recursive: true });
+  const topology = join(dir, 'topology.yaml');
+  const text = await readFile(topology, 'utf8');
+  const pattern = new RegExp(`^( {4}${c.router}: \\{ daemon: (?:frr|bird)),`, 'm');
+  if (!pattern.test(text)) throw new Error(`${c.name}: no "${c.router}: { daemon: ..." line to set a version on`);
+  await writeFile(topology, text.replace(pattern, `$1, version: "${version}",`));
+  return { ...c, name: `${c.name}@${version}`, dir, topology };
+}
+
+for (const c of cases.filter((x) => idioms[x.name])) {
+  for (const version of idioms[c.name]!.versions) {
+    test.serial(`${c.name} on ${idioms[c.name]!.daemon} ${version}: ${c.expectLine}`, async (t) => {
+      t.timeout(180_000);
+      const found = await mismatches(await atVersion(t, c, version));
+      for (const line of found) t.log(line);
+      t.deepEqual(found, []);
+    });
+  }
+}
