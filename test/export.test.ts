@@ -51,7 +51,7 @@ test("export containerlab: each reference and partner topology validates against
       const start = files.find((f) => f.path === `${ic.peerRouter}/start.sh`)!.text;
       const bond = start.indexOf(`ip link add ${ic.lag.interface} type bond mode 802.3ad`);
       t.true(
-        bond > 0 && bond < start.search(/^(bird|\/usr\/lib\/frr)/m),
+        bond > 0 && bond < start.search(/^(bird|.*\/usr\/lib\/frr\/)/m),
         `${ic.lag.interface} bonded before the daemons`,
       );
     }

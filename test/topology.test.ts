@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { Address4 } from 'ip-address';
 import { InputError } from '../src/errors.js';
+import { sandboxPlan } from '../src/sandbox/plan.js';
 import { loadTopology, resolveSource } from '../src/topology/load.js';
 import { fixtures } from './helpers/fixtures.js';
 import { referenceTopologies } from './helpers/reference.js';
@@ -164,4 +165,27 @@ test('YAML aliases: one naming no anchor, a bomb and a cycle are each refused at
     message: /^b\.yaml:2:\d+: YAML aliases expand past 100 nodes \(an alias bomb\?\)$/,
   });
   t.deepEqual(parseYamlSource('c.yaml', 'a: &a {k: 1}\nb: *a\n').data, { a: { k: 1 }, b: { k: 1 } });
+});
+
+test("peer.customers: the partner's customers are bound with their prefixes, and one in the lab's ranges is refused at its place", async (t) => {
+  const dir = await tempDir(t, 'customers');
+  const base = await readFile('examples/partner-voice/topology.yaml', 'utf8');
+  const withCustomers = (prefix: string) =>
+    base.replace(/^( {2}prefixes:)/m, `  customers:\n    - { asn: 64501, prefixes: [203.0.113.224/27, ${prefix}] }\n$1`);
+  await cp('examples/partner-voice/configs', join(dir, 'configs'), { recursive: true });
+  await writeFile(join(dir, 'topology.yaml'), withCustomers('203.0.113.192/27'));
+  const model = await loadTopology(join(dir, 'topology.yaml'));
+  t.deepEqual(model.peer.customers, [{ asn: 64501, prefixes: ['203.0.113.224/27', '203.0.113.192/27'] }]);
+  const witnesses = sandboxPlan(model, 'fra-pe1').witnesses.filter((w) => w.kind === 'declared-customer');
+  t.deepEqual(
+    witnesses.map((w) => [w.prefix, w.asPath]),
+    [
+      ['203.0.113.224/27', [64501]],
+      ['203.0.113.192/27', [64501]],
+    ],
+  );
+  await writeFile(join(dir, 'topology.yaml'), withCustomers('198.51.100.0/25'));
+  const error = await t.throwsAsync(loadTopology(join(dir, 'topology.yaml')), { instanceOf: InputError });
+  t.regex(error!.message, /topology\.yaml:\d+:\d+: .*198\.51\.100\.0\/25 overlaps the lab's microsoftProvided range/);
+  t.regex(error!.message, /peer\.customers\.0\.prefixes\.1/);
 });

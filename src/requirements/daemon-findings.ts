@@ -89,11 +89,13 @@ const namedLeaks = 3;
 
 /**
  * Route leaks toward AS8075 (RFC 7908; MANRS): what reached an edge that is not the peer's own space, named
- * by the witness it was (a bogon, an internet route from the transit, one of the batch). On T-ERS a member's
- * route of a registered origin ASN is what the exchange is for, not a leak.
+ * by the witness it was (a bogon, an internet route from the transit, one of the batch). The customers the
+ * topology declares are the peer's to announce; on T-ERS so is a member's route of a registered origin ASN.
  */
 export function leakFindings(model: LabModel, e: RouterEvidence): Finding[] {
-  const own = model.peer.prefixes.map((p) => parsePrefix(p.prefix));
+  const own = [...model.peer.prefixes.map((p) => p.prefix), ...model.peer.customers.flatMap((c) => c.prefixes)].map(
+    parsePrefix,
+  );
   const registered = new Set(model.type === 'ers' ? model.peer.registeredOriginAsns : []);
   return edges(e).flatMap((s) => {
     const leaked = s.received.filter(

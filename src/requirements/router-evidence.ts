@@ -48,6 +48,7 @@ export type WitnessKind =
   | 'unregistered'
   | 'more-specific'
   | 'customer'
+  | 'declared-customer'
   | 'long-path-small-prefix'
   | 'private-asn'
   | 'default'

@@ -48,6 +48,14 @@ export function witnessRoutes(model: LabModel): WitnessRoute[] {
           },
         ]
       : []),
+    ...model.peer.customers.flatMap((c) =>
+      c.prefixes.map((prefix) => ({
+        prefix,
+        asPath: [c.asn],
+        kind: 'declared-customer' as const,
+        why: `customer AS${c.asn}'s, as the topology declares it`,
+      })),
+    ),
     { prefix: c24!, asPath: customers.slice(0, 3), kind: 'customer', why: 'a /24 with 3 ASNs behind the peer' },
     { prefix: c25a, asPath: customers.slice(0, 2), kind: 'customer', why: 'a /25 with 2 ASNs behind the peer' },
     {
@@ -102,7 +110,11 @@ function moreSpecific(prefix: string): string | undefined {
  * below the range (a lab announcing many service prefixes leaves fewer for the batch).
  */
 function freeBlocks(model: LabModel, count: number): string[] {
-  const used = [...model.microsoft.servicePrefixes, ...model.peer.prefixes.map((p) => p.prefix)].map(parsePrefix);
+  const used = [
+    ...model.microsoft.servicePrefixes,
+    ...model.peer.prefixes.map((p) => p.prefix),
+    ...model.peer.customers.flatMap((c) => c.prefixes),
+  ].map(parsePrefix);
   const top = parsePrefix(ranges.internalOverflow).startAddress().bigInt() - 256n * 8n;
   const floor = parsePrefix(ranges.services).startAddress().bigInt();
   const found: string[] = [];

@@ -29,6 +29,8 @@ export interface PeerSide {
   maxPrefix: number;
   registeredOriginAsns: number[];
   prefixes: PeerPrefix[];
+  /** The partner's customers as the topology declares them: `check`'s sandbox gives the router their routes. */
+  customers: { asn: number; prefixes: string[] }[];
   core: string;
 }
 

@@ -3,7 +3,7 @@ import { LabBuilder, type Locate } from './resolve/builder.js';
 import { attachHosts, servicePrefixes } from './resolve/hosts.js';
 import { checkInterfaceNames } from './resolve/interface-names.js';
 import { bondInterconnects, resolveInterconnects, speedMbps } from './resolve/interconnects.js';
-import { resolvePrefixes } from './resolve/prefixes.js';
+import { resolveCustomers, resolvePrefixes } from './resolve/prefixes.js';
 import { addRouters, addTransit, assignRouterIds, checkAsns, linkCores } from './resolve/routers.js';
 import type { TopologyFile } from './schema.js';
 
@@ -52,6 +52,7 @@ function labModel(
       maxPrefix: file.peer['max-prefix'],
       registeredOriginAsns: file.peer['registered-origin-asns'] ?? [],
       prefixes,
+      customers: resolveCustomers(file, lab.fail),
       core: lab.core,
     },
     microsoft: { asn: file.microsoft.asn, servicePrefixes },

@@ -148,6 +148,12 @@ export const topologySchema = z.strictObject({
       routerSchema.nullable().transform((r) => r ?? routerSchema.parse({})),
     ),
     prefixes: z.array(prefixSchema).min(1),
+    customers: z
+      .array(z.strictObject({ asn, prefixes: z.array(ipv4Prefix).min(1) }))
+      .default([])
+      .describe(
+        "the partner's customers (their ASN and prefixes): check's sandbox gives a partner router their routes, to see which it passes to AS8075 and how",
+      ),
     hosts: z.record(name, peerHostSchema).default({}),
   }),
   microsoft: z
