@@ -171,7 +171,10 @@ test("peer.customers: the partner's customers are bound with their prefixes, and
   const dir = await tempDir(t, 'customers');
   const base = await readFile('examples/partner-voice/topology.yaml', 'utf8');
   const withCustomers = (prefix: string) =>
-    base.replace(/^( {2}prefixes:)/m, `  customers:\n    - { asn: 64501, prefixes: [203.0.113.224/27, ${prefix}] }\n$1`);
+    base.replace(
+      /^( {2}prefixes:)/m,
+      `  customers:\n    - { asn: 64501, prefixes: [203.0.113.224/27, ${prefix}] }\n$1`,
+    );
   await cp('examples/partner-voice/configs', join(dir, 'configs'), { recursive: true });
   await writeFile(join(dir, 'topology.yaml'), withCustomers('203.0.113.192/27'));
   const model = await loadTopology(join(dir, 'topology.yaml'));
