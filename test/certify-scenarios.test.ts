@@ -88,3 +88,24 @@ test('a generated scenario file says its data: the text parses back to it, under
     );
   }
 });
+
+test("the bounds follow the BFD detection the edges negotiated when the partner's timers are slower than the topology's", async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const file = join(root, 'topologies/maps-voice.yaml');
+  const dir = await tempDir(t, 'certify-bfd');
+  const loss = (scenarios: ReturnType<typeof certificationScenarios>['scenarios'], name: string) =>
+    scenarios
+      .find((s) => s.name === `certify-${name}`)!
+      .data.expect.flatMap((e) => ('loss' in e && e.loss ? [`${e.id} ${e.loss['max-loss']}`] : []));
+  const usual = certificationScenarios(model, file, dir).scenarios;
+  t.deepEqual(loss(usual, 'gray-failure'), ['converges-under-2s 2s']);
+  // ams/ic2's edge negotiated 300 ms x 5 with a partner's profile: 1,500 ms, and the same margin after it.
+  const slower = certificationScenarios(model, file, dir, new Map([['ams/ic2', 1500]])).scenarios;
+  t.deepEqual(loss(slower, 'gray-failure'), ['converges-within-bfd 2600ms']);
+  t.deepEqual(loss(slower, 'site-down'), ['bounded-loss 2600ms']);
+  t.deepEqual(loss(slower, 'active-active'), loss(usual, 'active-active'), 'a failure of ams/ic1 keeps 2 s');
+  for (const s of slower) {
+    await writeFile(join(dir, `${s.name}.yaml`), s.text);
+    await t.notThrowsAsync(loadScenario(join(dir, `${s.name}.yaml`)), s.name);
+  }
+});

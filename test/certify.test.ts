@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import test from 'ava';
-import { settledEdges, type EdgeSession, type EdgeView } from '../src/certify/edge.js';
+import { negotiatedDetection, settledEdges, type EdgeSession, type EdgeView } from '../src/certify/edge.js';
 import { judgeEdge } from '../src/certify/edge-rules.js';
 import { certRow, edgeObserves } from '../src/certify/merge.js';
 import { readRuleset } from '../src/certify/running.js';
@@ -321,4 +321,22 @@ test("certify: what the edge observes is the truth; a static reading it contradi
     passed: true,
   }).join('\n');
   t.regex(md, /\| R-BFD \| BFD \| pass \| edge \| edge: pass: .*<br>discrepancy: static reading says fail: /);
+});
+
+test('R-BFD at the edge says the detection it negotiated, and when the partner made it slower than the topology', async (t) => {
+  const model = await voice();
+  const view = await healthy();
+  view.sessions[0] = { ...view.sessions[0]!, bfdDetectMs: 1500, bfdRemoteMultiplier: 5 };
+  view.sessions[1] = { ...view.sessions[1]!, bfdDetectMs: 900, bfdRemoteMultiplier: 3 };
+  const [slow, usual] = judgeEdge(model, view)['R-BFD']!;
+  t.is(slow!.status, 'pass');
+  t.regex(
+    slow!.text,
+    /: BFD up, BGP Established at \S+; 1500 ms detection at the edge as negotiated \(\S+'s multiplier x 5\), slower than the topology's 900 ms: the scenarios' bounds follow it; /,
+  );
+  t.regex(usual!.text, /; 900 ms detection at the edge as negotiated \(\S+'s multiplier x 3\); the edge held BGP/);
+  t.deepEqual([...negotiatedDetection(view)].slice(0, 2), [
+    [view.sessions[0]!.interconnect, 1500],
+    [view.sessions[1]!.interconnect, 900],
+  ]);
 });

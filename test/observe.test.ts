@@ -31,7 +31,9 @@ test('FRR BGP summary: sessions with state and accepted prefixes', async (t) => 
 });
 
 test('FRR BFD peers: up, then down', async (t) => {
-  t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-up.json')), [{ peer: '198.51.100.1', state: 'up' }]);
+  t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-up.json')), [
+    { peer: '198.51.100.1', state: 'up', detectMs: 900, remoteMultiplier: 3 },
+  ]);
   t.deepEqual(parseFrrBfdPeers(await sample('frr-bfd-down.json')), [{ peer: '198.51.100.1', state: 'down' }]);
 });
 
@@ -75,7 +77,9 @@ test('prefix limits as the daemon holds them: BIRD receive limit with its action
 });
 
 test('BIRD BFD sessions', async (t) => {
-  t.deepEqual(parseBirdBfdSessions(await sample('bird-bfd-up.txt')), [{ peer: '198.51.100.0', state: 'up' }]);
+  t.deepEqual(parseBirdBfdSessions(await sample('bird-bfd-up.txt')), [
+    { peer: '198.51.100.0', state: 'up', detectMs: 900 },
+  ]);
   t.deepEqual(parseBirdBfdSessions(await sample('bird-bfd-down.txt')), [{ peer: '198.51.100.0', state: 'down' }]);
 });
 

@@ -14,7 +14,7 @@ import { daemonOf } from '../daemons/registry.js';
 import { loadTopology } from '../topology/load.js';
 import type { LabModel } from '../topology/model.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { readEdges, settledEdges } from './edge.js';
+import { negotiatedDetection, readEdges, settledEdges } from './edge.js';
 import { judgeEdge, type Finding } from './edge-rules.js';
 import { growAnnouncement } from './max-prefix.js';
 import { readRunningRouters } from './running.js';
@@ -51,11 +51,13 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   const dir = join(options.out, 'scenarios');
   const generated = certificationScenarios(model, resolve(topologyFile), resolve(dir));
   await mkdir(dir, { recursive: true });
-  for (const s of generated.scenarios) await writeFile(join(dir, `${s.name}.yaml`), s.text);
-  const loaded =
-    options.scenarios === false
+  const load = async (g: typeof generated) => {
+    for (const s of g.scenarios) await writeFile(join(dir, `${s.name}.yaml`), s.text);
+    return options.scenarios === false
       ? []
-      : await Promise.all(generated.scenarios.map((s) => loadScenario(join(dir, `${s.name}.yaml`))));
+      : await Promise.all(g.scenarios.map((s) => loadScenario(join(dir, `${s.name}.yaml`))));
+  };
+  let loaded = await load(generated);
 
   const report = newRunReport(options.runtime.kind, options.lag.kind);
   const judged: Judged = {};
@@ -101,7 +103,14 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     if (!lab.notConverged) convergedMs = Math.round(clock.now() - began);
     report.labs.push({ topology: topologyFile, name, upMs: Math.round(clock.now() - began) });
     progress('reading what the edge received');
-    add('edge', judgeEdge(model, await settledEdges(() => readEdges(lab!, began), clock)));
+    const edges = await settledEdges(() => readEdges(lab!, began), clock);
+    add('edge', judgeEdge(model, edges));
+    // The partner's own BFD timers decide how fast the edge detects a loss: the bounds follow what it negotiated.
+    const detection = negotiatedDetection(edges);
+    if ([...detection].some(([id, ms]) => ms > topologyDetection(model, id))) {
+      progress('the edges negotiated slower BFD than the topology says: the scenarios are bound to it');
+      loaded = await load(certificationScenarios(model, resolve(topologyFile), resolve(dir), detection));
+    }
     progress("reading the partner routers' traffic control and packet filter");
     add('router', await readRunningRouters(lab));
     if (!lab.notConverged && loaded.length)
@@ -163,6 +172,12 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   ]);
   report.passed = report.verdict === 'pass';
   return report;
+}
+
+/** The BFD detection time the topology gives an interconnect (Infinity without BFD: nothing to follow). */
+function topologyDetection(model: LabModel, id: string): number {
+  const bfd = model.interconnects.find((i) => i.id === id)?.bfd;
+  return bfd ? bfd.intervalMs * bfd.multiplier : Infinity;
 }
 
 /** A scenario's verdict on a rule: the expectations that cover it, else the whole scenario's. */

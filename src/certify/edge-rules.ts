@@ -195,9 +195,14 @@ function bfdFindings(model: LabModel, view: EdgeView): Finding[] {
         status: 'inconclusive',
         text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}; the lab's BFD gate failed there (${failed.error}), so the session's state is the lab's, not the config's`,
       };
+    const ic = model.interconnects.find((i) => i.id === s.interconnect);
+    const topology = ic?.bfd ? ic.bfd.intervalMs * ic.bfd.multiplier : undefined;
+    const timers = s.bfdDetectMs
+      ? `; ${s.bfdDetectMs} ms detection at the edge as negotiated${s.bfdRemoteMultiplier ? ` (${s.peerRouter}'s multiplier x ${s.bfdRemoteMultiplier})` : ''}${topology !== undefined && s.bfdDetectMs > topology ? `, slower than the topology's ${topology} ms: the scenarios' bounds follow it` : ''}`
+      : '';
     return {
       status: up ? 'pass' : required ? 'fail' : 'warn',
-      text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}; ${gateText}`,
+      text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}${timers}; ${gateText}`,
     };
   });
 }

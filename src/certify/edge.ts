@@ -1,4 +1,4 @@
-import type { ReceivedRoute } from '../daemons/types.js';
+import type { BfdState, ReceivedRoute } from '../daemons/types.js';
 import type { GateEvent } from '../lab/lab.js';
 import type { Lab } from '../lab/lab.js';
 import type { LagState } from '../lab/lag/types.js';
@@ -21,6 +21,9 @@ export interface EdgeSession {
   /** Whether the lab runs BFD on the session, and its state at the edge. */
   bfdConfigured: boolean;
   bfd: string;
+  /** While BFD is up: the edge's detection time as negotiated with the partner, and the partner's multiplier. */
+  bfdDetectMs?: number;
+  bfdRemoteMultiplier?: number;
   /** What the partner sent, as received, each marked accepted or refused by the edge's import policy. */
   routes: ReceivedRoute[];
   /** The edge's side of the LAG. */
@@ -54,7 +57,7 @@ export async function readEdges(lab: Lab, startedAtMs: number): Promise<EdgeView
         bgp: bgp?.state ?? 'absent',
         ...(bgp?.info ? { info: bgp.info } : {}),
         bfdConfigured: session.bfd !== null,
-        bfd: snapshot.bfd.find((b) => b.peer === peer)?.state ?? 'absent',
+        ...bfdOf(snapshot.bfd.find((b) => b.peer === peer)),
         routes: fromNeighbor ? await fromNeighbor(access, peer) : [],
         ...(snapshot.lags.find((l) => l.name === ic.lag.interface)
           ? { lag: snapshot.lags.find((l) => l.name === ic.lag.interface)! }
@@ -67,6 +70,19 @@ export async function readEdges(lab: Lab, startedAtMs: number): Promise<EdgeView
     sessions,
     gate: (lab.gate?.events ?? []).map((e) => ({ ...e, atMs: Math.round(e.atMs - startedAtMs) })),
   };
+}
+
+function bfdOf(b: BfdState | undefined): Pick<EdgeSession, 'bfd' | 'bfdDetectMs' | 'bfdRemoteMultiplier'> {
+  return {
+    bfd: b?.state ?? 'absent',
+    ...(b?.detectMs ? { bfdDetectMs: b.detectMs } : {}),
+    ...(b?.remoteMultiplier ? { bfdRemoteMultiplier: b.remoteMultiplier } : {}),
+  };
+}
+
+/** The BFD detection time each interconnect's edge negotiated, where BFD is up. */
+export function negotiatedDetection(view: EdgeView): Map<string, number> {
+  return new Map(view.sessions.flatMap((s) => (s.bfdDetectMs ? [[s.interconnect, s.bfdDetectMs] as const] : [])));
 }
 
 /** What must stop changing before the edge is judged: each session's state and the routes it received. */

@@ -54,6 +54,13 @@ export interface BgpPeerState {
 export interface BfdState {
   peer: string;
   state: 'up' | 'down' | 'init' | 'admin-down';
+  /**
+   * While up: how long this end takes to declare the session down, as the two ends negotiated it (the
+   * peer's multiplier times the slower of this end's receive and the peer's transmit interval).
+   */
+  detectMs?: number;
+  /** The peer's detect multiplier, where the daemon shows it. */
+  remoteMultiplier?: number;
 }
 
 /** A route as a neighbor sent it (before import policy), and whether the import policy accepted it. */

@@ -46,8 +46,13 @@ export function birdBfdRows(text: string): string[][] {
     .filter((cols) => cols.length >= 3 && /^\d+\.\d+\.\d+\.\d+$/.test(cols[0]!));
 }
 
+/** `show bfd sessions`: state, and while up the timeout BIRD negotiated (its detection time). */
 export function parseBirdBfdSessions(text: string): BfdState[] {
-  return birdBfdRows(text).map((cols) => ({ peer: cols[0]!, state: normalizeBfd(cols[2]!) }));
+  return birdBfdRows(text).map((cols) => {
+    const state = normalizeBfd(cols[2]!);
+    const timeout = cols.length >= 6 ? Math.round(Number(cols.at(-1)) * 1000) : NaN;
+    return { peer: cols[0]!, state, ...(state === 'up' && timeout > 0 ? { detectMs: timeout } : {}) };
+  });
 }
 
 const birdActions: Record<string, PrefixLimit['action']> = {

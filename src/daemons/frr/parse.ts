@@ -18,12 +18,25 @@ export function parseFrrBgpSummary(json: string): BgpPeerState[] {
   }));
 }
 
-/** `show bfd peers json` */
+interface FrrBfdPeer {
+  peer: string;
+  status: string;
+  'receive-interval'?: number;
+  'remote-transmit-interval'?: number;
+  'remote-detect-multiplier'?: number;
+}
+
+/** `show bfd peers json`: state, and while up the detection time this end negotiated. */
 export function parseFrrBfdPeers(json: string): BfdState[] {
-  return (JSON.parse(json) as { peer: string; status: string }[]).map((p) => ({
-    peer: p.peer,
-    state: normalizeBfd(p.status),
-  }));
+  return (JSON.parse(json) as FrrBfdPeer[]).map((p) => {
+    const state = normalizeBfd(p.status);
+    const [rx, tx, mult] = [p['receive-interval'], p['remote-transmit-interval'], p['remote-detect-multiplier']];
+    return {
+      peer: p.peer,
+      state,
+      ...(state === 'up' && rx && tx && mult ? { detectMs: mult * Math.max(rx, tx), remoteMultiplier: mult } : {}),
+    };
+  });
 }
 
 /**
