@@ -72,6 +72,48 @@ test.serial('certify: the partner-voice configs pass every R-* and E-* row, judg
 });
 
 test.serial(
+  "certify of corpus cases: BFD on by a profile alone passes at the edge, the file reading's miss a discrepancy; a tag the prefix-list never matches fails there",
+  async (t) => {
+    t.timeout(600_000);
+    const run = async (name: string) => {
+      const out = await tempDir(t, `certify-${name}`);
+      const result = await peerlab(
+        'certify',
+        `test/fixtures/partner-corpus/${name}/topology.yaml`,
+        '--runtime',
+        'netns',
+        '--no-scenarios',
+        '--name',
+        'e2e-cert-corpus',
+        '--out',
+        out,
+      );
+      t.deepEqual(await leftovers('e2e-cert-corpus'), []);
+      return { exitCode: result.exitCode, stderr: result.stderr, rows: (await certified(out)).rows };
+    };
+    const profile = await run('frr-bfd-profile-only');
+    t.is(profile.exitCode, 0, profile.stderr);
+    const bfd = profile.rows.get('R-BFD')!;
+    t.is(bfd.status, 'pass');
+    t.regex(
+      evidence(bfd, 'edge', 'pass'),
+      /fra\/ic1: BFD up, BGP Established at fra-msee1; 900 ms detection at the edge/,
+    );
+    t.regex(
+      (bfd.discrepancies ?? []).join('\n'),
+      /^static reading says fail: .*fra-pe1's own config .*configures no BFD.*; the lab showed it pass$/m,
+    );
+    const le25 = await run('frr-prefix-list-le25');
+    t.is(le25.exitCode, 1, le25.stderr);
+    t.is(le25.rows.get('R-COMMUNITY')?.status, 'fail');
+    t.regex(
+      evidence(le25.rows.get('R-COMMUNITY'), 'edge', 'fail'),
+      /203\.0\.113\.\d+\/26 from fra-pe1 .*without 8075:8007/,
+    );
+  },
+);
+
+test.serial(
   'certify: each broken variant fails its rule from the edge evidence (and statically where visible)',
   async (t) => {
     t.timeout(600_000);

@@ -44,25 +44,21 @@ function runDir(dirs: NodeDirs): string {
 }
 
 /**
- * Start one daemon with its standard streams on a log file in its run folder, shown on failure. FRR 10's
- * daemons keep the starting process's stdout and stderr open once detached, and `docker exec` waits 2 s
- * for them at every start (18 s per FRR 10.3 router on the docker runtime, 0.2 s this way).
+ * Start one daemon. In a container (no pathspace) its standard streams go to a log file in its run folder,
+ * shown when the start fails: FRR 10's daemons keep the starting process's stdout and stderr open once
+ * detached, and `docker exec` waits 2 s for them at every start (18 s per FRR 10.3 router, 0.2 s this way).
+ * On the netns runtime the daemon starts as it always has: `ip netns exec` does not wait on its streams.
  */
 function daemonCommand(dirs: NodeDirs, daemon: Daemon, version: Version): string[] {
   const config = (profiles[version].noConfigFile as readonly Daemon[]).includes(daemon) ? [] : ['-f', '/dev/null'];
+  const argv = [`/usr/lib/frr/${daemon}`, '-d', ...config, '-A', '127.0.0.1', '-P', '0', ...pathspace(dirs)];
+  if (dirs.pathspace) return argv;
   return [
     'sh',
     '-c',
     '"$@" </dev/null >>"$0" 2>&1 || { rc=$?; cat "$0" >&2; exit $rc; }',
     `${runDir(dirs)}/${daemon}.log`,
-    `/usr/lib/frr/${daemon}`,
-    '-d',
-    ...config,
-    '-A',
-    '127.0.0.1',
-    '-P',
-    '0',
-    ...pathspace(dirs),
+    ...argv,
   ];
 }
 
