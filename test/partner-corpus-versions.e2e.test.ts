@@ -10,9 +10,9 @@
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { buildImage } from '../src/lab/image.js';
-import { cases, mismatches, type Case } from './helpers/corpus.js';
+import { cases, judgeAll, mismatches, type Case } from './helpers/corpus.js';
 import { tempDir } from './helpers/temp.js';
 
 const idioms: Record<string, { daemon: 'frr' | 'bird'; versions: string[] }> = {
@@ -32,28 +32,38 @@ const idioms: Record<string, { daemon: 'frr' | 'bird'; versions: string[] }> = {
   'bird-large-communities': { daemon: 'bird', versions: ['2.17', '3.1'] },
 };
 
-test.before('the Debian 13 router image (and the Debian 12 one the stub runs)', async (t) => {
-  t.timeout(1_200_000);
-  for (const suite of ['bookworm', 'trixie'] as const) await buildImage({ suite });
-});
+/** Each idiom case at each of its versions, copied with the router's `version:` set (made by the before hook). */
+const variants = new Map<string, Case>();
+const key = (c: Case, version: string) => `${c.name}@${version}`;
 
-/** The case copied with its router's `version:` set. */
-async function atVersion(t: ExecutionContext, c: Case, version: string): Promise<Case> {
-  const dir = await tempDir(t, 'corpus-v');
+test.before(
+  'the Debian 13 router image (and the Debian 12 one the stub runs), then every variant judged, three sandboxes at a time',
+  async (t) => {
+    t.timeout(1_500_000);
+    for (const suite of ['bookworm', 'trixie'] as const) await buildImage({ suite });
+    const dir = await tempDir(t, 'corpus-v');
+    for (const c of cases.filter((x) => idioms[x.name]))
+      for (const version of idioms[c.name]!.versions) variants.set(key(c, version), await atVersion(dir, c, version));
+    await judgeAll([...variants.values()], 3);
+  },
+);
+
+/** The case copied into `root` with its router's `version:` set. */
+async function atVersion(root: string, c: Case, version: string): Promise<Case> {
+  const dir = join(root, key(c, version));
   await cp(c.dir, dir, { recursive: true });
   const topology = join(dir, 'topology.yaml');
   const text = await readFile(topology, 'utf8');
   const pattern = new RegExp(`^( {4}${c.router}: \\{ daemon: (?:frr|bird)),`, 'm');
   if (!pattern.test(text)) throw new Error(`${c.name}: no "${c.router}: { daemon: ..." line to set a version on`);
   await writeFile(topology, text.replace(pattern, `$1, version: "${version}",`));
-  return { ...c, name: `${c.name}@${version}`, dir, topology };
+  return { ...c, name: key(c, version), dir, topology };
 }
 
 for (const c of cases.filter((x) => idioms[x.name])) {
   for (const version of idioms[c.name]!.versions) {
     test.serial(`${c.name} on ${idioms[c.name]!.daemon} ${version}: ${c.expectLine}`, async (t) => {
-      t.timeout(180_000);
-      const found = await mismatches(await atVersion(t, c, version));
+      const found = await mismatches(variants.get(key(c, version))!);
       for (const line of found) t.log(line);
       t.deepEqual(found, []);
     });

@@ -42,11 +42,16 @@
  * (the final test logs the same count and list from the run itself.)
  */
 import test from 'ava';
-import { cases, mismatches, type Mode } from './helpers/corpus.js';
+import { cases, judgeAll, mismatches, type Mode } from './helpers/corpus.js';
 const wrongTitle = '(check gets this wrong today, sandbox and all; issue 21 goes on)';
 
 /** The cases `check` gets wrong today: their tests are test.failing. */
 const wrongToday = new Set<string>([]);
+
+test.before('every case judged, three sandboxes at a time', async (t) => {
+  t.timeout(600_000);
+  await judgeAll(cases, 3);
+});
 
 for (const c of cases) {
   const wrong = wrongToday.has(c.name);

@@ -61,12 +61,10 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
   try {
     await step('writing configs', () => writeConfigs(lab));
     await step('creating nodes', () =>
-      Promise.all(
-        model.nodes.map((n) => runtime.createNode(name, n, nodeHostDir(name, n.name), imageTagOf(suiteOf(n)))),
-      ),
+      eachNode(model.nodes, (n) => runtime.createNode(name, n, nodeHostDir(name, n.name), imageTagOf(suiteOf(n)))),
     );
     await step('wiring links', () => wire(lab, options.run ?? runCommand));
-    await step('bonding LAGs', () => Promise.all(model.nodes.map((n) => wireAndBond(lab, n))));
+    await step('bonding LAGs', () => eachNode(model.nodes, (n) => wireAndBond(lab, n, options.signal)));
     // Links come up before routing: a BFD session that starts on an unnegotiated LAG fails,
     // and BIRD then holds BGP down for its error wait time.
     const hasLags = model.nodes.some((n) => bondsOf(n.interfaces).length > 0);
@@ -80,9 +78,9 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
         }),
       );
     await step("applying the partners' packet filters and traffic control", () =>
-      Promise.all(model.nodes.map((n) => applyPartnerNetwork(lab, n))),
+      eachNode(model.nodes, (n) => applyPartnerNetwork(lab, n)),
     );
-    await step('starting routing daemons', () => Promise.all(model.nodes.map((n) => startDaemons(lab, n))));
+    await step('starting routing daemons', () => eachNode(model.nodes, (n) => startDaemons(lab, n, options.signal)));
     if (model.bfdGate) {
       const gate = new BfdGate(lab);
       gate.start();
@@ -108,6 +106,17 @@ export async function startLab(model: LabModel, options: UpOptions): Promise<Lab
     throw error;
   }
   return lab;
+}
+
+/**
+ * The same work on every node at once; when one fails (a Ctrl-C kills the command it runs), the others are
+ * let finish first, so the removal that follows never races a node still starting daemons.
+ */
+async function eachNode<T>(nodes: readonly LabNode[], work: (n: LabNode) => Promise<T>): Promise<T[]> {
+  const settled = await Promise.allSettled(nodes.map(work));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 /**
@@ -174,9 +183,17 @@ async function wire(lab: Lab, run: Runner): Promise<void> {
 }
 
 /** A node's setup commands in order, its runs of `ip` commands each as one `ip -batch` from the node's folder. */
-async function runAll(lab: Lab, node: string, commands: string[][], purpose = 'setup'): Promise<void> {
+async function runAll(
+  lab: Lab,
+  node: string,
+  commands: string[][],
+  purpose = 'setup',
+  signal?: AbortSignal,
+): Promise<void> {
   let batches = 0;
   for (const step of setupSteps(commands)) {
+    // After a Ctrl-C, nothing new starts: what is running finishes, then the lab is removed.
+    signal?.throwIfAborted();
     if ('argv' in step) {
       await lab.exec(node, step.argv);
       continue;
@@ -187,10 +204,10 @@ async function runAll(lab: Lab, node: string, commands: string[][], purpose = 's
   }
 }
 
-async function wireAndBond(lab: Lab, node: LabNode): Promise<void> {
+async function wireAndBond(lab: Lab, node: LabNode, signal?: AbortSignal): Promise<void> {
   const own =
     node.role === 'host' ? hostCommands(node) : lab.lag.setup(bondsOf(node.interfaces), lab.dirs(node.name).run);
-  await runAll(lab, node.name, [...nodeWiringCommands(lab.model, node.name), ...own], 'wiring');
+  await runAll(lab, node.name, [...nodeWiringCommands(lab.model, node.name), ...own], 'wiring', signal);
 }
 
 const partnerRuleset = 'nftables.conf';
@@ -207,13 +224,13 @@ async function applyPartnerNetwork(lab: Lab, node: LabNode): Promise<void> {
 }
 
 /** The driver's start commands, then (when it has a readiness check) a poll until the daemons answer, then the config. */
-async function startDaemons(lab: Lab, node: LabNode): Promise<void> {
+async function startDaemons(lab: Lab, node: LabNode, signal?: AbortSignal): Promise<void> {
   if (node.role === 'host') return;
   const driver = lab.daemon(node.name);
   const start = driver.start(lab.dirs(node.name));
-  await runAll(lab, node.name, start.commands, 'start');
+  await runAll(lab, node.name, start.commands, 'start', signal);
   if (start.ready) await waitReady(lab, node.name, driver.name, start.ready);
-  await runAll(lab, node.name, start.apply ?? [], 'apply');
+  await runAll(lab, node.name, start.apply ?? [], 'apply', signal);
 }
 
 async function waitReady(

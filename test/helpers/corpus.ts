@@ -155,3 +155,15 @@ export async function mismatches(c: Case, mode: Mode = 'check'): Promise<string[
   }
   return out;
 }
+
+/**
+ * Judge every case, `concurrency` at a time (each sandbox is a small lab of its own, as `check` runs a
+ * topology's routers side by side); the tests then read the results.
+ */
+export async function judgeAll(all: Case[], concurrency: number): Promise<void> {
+  const queue = [...all];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await judge(c).catch(() => undefined);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

@@ -47,12 +47,14 @@ function runDir(dirs: NodeDirs): string {
  * Start one daemon. In a container (no pathspace) its standard streams go to a log file in its run folder,
  * shown when the start fails: FRR 10's daemons keep the starting process's stdout and stderr open once
  * detached, and `docker exec` waits 2 s for them at every start (18 s per FRR 10.3 router, 0.2 s this way).
- * On the netns runtime the daemon starts as it always has: `ip netns exec` does not wait on its streams.
+ * On the netns runtime (a pathspace) it starts in a session of its own: a Ctrl-C to peerlab's process group
+ * must not kill it between creating its crash-log folder and detaching (the folder, under the host's
+ * /var/tmp/frr, would outlive the lab); it detaches, and the lab's removal stops it cleanly.
  */
 function daemonCommand(dirs: NodeDirs, daemon: Daemon, version: Version): string[] {
   const config = (profiles[version].noConfigFile as readonly Daemon[]).includes(daemon) ? [] : ['-f', '/dev/null'];
   const argv = [`/usr/lib/frr/${daemon}`, '-d', ...config, '-A', '127.0.0.1', '-P', '0', ...pathspace(dirs)];
-  if (dirs.pathspace) return argv;
+  if (dirs.pathspace) return ['setsid', '-w', ...argv];
   return [
     'sh',
     '-c',
