@@ -8,12 +8,12 @@
  * it was set, a prefix-list that never matches, a missing route-map; BIRD constants, includes, receive
  * limits, templates, large communities.
  */
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { buildImage } from '../src/lab/image.js';
 import { cases, judgeAll, mismatches, type Case } from './helpers/corpus.js';
-import { tempDir } from './helpers/temp.js';
 
 const idioms: Record<string, { daemon: 'frr' | 'bird'; versions: string[] }> = {
   'frr-bfd-profile-only': { daemon: 'frr', versions: ['10.3'] },
@@ -34,6 +34,11 @@ const idioms: Record<string, { daemon: 'frr' | 'bird'; versions: string[] }> = {
 
 /** Each idiom case at each of its versions, copied with the router's `version:` set (made by the before hook). */
 const variants = new Map<string, Case>();
+let root: string | undefined;
+
+test.after.always('the copies removed', async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
 const key = (c: Case, version: string) => `${c.name}@${version}`;
 
 test.before(
@@ -41,7 +46,8 @@ test.before(
   async (t) => {
     t.timeout(1_500_000);
     for (const suite of ['bookworm', 'trixie'] as const) await buildImage({ suite });
-    const dir = await tempDir(t, 'corpus-v');
+    const dir = await mkdtemp(join(tmpdir(), 'peerlab-corpus-v-'));
+    root = dir;
     for (const c of cases.filter((x) => idioms[x.name]))
       for (const version of idioms[c.name]!.versions) variants.set(key(c, version), await atVersion(dir, c, version));
     await judgeAll([...variants.values()], 3);
@@ -49,8 +55,8 @@ test.before(
 );
 
 /** The case copied into `root` with its router's `version:` set. */
-async function atVersion(root: string, c: Case, version: string): Promise<Case> {
-  const dir = join(root, key(c, version));
+async function atVersion(into: string, c: Case, version: string): Promise<Case> {
+  const dir = join(into, key(c, version));
   await cp(c.dir, dir, { recursive: true });
   const topology = join(dir, 'topology.yaml');
   const text = await readFile(topology, 'utf8');
