@@ -55,7 +55,7 @@ test.serial('certify: the partner-voice configs pass every R-* and E-* row, judg
   );
   t.regex(
     evidence(rows.get('R-BFD'), 'edge', 'pass'),
-    /ams\/ic1: BFD up, BGP Established at ams-msee1; the edge held BGP until BFD was up/,
+    /ams\/ic1: BFD up, BGP Established at ams-msee1; 900 ms detection at the edge as negotiated \(ams-pe1's multiplier x 3\); the edge held BGP until BFD was up/,
   );
   t.regex(
     evidence(rows.get('R-MAX-PREFIX'), 'edge', 'pass'),
