@@ -10,6 +10,7 @@ import type { LabModel } from '../topology/model.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { sandboxPlan, stubNode, type SandboxPlan, type StubSession } from './plan.js';
 import { parseBirdBfdTimers, parseBirdRoutes } from './read.js';
+import { birdSocket } from '../daemons/bird/index.js';
 import { parseBirdProtocols } from '../daemons/bird/parse.js';
 
 export interface SandboxOptions {
@@ -56,7 +57,7 @@ export async function runSandbox(model: LabModel, router: string, options: Sandb
 }
 
 const birdc = (lab: Lab, ...command: string[]) =>
-  lab.exec(stubNode, ['birdc', '-s', `${lab.dirs(stubNode).run}/bird.ctl`, ...command]).then((r) => r.stdout);
+  lab.exec(stubNode, ['birdc', '-s', birdSocket(lab.dirs(stubNode)), ...command]).then((r) => r.stdout);
 
 /** Core first, so the router holds its routes when the edges come up; then the edges, then a quiet period. */
 async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { clock: Clock }): Promise<void> {

@@ -4,7 +4,9 @@ import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from 
 import { renderBird } from './render/index.js';
 import { birdQuery } from './socket.js';
 
-const socket = (dirs: NodeDirs) => `${dirs.run}/bird.ctl`;
+/** BIRD's control socket in a node (birdc -s): the driver's, and the sandbox stub's. */
+export const birdSocket = (dirs: NodeDirs) => `${dirs.run}/bird.ctl`;
+const socket = birdSocket;
 const pidFile = (dirs: NodeDirs) => `${dirs.run}/bird.pid`;
 const kill = (dirs: NodeDirs) => [['pkill', '-KILL', '-F', pidFile(dirs)]];
 
