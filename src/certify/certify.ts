@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime/types.js';
 import { loadScenario } from '../scenario/load.js';
 import { worstVerdict, type CertRow, type Certification, type RunReport } from '../scenario/results.js';
 import { finishRun, newRunReport, runOnLab, settleRun } from '../scenario/suite.js';
+import { bfdDetectionMs } from '../daemons/intent.js';
 import { daemonOf } from '../daemons/registry.js';
 import { loadTopology } from '../topology/load.js';
 import type { LabModel } from '../topology/model.js';
@@ -177,7 +178,7 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
 /** The BFD detection time the topology gives an interconnect (Infinity without BFD: nothing to follow). */
 function topologyDetection(model: LabModel, id: string): number {
   const bfd = model.interconnects.find((i) => i.id === id)?.bfd;
-  return bfd ? bfd.intervalMs * bfd.multiplier : Infinity;
+  return bfd ? bfdDetectionMs(bfd) : Infinity;
 }
 
 /** A scenario's verdict on a rule: the expectations that cover it, else the whole scenario's. */

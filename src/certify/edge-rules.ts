@@ -1,6 +1,7 @@
 import { parsePrefix } from '../topology/addresses.js';
 import { isPrivateAsn } from '../topology/asn.js';
 import type { LabModel } from '../topology/model.js';
+import { bfdDetectionMs } from '../daemons/intent.js';
 import type { ReceivedRoute } from '../daemons/types.js';
 import type { CertStatus } from '../scenario/results.js';
 import type { EdgeSession, EdgeView } from './edge.js';
@@ -196,7 +197,7 @@ function bfdFindings(model: LabModel, view: EdgeView): Finding[] {
         text: `${s.interconnect}: BFD ${s.bfd}, BGP ${s.bgp} at ${s.edge}; the lab's BFD gate failed there (${failed.error}), so the session's state is the lab's, not the config's`,
       };
     const ic = model.interconnects.find((i) => i.id === s.interconnect);
-    const topology = ic?.bfd ? ic.bfd.intervalMs * ic.bfd.multiplier : undefined;
+    const topology = ic?.bfd ? bfdDetectionMs(ic.bfd) : undefined;
     const timers = s.bfdDetectMs
       ? `; ${s.bfdDetectMs} ms detection at the edge as negotiated${s.bfdRemoteMultiplier ? ` (${s.peerRouter}'s multiplier x ${s.bfdRemoteMultiplier})` : ''}${topology !== undefined && s.bfdDetectMs > topology ? `, slower than the topology's ${topology} ms: the scenarios' bounds follow it` : ''}`
       : '';

@@ -24,6 +24,9 @@ export interface Bfd {
   multiplier: number;
 }
 
+/** How long BFD with these timers takes to declare a session down: the multiplier times the interval. */
+export const bfdDetectionMs = (bfd: Bfd): number => bfd.intervalMs * bfd.multiplier;
+
 export interface PrefixSet {
   name: string;
   entries: { prefix: string; minLength?: number; maxLength?: number }[];

@@ -1,6 +1,7 @@
 import { overlaps, parsePrefix } from '../topology/addresses.js';
 import { isPrivateAsn } from '../topology/asn.js';
 import type { Interconnect, LabModel } from '../topology/model.js';
+import { bfdDetectionMs } from '../daemons/intent.js';
 import type { PrefixLimit } from '../daemons/types.js';
 import { worst, type Status } from './result.js';
 import type { EvidenceRoute, RouterEvidence, SessionEvidence } from './router-evidence.js';
@@ -30,7 +31,7 @@ export function bfdFinding(model: LabModel, ic: Interconnect, e: RouterEvidence)
       status: missing,
       text: `${ic.id}: ${by(e)} runs no BFD with the edge (the edge's BFD session: ${s.bfd?.state ?? 'none'})${model.type === 'voice' ? ' (required for T-VOICE)' : ' (recommended)'}`,
     };
-  const edge = ic.bfd ? ic.bfd.intervalMs * ic.bfd.multiplier : undefined;
+  const edge = ic.bfd ? bfdDetectionMs(ic.bfd) : undefined;
   const slower = edge !== undefined && s.bfd.detectionMs > edge;
   // The edge detects a loss after the router's multiplier of the interval the two agreed.
   const multiplier = Math.round(s.bfd.detectionMs / s.bfd.intervalMs);
@@ -98,11 +99,10 @@ export function leakFindings(model: LabModel, e: RouterEvidence): Finding[] {
   );
   const registered = new Set(model.type === 'ers' ? model.peer.registeredOriginAsns : []);
   return edges(e).flatMap((s) => {
-    const leaked = s.received.filter(
-      (r) =>
-        !own.some((o) => parsePrefix(r.prefix).isInSubnet(o) || overlaps(o, parsePrefix(r.prefix))) &&
-        !registered.has(r.asPath.at(-1) ?? -1),
-    );
+    const leaked = s.received.filter((r) => {
+      const p = parsePrefix(r.prefix);
+      return !own.some((o) => p.isInSubnet(o) || overlaps(o, p)) && !registered.has(r.asPath.at(-1) ?? -1);
+    });
     if (leaked.length === 0) return [];
     const named = leaked.slice(0, namedLeaks).map((r) => {
       const witness = e.witnesses.find((w) => w.prefix === r.prefix);
@@ -144,6 +144,10 @@ export interface LimitBounds {
   warnBelow: number;
 }
 
+/** A limit that cuts the announcement, against the bounds. */
+export const limitStatus = (limit: number, bounds: LimitBounds): Status =>
+  limit < bounds.failBelow ? 'fail' : limit < bounds.warnBelow ? 'warn' : 'pass';
+
 const limitEffect: Record<PrefixLimit['action'], string> = {
   'session-down': 'the session goes down',
   restart: 'the session goes down and restarts',
@@ -169,14 +173,7 @@ export function prefixLimitFindings(
       if (s.prefixLimits.length === 0)
         return { status: 'fail', text: `${s.stands}: ${by(e)} holds no max-prefix toward AS8075` };
       const judged = s.prefixLimits.map((l) => {
-        const status: Status =
-          l.action === 'warn'
-            ? 'pass'
-            : l.limit < bounds.failBelow
-              ? 'fail'
-              : l.limit < bounds.warnBelow
-                ? 'warn'
-                : 'pass';
+        const status: Status = l.action === 'warn' ? 'pass' : limitStatus(l.limit, bounds);
         const where = cite(l.limit);
         return {
           status,

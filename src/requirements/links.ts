@@ -1,3 +1,4 @@
+import { bfdDetectionMs } from '../daemons/intent.js';
 import type { Check } from './context.js';
 import { citeLine } from './evidence.js';
 import { bfdFinding } from './daemon-findings.js';
@@ -105,7 +106,7 @@ export const bfd: Check = ({ model, configs, evidence }) => {
       } as const;
     return {
       status: 'pass',
-      text: `${ic.id}: ${ic.bfd.intervalMs} ms x ${ic.bfd.multiplier} = ${ic.bfd.intervalMs * ic.bfd.multiplier} ms detection${line ? ` (${line})` : ''}`,
+      text: `${ic.id}: ${ic.bfd.intervalMs} ms x ${ic.bfd.multiplier} = ${bfdDetectionMs(ic.bfd)} ms detection${line ? ` (${line})` : ''}`,
     } as const;
   });
   const result = fromFindings('R-BFD', [...findings]);

@@ -10,6 +10,7 @@ import {
   originFindings,
   longPathSmall,
   pathFindings,
+  limitStatus,
   prefixLimitFindings,
   privatePath,
   type Finding,
@@ -270,8 +271,9 @@ export const maxPrefix: Check = ({ model, peerConfigs, evidence }) => {
     const index = lines.findIndex((l) => pattern.test(l));
     if (index < 0) return [{ status: 'fail' as const, text: `${config.node}: no max-prefix toward AS8075` }];
     const limit = Number(lines[index]!.match(pattern)![1]);
-    const status = limit < failBelow ? ('fail' as const) : limit < warnBelow ? ('warn' as const) : ('pass' as const);
-    return [{ status, text: `${config.node}: limit ${limit} at ${at(index)}` }];
+    return [
+      { status: limitStatus(limit, { failBelow, warnBelow }), text: `${config.node}: limit ${limit} at ${at(index)}` },
+    ];
   });
   const result = fromFindings('R-MAX-PREFIX', findings);
   result.evidence.unshift(

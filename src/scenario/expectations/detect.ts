@@ -1,3 +1,4 @@
+import { bfdDetectionMs } from '../../daemons/intent.js';
 import { z } from 'zod';
 import type { TimelineEvent } from '../../observe/timeline.js';
 import { duration, durationMs, name } from '../values.js';
@@ -76,7 +77,7 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
     if (base === 'bfd') {
       if (!session || !bfd)
         ctx.fail('"bfd" needs a session that runs BFD (session: <interconnect>)', [...path, 'within']);
-      baseMs = bfd!.intervalMs * bfd!.multiplier;
+      baseMs = bfdDetectionMs(bfd!);
     } else if (base === 'lacp') baseMs = lacpFastTimeoutMs;
     else if (base !== 'carrier') baseMs = durationMs(base!);
     return {
@@ -138,7 +139,7 @@ function carrierFallback(
   bfd: { intervalMs: number; multiplier: number } | undefined,
 ): NonNullable<DetectBody['carrier']> {
   if ((event === 'bgp-down' || event === 'bfd-down') && bfd)
-    return { extraMs, fallbackMs: bfd.intervalMs * bfd.multiplier, fallback: 'BFD' };
+    return { extraMs, fallbackMs: bfdDetectionMs(bfd), fallback: 'BFD' };
   return { extraMs, fallbackMs: lacpFastTimeoutMs, fallback: 'the LACP timeout' };
 }
 
