@@ -156,3 +156,19 @@ test('route leaks: one warning per edge, naming the first witnesses it was and c
   t.deepEqual(leaks.length, 1, 'the member of a registered origin is no leak; the other is');
   t.regex(leaks[0]!, /leaks a route to AS8075 outside the peer's space: 198\.19\.229\.0\/24/);
 });
+
+test('a sandbox read before its daemon had sent everything (a busy host): a missing route is inconclusive, not a FAIL', async (t) => {
+  const model = await voice();
+  const partial: RouterEvidence = {
+    ...evidence({
+      received: [{ prefix: '203.0.113.0/26', asPath: [64500], communities: ['8075:8007'], largeCommunities: [] }],
+    }),
+    unsettled: 'not settled after 20 s (fra/ic1: 1 of the 2 routes sent)',
+  };
+  const report = checkRequirements(model, new Map([['fra-pe1', partial]]));
+  t.deepEqual(rule(report, 'R-COMMUNITY'), [
+    "pass: fra/ic1: 203.0.113.0/26 reaches the edge tagged 8075:8007 (fra-pe1's frr 8.4)",
+    "inconclusive: fra/ic1: 203.0.113.64/26 had not reached the edge from fra-pe1's frr 8.4: not settled after 20 s (fra/ic1: 1 of the 2 routes sent)",
+  ]);
+  t.is(report.results.find((r) => r.rule === 'R-COMMUNITY')!.status, 'inconclusive');
+});

@@ -36,5 +36,7 @@ export function registerCheck(program: Command): void {
             .join('\n\n'),
         );
       if (reports.some((r) => r.status === 'fail')) process.exitCode = 1;
+      // A sandbox that could not settle on a busy host: nothing failed, something could not be told.
+      else if (reports.some((r) => r.status === 'inconclusive')) process.exitCode = 3;
     });
 }

@@ -47,6 +47,10 @@ export interface BgpPeerState {
   state: string;
   /** Prefixes accepted from the peer (after import policy). */
   received: number;
+  /** Prefixes the daemon advertises to the peer (after export policy), where it says. */
+  sent?: number;
+  /** The daemon still has work for this peer: updates queued, or its table ahead of what the peer was sent. */
+  pending?: boolean;
   /** Why the session is down, when the daemon says. */
   info?: string;
 }

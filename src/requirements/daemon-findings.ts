@@ -49,7 +49,13 @@ export function communityFindings(model: LabModel, ic: Interconnect, e: RouterEv
     .filter((p) => p.registered)
     .map((p) => {
       const route = s.received.find((r) => r.prefix === p.prefix);
-      if (!route) return { status: 'fail', text: `${ic.id}: ${by(e)} does not announce ${p.prefix}` };
+      if (!route)
+        return e.unsettled
+          ? {
+              status: 'inconclusive',
+              text: `${ic.id}: ${p.prefix} had not reached the edge from ${by(e)}: ${e.unsettled}`,
+            }
+          : { status: 'fail', text: `${ic.id}: ${by(e)} does not announce ${p.prefix}` };
       return route.communities.includes(tag)
         ? { status: 'pass', text: `${ic.id}: ${p.prefix} reaches the edge tagged ${tag} (${by(e)})` }
         : {

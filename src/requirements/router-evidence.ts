@@ -15,6 +15,8 @@ export interface RouterEvidence {
   witnesses: WitnessRoute[];
   /** From nothing to every figure read, teardown excluded. */
   elapsedMs: number;
+  /** Why the routes were read before the daemon said it had sent everything (a busy host): a route missing is then no proof. */
+  unsettled?: string;
 }
 
 export interface SessionEvidence {

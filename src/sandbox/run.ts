@@ -41,7 +41,7 @@ export async function runSandbox(model: LabModel, router: string, options: Sandb
   try {
     const node = plan.model.nodes.find((n) => n.name === router)!;
     const driver = lab.daemon(router);
-    await bringUp(lab, plan, { ...options, clock });
+    const unsettled = await bringUp(lab, plan, { ...options, clock });
     const sessions = await readSessions(lab, plan);
     return {
       router,
@@ -50,6 +50,7 @@ export async function runSandbox(model: LabModel, router: string, options: Sandb
       sessions,
       witnesses: plan.witnesses,
       elapsedMs: clock.now() - start,
+      ...(unsettled ? { unsettled } : {}),
     };
   } finally {
     await tearDownLab(lab.name, options.runtime);
@@ -59,8 +60,15 @@ export async function runSandbox(model: LabModel, router: string, options: Sandb
 const birdc = (lab: Lab, ...command: string[]) =>
   lab.exec(stubNode, ['birdc', '-s', birdSocket(lab.dirs(stubNode)), ...command]).then((r) => r.stdout);
 
-/** Core first, so the router holds its routes when the edges come up; then the edges, then a quiet period. */
-async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { clock: Clock }): Promise<void> {
+/**
+ * Core first, until the router has taken in what the core sent; then the edges, until each has received
+ * what the router says it sent. A sandbox that never settles is read as it is, and says so.
+ */
+async function bringUp(
+  lab: Lab,
+  plan: SandboxPlan,
+  options: SandboxOptions & { clock: Clock },
+): Promise<string | undefined> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const wait = (protocols: StubSession[]) =>
     waitUntil(lab.name, async () => notEstablished(await birdc(lab, 'show', 'protocols', 'all'), protocols), {
@@ -73,11 +81,12 @@ async function bringUp(lab: Lab, plan: SandboxPlan, options: SandboxOptions & { 
       if (!(error instanceof ReadinessError)) throw error;
     });
   const edges = plan.sessions.filter((s) => s.kind === 'interconnect');
+  const quietMs = options.settleMs ?? 1000;
   await wait(plan.sessions.filter((s) => s.kind !== 'interconnect'));
-  await options.clock.sleep(500);
+  await settle(lab, plan, [], { quietMs, timeoutMs, clock: options.clock });
   for (const e of edges) await birdc(lab, 'enable', e.protocol);
   await wait(edges);
-  await settle(lab, edges, options.settleMs ?? 1000, options.clock);
+  return settle(lab, plan, edges, { quietMs, timeoutMs, clock: options.clock });
 }
 
 /** The sessions whose BGP state at the stub (`show protocols all`, by the router's address) is not Established. */
@@ -88,17 +97,46 @@ function notEstablished(protocols: string, sessions: StubSession[]): string[] {
     .map((s) => `${s.protocol} (${s.stands}) not Established`);
 }
 
-/** Until what the edges received has not changed for `quietMs`. */
-async function settle(lab: Lab, edges: StubSession[], quietMs: number, clock: Clock): Promise<void> {
-  let last = '';
-  let since = clock.now();
-  for (let i = 0; i < 100; i++) {
-    const now = (await Promise.all(edges.map((e) => birdc(lab, 'show', 'route', 'table', e.table, 'count')))).join();
-    if (now !== last) [last, since] = [now, clock.now()];
-    else if (clock.now() - since >= quietMs) return;
-    await clock.sleep(250);
+/**
+ * Until the router's daemon has nothing pending for any session, each of `edges` holds as many routes as
+ * the daemon says it sent there, and none of it changed for `quietMs`. Returns why not, at the deadline.
+ */
+async function settle(
+  lab: Lab,
+  plan: SandboxPlan,
+  edges: StubSession[],
+  o: { quietMs: number; timeoutMs: number; clock: Clock },
+): Promise<string | undefined> {
+  const driver = lab.daemon(plan.router);
+  const router = execAccess(lab, plan.router);
+  const deadline = o.clock.now() + o.timeoutMs;
+  let [last, since, why] = ['', o.clock.now(), ''];
+  for (;;) {
+    const [{ bgp }, counts] = await Promise.all([
+      driver.readSessions(router),
+      Promise.all(
+        edges.map(async (e) =>
+          routeCount(await birdc(lab, 'show', 'route', 'table', e.table, 'protocol', e.protocol, 'count')),
+        ),
+      ),
+    ]);
+    const peers = plan.sessions.map((s) => bgp.find((p) => p.peer === s.stubAddress));
+    const busy = plan.sessions.filter((_, i) => peers[i]?.pending).map((s) => `${s.stands}: updates pending`);
+    const short = edges.flatMap((e, i) => {
+      const sent = bgp.find((p) => p.peer === e.stubAddress && p.state === 'Established')?.sent;
+      return sent !== undefined && counts[i] !== sent ? [`${e.stands}: ${counts[i]} of the ${sent} routes sent`] : [];
+    });
+    const now = JSON.stringify([peers.map((p) => [p?.state, p?.received, p?.sent]), counts]);
+    if (now !== last || busy.length || short.length) [last, since] = [now, o.clock.now()];
+    else if (o.clock.now() - since >= o.quietMs) return undefined;
+    why = [...busy, ...short].join('; ') || 'routes still changing';
+    if (o.clock.now() >= deadline) return `not settled after ${Math.round(o.timeoutMs / 1000)} s (${why})`;
+    await o.clock.sleep(250);
   }
 }
+
+/** `show route table T protocol P count`: the routes of that protocol (of all the table holds). */
+const routeCount = (text: string): number => Number(text.match(/(\d+) of \d+ routes/)?.[1] ?? -1);
 
 async function readSessions(lab: Lab, plan: SandboxPlan): Promise<SessionEvidence[]> {
   const router = execAccess(lab, plan.router);

@@ -15,13 +15,14 @@ export function parseBirdProtocols(text: string): BgpPeerState[] {
         .slice(1)
         .join(':')
         .trim();
-    const routes = field('Routes')?.match(/^(\d+) imported/);
+    const routes = field('Routes')?.match(/^(\d+) imported, (?:\d+ filtered, )?(\d+) exported/);
     const info = block[0]!.match(/Error: (.*)$/)?.[1]?.trim();
     return [
       {
         peer: field('Neighbor address') ?? header[0]!,
         state: field('BGP state') ?? 'Idle',
         received: routes ? Number(routes[1]) : 0,
+        ...(routes ? { sent: Number(routes[2]) } : {}),
         ...(info ? { info } : {}),
       },
     ];

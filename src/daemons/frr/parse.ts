@@ -4,16 +4,24 @@ import { normalizeBfd, type BfdState, type BgpPeerState, type PrefixLimit, type 
 interface FrrPeer {
   state: string;
   pfxRcd?: number;
+  pfxSnt?: number;
+  inq?: number;
+  outq?: number;
   lastResetDueTo?: string;
 }
 
-/** `show bgp summary json` */
+/**
+ * `show bgp summary json`. A peer is pending while messages wait in its queues (its `tableVersion` is no
+ * help: FRR 8.4 reports 0 for every peer of a converged table).
+ */
 export function parseFrrBgpSummary(json: string): BgpPeerState[] {
   const peers = (JSON.parse(json) as { ipv4Unicast?: { peers?: Record<string, FrrPeer> } }).ipv4Unicast?.peers ?? {};
   return Object.entries(peers).map(([peer, p]) => ({
     peer,
     state: p.state,
     received: p.pfxRcd ?? 0,
+    ...(p.pfxSnt !== undefined ? { sent: p.pfxSnt } : {}),
+    ...(p.state === 'Established' ? { pending: (p.inq ?? 0) > 0 || (p.outq ?? 0) > 0 } : {}),
     ...(p.lastResetDueTo ? { info: p.lastResetDueTo } : {}),
   }));
 }
