@@ -7,6 +7,7 @@ import {
   parseFrrBfdPeers,
   parseFrrBgpSummary,
   parseFrrPrefixLimits,
+  parseFrrResetReason,
   parseReceivedRoutes,
   routeKeys,
 } from '../src/daemons/frr/parse.js';
@@ -151,4 +152,12 @@ test('OVS lacp/show: a member counts only while both ends collect and distribute
     { name: 'a-ic2-m1', enabled: true },
     { name: 'a-ic2-m2', enabled: false },
   ]);
+});
+
+test("FRR's reason for a session's last reset comes from the neighbor's own view (the summary has none)", async (t) => {
+  const json = await sample('frr-neighbor-maxprefix.json');
+  const peer = Object.keys(JSON.parse(json) as object)[0]!;
+  t.is(parseFrrResetReason(json, peer), 'Waiting for peer OPEN');
+  t.is(parseFrrResetReason(json, '198.51.100.99'), undefined);
+  t.is(parseFrrResetReason(undefined, peer), undefined);
 });

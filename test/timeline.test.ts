@@ -36,6 +36,18 @@ test('a gray failure shows as BFD down and BGP leaving Established, with its rou
   );
 });
 
+test("a session's fall carries the daemon's reason and its mechanism (BIRD's error; FRR's is asked for)", (t) => {
+  const fell = (info: string): NodeSnapshot => ({
+    ...up,
+    bgp: [{ peer: '198.51.100.0', state: 'Idle', received: 0, info }],
+  });
+  const bgp = (next: NodeSnapshot) => diffSnapshots(up, next, 0, 100).find((e) => e.kind === 'bgp')!;
+  t.like(bgp(fell('BFD session down')), { detail: 'BFD session down', cause: 'bfd' });
+  t.like(bgp(fell('Neighbor lost')), { detail: 'Neighbor lost', cause: 'carrier' });
+  t.like(bgp(fell('Received: Cease')), { detail: 'Received: Cease', cause: undefined });
+  t.is(bgp({ ...up, bgp: [{ peer: '198.51.100.0', state: 'Idle', received: 0 }] }).detail, undefined);
+});
+
 test('a member expired by LACP, and a daemon that stops answering, are events too', (t) => {
   const expired: NodeSnapshot = {
     ...up,

@@ -389,6 +389,56 @@ test('a carrier bound uses the measured chain, capped below BFD: a lab that fell
   t.is(judge(1100, carrier(500)).verdict, 'fail');
 });
 
+test('a late carrier detection that the daemon itself says fell on carrier is inconclusive; on BFD it fails', (t) => {
+  const detect = expectation({
+    kind: 'detect',
+    event: 'bgp-down',
+    node: 'sea-msee2',
+    subject: '198.51.100.9',
+    subjectLabel: 'sea/ic2',
+    within: 'carrier + 300ms',
+    boundMs: 300,
+    toleranceMs: 100,
+    carrier: { extraMs: 300, fallbackMs: 900, fallback: 'BFD' },
+  });
+  const loss = expectation({ kind: 'loss', flows: {}, phase: 'during', maxLossMs: 500 });
+  const judge = (detail: string, cause: 'carrier' | 'bfd') => {
+    const r = record(
+      [flow([{ startMs: 3100, durationMs: 620, lost: 62 }])],
+      [
+        {
+          atMs: 3600,
+          sinceMs: 3500,
+          node: 'sea-msee2',
+          kind: 'bgp' as const,
+          subject: '198.51.100.9',
+          from: 'Established',
+          to: 'Idle',
+          detail,
+          cause,
+        },
+      ],
+    );
+    r.calibration = carrier(89);
+    return judgeScenario([detect, loss], r);
+  };
+  // A half-core lab: BGP down 600 ms after the lag-down, bound 89 + 300 ms; FRR says why.
+  const [late, lateLoss] = judge('Interface down', 'carrier');
+  t.is(late!.verdict, 'inconclusive');
+  t.regex(late!.inconclusive!, /sea-msee2's daemon says the session fell on carrier \("Interface down"\)/);
+  t.deepEqual(late!.details, ["sea-msee2's daemon says: Interface down"]);
+  // The traffic lost 620 ms (bound 500) behind that late reaction: the lab's, not the network's.
+  t.is(lateLoss!.verdict, 'inconclusive');
+  t.regex(
+    lateLoss!.inconclusive!,
+    /^the routers reacted late on this host, and the traffic with them \(e\d+: sea-msee2.s daemon says/,
+  );
+  const [fellBack, lossOnBfd] = judge('BFD down received', 'bfd');
+  t.is(fellBack!.verdict, 'fail');
+  t.deepEqual(fellBack!.details, ["sea-msee2's daemon says: BFD down received"]);
+  t.is(lossOnBfd!.verdict, 'fail');
+});
+
 test('a detection whose timeline samples straddle the bound by more than the sampling tolerance is inconclusive, not FAIL', (t) => {
   const bfd = expectation({
     kind: 'detect',

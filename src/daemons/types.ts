@@ -187,6 +187,8 @@ export interface DaemonDriver {
    * and an import limit at once): empty when none is set, undefined when the daemon does not answer.
    */
   prefixLimits(node: NodeAccess, peer: string): Promise<PrefixLimit[] | undefined>;
+  /** Why the daemon last took the session with `peer` down, in its words, where `readSessions` does not say. */
+  downReason?(node: NodeAccess, peer: string): Promise<string | undefined>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
   readonly routes?: {
     /** The BGP table: each prefix with the AS path of every path the router has for it. */
@@ -212,6 +214,18 @@ export interface DaemonDriver {
 /** Commands that start a daemon again with no readiness poll (a fault's revert runs commands, not loops). */
 export function restartCommands(start: DaemonStart): string[][] {
   return [...start.commands, ...(start.ready ? [['sleep', '1']] : []), ...(start.apply ?? [])];
+}
+
+/** What took a BGP session down, as a mechanism: the daemons' words for it (FRR's `lastResetDueTo`, BIRD's error). */
+export type DownCause = 'carrier' | 'bfd' | 'hold-timer';
+
+export function downCause(said: string | undefined): DownCause | undefined {
+  if (!said) return undefined;
+  if (/bfd/i.test(said)) return 'bfd';
+  if (/hold timer/i.test(said)) return 'hold-timer';
+  // FRR: the interface went down under the session (fast external failover); BIRD: its direct neighbor lost.
+  if (/interface down|neighbor lost|address lost/i.test(said)) return 'carrier';
+  return undefined;
 }
 
 /** A BFD state as any daemon spells it (Up, up, AdminDown, admin_down...), in one vocabulary. */

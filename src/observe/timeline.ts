@@ -1,4 +1,5 @@
-import type { NodeAccess } from '../daemons/types.js';
+import { downCause, type DownCause, type NodeAccess } from '../daemons/types.js';
+import { LabError } from '../errors.js';
 import type { Lab } from '../lab/lab.js';
 import { snapshotNode, socketAccess, type NodeSnapshot } from '../lab/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -17,6 +18,8 @@ export interface TimelineEvent {
   to: string;
   /** Why, when the daemon says (e.g. BGP: "BFD down received"). */
   detail?: string;
+  /** A BGP session's fall as a mechanism, from the daemon's words in `detail`. */
+  cause?: DownCause;
 }
 
 /** Packets in, out and dropped (either way) by an interface so far. */
@@ -73,7 +76,29 @@ export function diffSnapshots(prev: NodeSnapshot, next: NodeSnapshot, sinceMs: n
       if (from !== to) events.push({ atMs, sinceMs, node: next.node, kind, subject, from, to });
     }
   }
+  for (const e of events.filter((e) => e.kind === 'bgp')) {
+    const said = next.bgp.find((b) => b.peer === e.subject)?.info;
+    if (said && e.from === 'Established') Object.assign(e, { detail: said }, reasonOf(said));
+  }
   return events;
+}
+
+const reasonOf = (said: string) => {
+  const cause = downCause(said);
+  return cause ? { cause } : {};
+};
+
+/** A session that fell with no reason in the sample: ask the daemon why, once. */
+async function explainDown(lab: Lab, access: NodeAccess, event: TimelineEvent): Promise<void> {
+  const said = await lab
+    .daemon(event.node)
+    .downReason?.(access, event.subject)
+    .catch((error: unknown) => {
+      // An answer that is not the daemon's JSON (it was restarting): the event stays without a reason.
+      if (error instanceof LabError) return undefined;
+      throw error;
+    });
+  if (said) Object.assign(event, { detail: said }, reasonOf(said));
 }
 
 /** `/proc/net/dev`: packets received, sent and dropped per interface. */
@@ -102,6 +127,7 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
   const last = new Map<string, { snapshot: NodeSnapshot; at: number }>();
   let samples = 0;
   let running = true;
+  const explaining: Promise<void>[] = [];
 
   // Access resolves container pids once; a node that read as empty (a killed router) resolves again.
   const accesses = new Map<string, Promise<NodeAccess>>();
@@ -112,7 +138,10 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
     const [snapshot, netdev] = await Promise.all([snapshotNode(lab, node, access), access.procNet('dev')]);
     const at = clock.now();
     const prev = last.get(node);
-    if (prev) events.push(...diffSnapshots(prev.snapshot, snapshot, prev.at, at));
+    const changes = prev ? diffSnapshots(prev.snapshot, snapshot, prev.at, at) : [];
+    events.push(...changes);
+    for (const e of changes.filter((e) => e.kind === 'bgp' && e.from === 'Established' && !e.detail))
+      explaining.push(explainDown(lab, access, e));
     last.set(node, { snapshot, at });
     if (netdev) counters.push({ atMs: at, node, counters: parseNetDev(netdev) });
     if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) accesses.delete(node);
@@ -134,6 +163,7 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
     async stop() {
       running = false;
       await loop;
+      await Promise.all(explaining);
       return {
         intervalMs,
         startedAt,

@@ -7,6 +7,7 @@ import {
   parseFrrBfdPeers,
   parseFrrBgpSummary,
   parseFrrPrefixLimits,
+  parseFrrResetReason,
   parseReceivedRoutes,
   routeKeys,
   routePaths,
@@ -148,6 +149,9 @@ function frrDriver(version: Version): DaemonDriver {
     },
     prefixLimits: async (node, peer) =>
       parseFrrPrefixLimits(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
+    // The summary has no reason in FRR 8.4; the neighbor's own view does.
+    downReason: async (node, peer) =>
+      parseFrrResetReason(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
     routes: {
       table: async (node) => routePaths(await query(node, 'bgpd', 'show bgp ipv4 unicast json')),
       // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).

@@ -126,3 +126,9 @@ export function parseFrrPrefixLimits(json: string | undefined, peer: string): Pr
   if (restart) return [{ ...limit, action: 'restart', said: `restart after ${restart / 60_000} min` }];
   return [{ ...limit, action: 'session-down', said: 'session down until cleared' }];
 }
+
+/** `show bgp neighbors X json`: why the session was last reset (`lastResetDueTo`), if it was. */
+export function parseFrrResetReason(json: string | undefined, peer: string): string | undefined {
+  const answer = frrJson<Record<string, { lastResetDueTo?: string }>>(json, `its neighbor ${peer}`);
+  return answer?.[peer]?.lastResetDueTo;
+}

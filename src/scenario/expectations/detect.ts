@@ -113,8 +113,13 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
     const at = seen.atMs - fault.applyingAt;
     const since = Math.max(0, seen.sinceMs - fault.applyingAt);
     const measured = `${ms(since)}-${ms(at)} after the fault (${seen.subject} ${seen.from ?? ''} -> ${seen.to})`;
-    const details = seen.detail ? [seen.detail] : [];
+    const details = seen.detail ? [`${e.node}'s daemon says: ${seen.detail}`] : [];
     if (at <= limit) return { pass: true, expected, measured, details };
+    // The daemon's own reason tells the mechanism apart when timing cannot: carrier, only late.
+    if (e.carrier && seen.cause === 'carrier') {
+      const late = `${e.node}'s daemon says the session fell on carrier ("${seen.detail}"), later than ${ms(lab.boundMs)}: the router itself reacted late on this host (the self-test measures the chain to the LAG driver, not the routers' reaction)`;
+      return { pass: false, inconclusive: late, lateReaction: late, expected, measured, details };
+    }
     // Later than the bound: the network's, unless the lab's own instrument cannot resolve it.
     if (lab.unresolved && since <= lab.uncappedMs + e.toleranceMs)
       return { pass: false, inconclusive: lab.unresolved, expected, measured, details };

@@ -58,12 +58,18 @@ export function bindExpectation(file: ExpectationFile, at: PropertyKey[], ctx: B
 /**
  * Judge every expectation on what the run measured. Nothing here touches the lab. A failure the lab's
  * own limits can explain is inconclusive, never a FAIL: the kind says so itself (an instrument too slow
- * for its bound), or it is judged on probe traffic and the run's baseline already lost or queued packets.
+ * for its bound), or it is judged on probe traffic and the run's baseline already lost or queued packets,
+ * or a daemon said the routers' own reaction came late (another expectation's `lateReaction`).
  */
 export function judgeScenario(expect: Expectation[], record: ScenarioRecord): ExpectationResult[] {
-  return expect.map((e) => {
-    const kind = kinds[e.kind] as unknown as ExpectationKind<KindName, z.ZodType, unknown>;
-    const judged = kind.judge(e, record);
+  const kindOf = (e: Expectation) => kinds[e.kind] as unknown as ExpectationKind<KindName, z.ZodType, unknown>;
+  const all = expect.map((e) => ({ e, kind: kindOf(e), judged: kindOf(e).judge(e, record) }));
+  const late = all.find((x) => x.judged.lateReaction);
+  return all.map(({ e, kind, judged }) => {
+    const slow =
+      !judged.pass && !judged.inconclusive && kind.probeBased && late
+        ? `the routers reacted late on this host, and the traffic with them (${late.e.id}: ${late.judged.lateReaction})`
+        : undefined;
     const unfit =
       !judged.pass && !judged.inconclusive && kind.probeBased && record.unfit?.length
         ? `the lab's own baseline could not carry the probe: ${record.unfit.join('; ')}`
@@ -72,7 +78,7 @@ export function judgeScenario(expect: Expectation[], record: ScenarioRecord): Ex
       !judged.pass && !judged.inconclusive && kind.timingBased && record.saturated
         ? `the lab itself was saturated during the faults (${record.saturated}): the control plane's timing there is the host's, not the routers'`
         : undefined;
-    const inconclusive = judged.pass ? undefined : (judged.inconclusive ?? unfit ?? saturated);
+    const inconclusive = judged.pass ? undefined : (judged.inconclusive ?? unfit ?? saturated ?? slow);
     const verdict = judged.pass ? 'pass' : inconclusive ? 'inconclusive' : 'fail';
     return {
       id: e.id,

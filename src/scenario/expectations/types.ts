@@ -27,8 +27,12 @@ export interface ExpectationResult {
   details: string[];
 }
 
-/** What a kind's judge returns: pass or not, or (not passing) why the lab could not tell. */
-export type Verdict = Omit<ExpectationResult, 'id' | 'kind' | 'covers' | 'verdict'>;
+/**
+ * What a kind's judge returns: pass or not, or (not passing) why the lab could not tell. `lateReaction`: the
+ * routers themselves reacted late on this host (a daemon's own reason says so), which also explains the
+ * run's probe-based failures.
+ */
+export type Verdict = Omit<ExpectationResult, 'id' | 'kind' | 'covers' | 'verdict'> & { lateReaction?: string };
 
 /**
  * What binding an expectation can ask of its scenario and topology. Every lookup fails as an
