@@ -104,6 +104,23 @@ test('peerlab report merge writes all four formats; a file that is not a run.jso
   t.regex(bad.stderr, /c\.json is not a peerlab run report of schema peerlab-run\/1/);
 });
 
+test('peerlab report diff: Markdown of what changed, exit 1 on a regression, 0 without, 2 on a file that is not a run.json', async (t) => {
+  const dir = await tempDir(t, 'diff');
+  await writeFile(join(dir, 'old.json'), JSON.stringify(run('voice', ['voice-a', 'voice-b'])));
+  await writeFile(join(dir, 'new.json'), JSON.stringify(run('voice', ['voice-a', 'voice-b'], false)));
+  const worse = await peerlab('report', 'diff', join(dir, 'old.json'), join(dir, 'new.json'));
+  t.is(worse.exitCode, 1, worse.stderr);
+  t.regex(worse.stdout, /^## peerlab: \*\*regressed\*\*/);
+  t.regex(worse.stdout, /\| \*\*voice-a\*\* \| pass \| fail \|/);
+  const same = await peerlab('report', 'diff', join(dir, 'old.json'), join(dir, 'old.json'), '--json');
+  t.is(same.exitCode, 0, same.stderr);
+  t.like(JSON.parse(same.stdout), { regressed: false, changed: [], added: [], missing: [] });
+  await writeFile(join(dir, 'c.json'), '{"schema":"other"}');
+  const bad = await peerlab('report', 'diff', join(dir, 'old.json'), join(dir, 'c.json'));
+  t.is(bad.exitCode, 2);
+  t.regex(bad.stderr, /c\.json is not a peerlab run report/);
+});
+
 test('peerlab validate: topologies and scenarios bound without a lab; a mistake is exit 2 at its position, the rest still read', async (t) => {
   const ok = await peerlab('validate', 'topologies', 'scenarios/voice-gray-failure.yaml');
   t.is(ok.exitCode, 0, ok.stderr);

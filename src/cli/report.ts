@@ -2,6 +2,7 @@ import { countsLine, verdictExitCode } from '../scenario/results.js';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { mergeRunReports } from '../report/merge.js';
+import { diffRuns, renderDiffMarkdown } from '../report/diff.js';
 import { readRunReport, writeReports } from '../report/write.js';
 import { outputFolder } from './options.js';
 
@@ -33,5 +34,21 @@ export function registerReport(program: Command): void {
       console.log(`merged ${files.length} runs: ${merged.scenarios.length} scenarios, ${countsLine(merged.counts)}`);
       console.log(`wrote ${written.join(', ')}`);
       process.exitCode = verdictExitCode(merged.verdict);
+    });
+  report
+    .command('diff')
+    .description(
+      'compare two runs (a certification before and after a config change): verdicts that changed, figures that moved beyond their spread, new and missing rows; Markdown for a pull request; exit 1 when something regressed',
+    )
+    .argument('<old>', "the earlier run's run.json")
+    .argument('<new>', "the later run's run.json")
+    .option('--json', 'print the comparison as JSON')
+    .action(async (oldFile: string, newFile: string, options: { json?: boolean }) => {
+      const diff = diffRuns(
+        { file: oldFile, report: await readRunReport(oldFile) },
+        { file: newFile, report: await readRunReport(newFile) },
+      );
+      console.log(options.json ? JSON.stringify(diff, null, 2) : renderDiffMarkdown(diff).trimEnd());
+      if (diff.regressed) process.exitCode = 1;
     });
 }
