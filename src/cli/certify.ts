@@ -2,6 +2,8 @@ import { verdictExitCode } from '../scenario/results.js';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
+import { failureMatrix, matrixLevels, selectRows } from '../certify/matrix.js';
+import { formatMatrixPlan } from '../report/matrix.js';
 import { InputError, InterruptedError } from '../errors.js';
 import { prepareRuntime } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
@@ -26,6 +28,11 @@ export function registerCertify(program: Command): void {
     .option('--no-scenarios', 'judge the R-* rows only, without the E-* scenarios')
     .option('--name <lab>', 'lab name (default: cert-<topology name>)')
     .option('--converge-timeout <seconds>', 'how long to wait for convergence before judging what the lab shows', '150')
+    .option('--matrix <level>', `the failure matrix's level --plan lists: ${matrixLevels.join(' | ')}`, 'default')
+    .option(
+      '--plan',
+      "print the failure matrix's rows at --matrix's level with their detection budgets, and exit (nothing starts)",
+    )
     .action(
       async (
         file: string,
@@ -36,9 +43,16 @@ export function registerCertify(program: Command): void {
           scenarios: boolean;
           name?: string;
           convergeTimeout: string;
+          matrix: string;
+          plan?: boolean;
         },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
+        const level = oneOf('--matrix', options.matrix, matrixLevels);
+        if (options.plan) {
+          const rows = failureMatrix(await loadTopology(file));
+          return void console.log(formatMatrixPlan(rows, selectRows(rows, level), level));
+        }
         const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
         const timeout = Number(options.convergeTimeout);
         if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600)

@@ -1,0 +1,53 @@
+import test from 'ava';
+import { failureMatrix, selectRows } from '../src/certify/matrix.js';
+import { formatMatrixPlan } from '../src/report/matrix.js';
+import { loadTopology } from '../src/topology/load.js';
+
+test('the failure matrix: every member, interconnect, partner router and metro against each way it fails, with budgets from the effective timers', async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const rows = failureMatrix(model);
+  const ids = rows.map((r) => r.id);
+  t.is(new Set(ids).size, ids.length, 'row ids are unique');
+  for (const id of [
+    'fra/ic1/m2 carrier-loss',
+    'fra/ic1/m2 silent-blackhole',
+    'fra/ic1 gray-blackhole',
+    'fra/ic1 one-way-to-peer',
+    'fra-pe1 router-kill',
+    'fra-pe1 daemon-crash',
+    'metro:fra site-down',
+  ])
+    t.true(ids.includes(id), id);
+  const gray = rows.find((r) => r.id === 'fra/ic1 gray-blackhole')!;
+  t.like(gray.budget, { mechanism: 'bfd', detectMs: 900, lossMs: 2000 });
+  t.deepEqual(gray.partnerRouters, ['fra-pe1']);
+  t.like(rows.find((r) => r.id === 'fra/ic1/m1 silent-blackhole')!.budget, { mechanism: 'lacp', detectMs: 3000 });
+
+  // A partner's own timers, slower than the topology's, as the edge negotiated them: the budget follows.
+  const slow = failureMatrix(model, new Map([['fra/ic1', 1500]])).find((r) => r.id === 'fra/ic1 gray-blackhole')!;
+  t.like(slow.budget, { detectMs: 1500, lossMs: 2600 });
+  t.regex(slow.budget.why, /as its edge negotiated it: 1500 ms/);
+
+  // Default: what involves the partner's own routers (both have configs here), never a double failure.
+  const picked = selectRows(rows, 'default');
+  t.true(picked.every((r) => r.partnerRouters.length > 0 && r.elementKind !== 'double'));
+  t.true(selectRows(rows, 'full').some((r) => r.elementKind === 'double'));
+  t.regex(formatMatrixPlan(rows, picked, 'default'), /^failure matrix, level default: \d+ of \d+ rows/);
+});
+
+test('without partner configs the default level still runs one row of each failure; without BFD the hold time is the budget', async (t) => {
+  const model = await loadTopology('topologies/maps-direct.yaml');
+  const rows = failureMatrix(model);
+  const picked = selectRows(rows, 'default');
+  t.true(rows.every((r) => r.partnerRouters.length === 0));
+  t.deepEqual(
+    [...new Set(picked.map((r) => r.failure))].sort(),
+    [...new Set(rows.filter((r) => r.elementKind !== 'double').map((r) => r.failure))].sort(),
+  );
+  t.is(picked.length, new Set(picked.map((r) => r.failure)).size, 'one row per failure');
+  const noBfd = failureMatrix({
+    ...model,
+    interconnects: model.interconnects.map((i) => ({ ...i, bfd: null })),
+  }).find((r) => r.failure === 'gray-blackhole')!;
+  t.like(noBfd.budget, { mechanism: 'hold-timer', detectMs: 180_000 });
+});
