@@ -2,6 +2,7 @@ import test from 'ava';
 import { failureMatrix, selectRows } from '../src/certify/matrix.js';
 import { formatMatrixPlan } from '../src/report/matrix.js';
 import { loadTopology } from '../src/topology/load.js';
+import { tempDir } from './helpers/temp.js';
 
 test('the failure matrix: every member, interconnect, partner router and metro against each way it fails, with budgets from the effective timers', async (t) => {
   const model = await loadTopology('examples/partner-voice/topology.yaml');
@@ -50,4 +51,31 @@ test('without partner configs the default level still runs one row of each failu
     interconnects: model.interconnects.map((i) => ({ ...i, bfd: null })),
   }).find((r) => r.failure === 'gray-blackhole')!;
   t.like(noBfd.budget, { mechanism: 'hold-timer', detectMs: 180_000 });
+});
+
+test("every row of every reference topology's full matrix is a scenario the loader binds to the topology", async (t) => {
+  const { rowScenario } = await import('../src/certify/matrix-scenarios.js');
+  const { scenarioText } = await import('../src/certify/scenario-file.js');
+  const { loadScenario } = await import('../src/scenario/load.js');
+  const { writeFile } = await import('node:fs/promises');
+  const { join, relative, resolve } = await import('node:path');
+  const dir = await tempDir(t, 'matrix');
+  for (const file of [
+    'examples/partner-voice/topology.yaml',
+    'topologies/maps-voice.yaml',
+    'topologies/maps-direct.yaml',
+    'topologies/maps-ers.yaml',
+  ]) {
+    const model = await loadTopology(file);
+    const names = new Set<string>();
+    for (const row of failureMatrix(model)) {
+      const { name, ...body } = rowScenario(model, row);
+      t.false(names.has(name), `${file}: ${name} once`);
+      names.add(name);
+      const path = join(dir, `${name}.yaml`);
+      await writeFile(path, scenarioText(row.id, { topology: relative(dir, resolve(file)), ...body }));
+      const loaded = await loadScenario(path);
+      t.is(loaded.scenario.expect.length, body.expect.length, `${file}: ${row.id}`);
+    }
+  }
 });

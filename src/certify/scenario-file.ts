@@ -21,7 +21,7 @@ export function fault(kind: FaultKindName, target: string): string {
  * the `during` mark, revert them all, wait until restored, and let traffic settle for `settle`.
  */
 export function outage(
-  faults: string[],
+  faults: NonNullable<StepFile['fault']>[],
   { before = [], hold = '3s', settle = '3s' }: { before?: StepFile[]; hold?: string; settle?: string } = {},
 ): StepFile[] {
   return [
