@@ -20,6 +20,9 @@ import { judgeEdge, type Finding } from './edge-rules.js';
 import { growAnnouncement } from './max-prefix.js';
 import { readRunningRouters } from './running.js';
 import { certificationScenarios, type Skipped } from './scenarios.js';
+import type { CertifyLevel } from './matrix.js';
+import { matrixCell } from './matrix-cells.js';
+import { matrixScenarios } from './matrix-run.js';
 import { certRow, edgeObserves, type Judgement, type Source } from './merge.js';
 
 export interface CertifyOptions {
@@ -29,6 +32,8 @@ export interface CertifyOptions {
   out: string;
   /** Run the E-* scenarios (default true); without them only the R-* rows are judged. */
   scenarios?: boolean;
+  /** Which failures: the matrix's `default` level (the default), `full`, or the type's `reference` scenarios. */
+  matrix?: CertifyLevel;
   name?: string;
   /** How long to wait for the lab to converge before judging what it shows (default 150 s). */
   timeoutMs?: number;
@@ -50,7 +55,12 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   const model: LabModel = { ...(await loadTopology(topologyFile)), bfdGate: true };
   const staticReport = checkRequirements(model);
   const dir = join(options.out, 'scenarios');
-  const generated = certificationScenarios(model, resolve(topologyFile), resolve(dir));
+  const level = options.matrix ?? 'default';
+  const generate = (detection?: ReadonlyMap<string, number>) =>
+    level === 'reference'
+      ? { ...certificationScenarios(model, resolve(topologyFile), resolve(dir), detection), rows: [] }
+      : matrixScenarios(model, resolve(topologyFile), resolve(dir), level, detection);
+  let generated = generate();
   await mkdir(dir, { recursive: true });
   const load = async (g: typeof generated) => {
     for (const s of g.scenarios) await writeFile(join(dir, `${s.name}.yaml`), s.text);
@@ -110,7 +120,8 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     const detection = negotiatedDetection(edges);
     if ([...detection].some(([id, ms]) => ms > topologyDetection(model, id))) {
       progress('the edges negotiated slower BFD than the topology says: the scenarios are bound to it');
-      loaded = await load(certificationScenarios(model, resolve(topologyFile), resolve(dir), detection));
+      generated = generate(detection);
+      loaded = await load(generated);
     }
     progress("reading the partner routers' traffic control and packet filter");
     add('router', await readRunningRouters(lab));
@@ -147,6 +158,20 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     convergedMs,
     ...(lab?.notConverged ? { notConverged: lab.notConverged } : {}),
     rows: [],
+    ...(generated.rows.length && report.scenarios.length
+      ? {
+          matrix: {
+            level,
+            cells: generated.rows.map(({ row, scenario }) =>
+              matrixCell(
+                row,
+                scenario,
+                report.scenarios.find((s) => s.name === scenario),
+              ),
+            ),
+          },
+        }
+      : {}),
     passed: false,
   };
   certification.rows = [

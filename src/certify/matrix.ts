@@ -48,10 +48,19 @@ export interface MatrixRow {
   budget: Budget;
   /** The partner routers whose own config this row puts to the test. */
   partnerRouters: string[];
+  /** Where detection shows: the edge routers that see it, and the kinds of timeline event that are it. */
+  watch: Watch;
 }
 
-export const matrixLevels = ['default', 'full'] as const;
-export type MatrixLevel = (typeof matrixLevels)[number];
+export interface Watch {
+  nodes: string[];
+  events: ('member' | 'bfd' | 'bgp')[];
+}
+
+export type MatrixLevel = 'default' | 'full';
+/** What `certify --matrix` runs: a matrix level, or `reference`: the reference scenarios of the type, re-aimed (quick). */
+export const certifyLevels = ['default', 'full', 'reference'] as const;
+export type CertifyLevel = (typeof certifyLevels)[number];
 
 /** BGP hold time of the lab's sessions (FRR's and BIRD's default: 180 s); no BFD leaves detection to it. */
 const holdTimeMs = 180_000;
@@ -87,6 +96,7 @@ const carrier = (lossMs: number, why: string): Budget => ({ mechanism: 'carrier'
 
 function memberRows(ic: Interconnect): Omit<MatrixRow, 'id' | 'partnerRouters'>[] {
   if (ic.lag.members < 2) return [];
+  const watch: Watch = { nodes: [ic.edgeRouter], events: ['member'] };
   return Array.from({ length: ic.lag.members }, (_, i) => `${ic.id}/m${i + 1}`).flatMap((element) => [
     {
       element,
@@ -94,6 +104,7 @@ function memberRows(ic: Interconnect): Omit<MatrixRow, 'id' | 'partnerRouters'>[
       failure: 'carrier-loss' as const,
       covers: 'E-LAG-MEMBER',
       budget: carrier(1000, 'carrier on the member; LACP moves its flows to the others'),
+      watch,
     },
     {
       element,
@@ -106,6 +117,7 @@ function memberRows(ic: Interconnect): Omit<MatrixRow, 'id' | 'partnerRouters'>[
         lossMs: lacpTimeoutMs + 1000,
         why: 'LACP fast rate: 3 LACPDUs missed, 1 s apart',
       },
+      watch,
     },
   ]);
 }
@@ -118,6 +130,7 @@ function interconnectRows(ic: Interconnect, detection: Detection): Omit<MatrixRo
     failure,
     covers,
     budget,
+    watch: edgeWatch([ic], budget),
   });
   return [
     row('carrier-loss', 'E-ACTIVE-ACTIVE', carrier(Math.max(2000, bfd.lossMs), `carrier on every member of ${ic.id}`)),
@@ -128,6 +141,12 @@ function interconnectRows(ic: Interconnect, detection: Detection): Omit<MatrixRo
     row('flap', 'E-ACTIVE-ACTIVE', carrier(Math.max(2000, bfd.lossMs), `carrier, each time ${ic.id} goes down`)),
   ];
 }
+
+/** Detection at the edges of `ics`: BFD going down where BFD detects, BGP leaving Established otherwise. */
+const edgeWatch = (ics: Interconnect[], budget: Budget): Watch => ({
+  nodes: [...new Set(ics.map((i) => i.edgeRouter))],
+  events: budget.mechanism === 'bfd' ? ['bfd', 'bgp'] : ['bgp'],
+});
 
 /** The twin of an interconnect: another local one of its metro on another partner router. */
 const twinOf = (model: LabModel, ic: Interconnect) =>
@@ -152,6 +171,7 @@ export function failureMatrix(model: LabModel, detection: Detection = new Map())
         covers: 'E-ROUTER',
         budget: slowest,
         partnerRouters: mine(router),
+        watch: edgeWatch(ics, slowest),
       },
       {
         element: router,
@@ -165,6 +185,7 @@ export function failureMatrix(model: LabModel, detection: Detection = new Map())
           why: "the routing daemon's sessions close with its process (BFD, in its own daemon, stays up)",
         },
         partnerRouters: mine(router),
+        watch: { nodes: [...new Set(ics.map((i) => i.edgeRouter))], events: ['bgp'] },
       },
     );
   }
@@ -182,6 +203,7 @@ export function failureMatrix(model: LabModel, detection: Detection = new Map())
           `carrier on every interconnect of ${metro}`,
         ),
         partnerRouters: mine(...ics.map((i) => i.peerRouter)),
+        watch: { nodes: [...new Set(ics.map((i) => i.edgeRouter))], events: ['bgp'] },
       });
     }
   if (model.transit)
@@ -192,6 +214,7 @@ export function failureMatrix(model: LabModel, detection: Detection = new Map())
       covers: 'E-INTERNET',
       budget: carrier(4000, 'carrier on every interconnect; the transit carries the traffic'),
       partnerRouters: mine(...model.interconnects.map((i) => i.peerRouter)),
+      watch: { nodes: [...new Set(model.interconnects.map((i) => i.edgeRouter))], events: ['bgp'] },
     });
   rows.push(...doubles(model, detection, mine));
   return rows.map((r) => ({ ...r, id: `${r.element} ${r.failure}` }));
@@ -210,6 +233,7 @@ function doubles(model: LabModel, detection: Detection, mine: (...r: string[]) =
       covers: 'E-ROUTER',
       budget: bfdBudget(twin, detection),
       partnerRouters: mine(ic.peerRouter, twin.peerRouter),
+      watch: edgeWatch([twin], bfdBudget(twin, detection)),
     });
   }
   const metros = [...new Set(model.interconnects.map((i) => i.metro))];
@@ -225,6 +249,10 @@ function doubles(model: LabModel, detection: Detection, mine: (...r: string[]) =
         ...model.interconnects.filter((i) => i.metro === metros[0]).map((i) => i.peerRouter),
         other.peerRouter,
       ),
+      watch: {
+        nodes: [...new Set(model.interconnects.filter((i) => i.metro === metros[0]).map((i) => i.edgeRouter))],
+        events: ['bgp'],
+      },
     });
   return rows;
 }

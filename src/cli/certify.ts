@@ -2,7 +2,7 @@ import { verdictExitCode } from '../scenario/results.js';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
-import { failureMatrix, matrixLevels, selectRows } from '../certify/matrix.js';
+import { certifyLevels, failureMatrix, selectRows } from '../certify/matrix.js';
 import { formatMatrixPlan } from '../report/matrix.js';
 import { InputError, InterruptedError } from '../errors.js';
 import { prepareRuntime } from '../lab/image.js';
@@ -28,7 +28,11 @@ export function registerCertify(program: Command): void {
     .option('--no-scenarios', 'judge the R-* rows only, without the E-* scenarios')
     .option('--name <lab>', 'lab name (default: cert-<topology name>)')
     .option('--converge-timeout <seconds>', 'how long to wait for convergence before judging what the lab shows', '150')
-    .option('--matrix <level>', `the failure matrix's level --plan lists: ${matrixLevels.join(' | ')}`, 'default')
+    .option(
+      '--matrix <level>',
+      `which failures: default (every single failure of a router with its own config, one of each elsewhere) | full (every element, every failure, two double failures) | reference (the type's six reference scenarios, quick)`,
+      'default',
+    )
     .option(
       '--plan',
       "print the failure matrix's rows at --matrix's level with their detection budgets, and exit (nothing starts)",
@@ -48,8 +52,9 @@ export function registerCertify(program: Command): void {
         },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
-        const level = oneOf('--matrix', options.matrix, matrixLevels);
+        const level = oneOf('--matrix', options.matrix, certifyLevels);
         if (options.plan) {
+          if (level === 'reference') throw new InputError('--plan lists a matrix level: --matrix default or full');
           const rows = failureMatrix(await loadTopology(file));
           return void console.log(formatMatrixPlan(rows, selectRows(rows, level), level));
         }
@@ -83,6 +88,7 @@ export function registerCertify(program: Command): void {
           lag,
           out,
           scenarios: options.scenarios,
+          matrix: level,
           timeoutMs: timeout * 1000,
           signal: interrupt.signal,
           progress,

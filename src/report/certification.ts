@@ -1,4 +1,5 @@
 import type { CertRow, Certification, RunReport } from '../scenario/results.js';
+import { matrixHtml, matrixJunit, matrixMarkdown } from './matrix.js';
 
 const mark = (status: CertRow['status']) =>
   status === 'fail' ? 'FAIL' : status === 'inconclusive' ? 'INCONCLUSIVE' : status;
@@ -57,6 +58,7 @@ export function certificationMarkdown(c: Certification): string[] {
         )} |`,
     ),
     '',
+    ...(c.matrix ? matrixMarkdown(c.matrix) : []),
   ];
 }
 
@@ -78,7 +80,8 @@ ${c.rows
           '',
         )}${(r.discrepancies ?? []).map((d) => `<div class="discrepancy">discrepancy: ${esc(d)}</div>`).join('')}</td></tr>`,
   )
-  .join('\n')}</table>`;
+  .join('\n')}</table>
+${c.matrix ? matrixHtml(c.matrix) : ''}`;
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -97,5 +100,6 @@ export function certificationJunit(c: Certification): string {
   });
   const failures = c.rows.filter((r) => r.status === 'fail').length;
   const skipped = c.rows.filter((r) => r.status === 'n/a' || r.status === 'inconclusive').length;
-  return `  <testsuite name="certification" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
+  const suite = `  <testsuite name="certification" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
+  return c.matrix ? `${suite}\n${matrixJunit(c.matrix)}` : suite;
 }

@@ -17,7 +17,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const style = `
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}.discrepancy{color:#555;font-style:italic}
+th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}.inconclusive{color:#8a5a00;font-weight:600}.discrepancy{color:#555;font-style:italic}.matrix td{font-size:12px}.cell-pass{background:#e3f4e6}.cell-fail{background:#fbe0e4}.cell-inconclusive{background:#fdf0d5}
 section{border-top:2px solid #ddd;margin-top:24px}svg text{font:11px system-ui,sans-serif;fill:#333}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 `;

@@ -65,7 +65,31 @@ export interface Certification {
   convergedMs: number | null;
   notConverged?: string;
   rows: CertRow[];
+  /** The failure matrix certify ran: one cell per element and failure, with what was measured. */
+  matrix?: { level: string; cells: MatrixCell[] };
   passed: boolean;
+}
+
+/** One row of the failure matrix, as run: its budget from the effective configuration and what the lab measured. */
+export interface MatrixCell {
+  id: string;
+  element: string;
+  elementKind: string;
+  failure: string;
+  covers: string;
+  budget: { mechanism: string; detectMs: number; lossMs: number; why: string };
+  partnerRouters: string[];
+  /** The scenario that ran it (its attempts, timeline and expectations in `scenarios`). */
+  scenario: string;
+  verdict: VerdictStatus;
+  /** The first sign of the failure at the edge: when (from the fault, between two samples), what, and why the daemon said. */
+  detection?: { sinceMs: number; atMs: number; event: string; cause?: string };
+  /** Over the attempts: the worst flow's loss-derived convergence and longest outage, and the slowest restore. */
+  lossMs?: number;
+  outageMs?: number;
+  restoreMs?: number | null;
+  /** With --repeat: the spread of the worst flow's loss over the attempts. */
+  lossSpreadMs?: number;
 }
 
 export interface ScenarioReport {

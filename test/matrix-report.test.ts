@@ -1,0 +1,70 @@
+import test from 'ava';
+import { failureMatrix } from '../src/certify/matrix.js';
+import { matrixCell } from '../src/certify/matrix-cells.js';
+import { matrixHtml, matrixJunit, matrixMarkdown } from '../src/report/matrix.js';
+import type { Attempt, ScenarioReport } from '../src/scenario/results.js';
+import { loadTopology } from '../src/topology/load.js';
+
+// A gray failure of fra/ic1 as a run measured it: the edge's BFD went down 780-880 ms after the fault,
+// the worst flow lost 1,200 ms.
+const attempt = (bfdAt: number, lost: number): Attempt =>
+  ({
+    faults: [{ name: 'f', appliedMs: 2000, revertedMs: 7000 }],
+    events: [
+      { atMs: 1500, sinceMs: 1400, node: 'fra-msee1', kind: 'bfd', subject: '198.51.100.9', from: 'up', to: 'down' },
+      {
+        atMs: 2000 + bfdAt,
+        sinceMs: 1900 + bfdAt,
+        node: 'fra-msee2',
+        kind: 'bfd',
+        subject: 'x',
+        from: 'up',
+        to: 'down',
+      },
+      {
+        atMs: 2000 + bfdAt,
+        sinceMs: 1900 + bfdAt,
+        node: 'fra-msee1',
+        kind: 'bfd',
+        subject: '198.51.100.9',
+        from: 'up',
+        to: 'down',
+      },
+    ],
+    flows: [{ lossDerivedMs: lost, longestOutageMs: lost - 10 }],
+    restoreMs: 2500,
+  }) as unknown as Attempt;
+
+const scenario = (verdict: 'pass' | 'fail', attempts: Attempt[]) =>
+  ({ name: 'matrix-fra-ic1-gray-blackhole', verdict, attempts }) as unknown as ScenarioReport;
+
+test('a matrix cell: detection at the edge the row watches, after the fault, against the budget; the worst loss; the table, details and JUnit', async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const row = failureMatrix(model).find((r) => r.id === 'fra/ic1 gray-blackhole')!;
+  const edge = model.interconnects.find((i) => i.id === 'fra/ic1')!.edgeRouter;
+  t.deepEqual(row.watch, { nodes: [edge], events: ['bfd', 'bgp'] });
+  const cell = matrixCell(
+    row,
+    'matrix-fra-ic1-gray-blackhole',
+    scenario('pass', [attempt(880, 1200), attempt(800, 900)]),
+  );
+  // The slowest detection over the attempts, on the watched edge only (fra-msee2's is another interconnect's).
+  t.like(cell, { verdict: 'pass', lossMs: 1200, outageMs: 1190, restoreMs: 2500, lossSpreadMs: 300 });
+  t.like(cell.detection, { sinceMs: 780, atMs: 880 });
+  t.regex(cell.detection!.event, new RegExp(`^${edge} bfd 198\\.51\\.100\\.9 up -> down$`));
+
+  const failed = matrixCell(row, 'matrix-fra-ic1-gray-blackhole', scenario('fail', [attempt(880, 2600)]));
+  const m = { level: 'default', cells: [cell, failed] };
+  const md = matrixMarkdown(m).join('\n');
+  t.regex(md, /^## Failure matrix \(default\): 2 failures, 1 pass, 1 fail, 0 inconclusive/);
+  t.regex(md, /\| element \| gray-blackhole \|/);
+  t.regex(md, /\| fra\/ic1 \| pass: detected 880 ms \(budget 900\), loss 1200 ms \(budget 2000\) \|/);
+  t.regex(md, /- fra\/ic1 gray-blackhole \(E-SILENT; fra-pe1's own config\): FAIL; .*worst flow: loss-derived 2600 ms/);
+  t.regex(
+    matrixHtml(m),
+    /<td class="cell-pass" title="[^"]+"><a href="#matrix-fra-ic1-gray-blackhole">pass: detected 880 ms/,
+  );
+  const junit = matrixJunit(m);
+  t.regex(junit, /<testsuite name="failure-matrix" tests="2" failures="1" skipped="0"/);
+  t.regex(junit, /<failure message="FAIL: detected 880 ms \(budget 900\), loss 2600 ms \(budget 2000\)">/);
+});
