@@ -1,5 +1,5 @@
 import type { Interconnect, LabModel } from '../topology/model.js';
-import type { MatrixRow } from './matrix.js';
+import { twinOf, type MatrixRow } from './matrix.js';
 import {
   boundedLoss,
   fault,
@@ -76,7 +76,27 @@ export function rowScenario(model: LabModel, row: MatrixRow): RowScenario {
         };
       }
       const i = ic(element!);
-      return interconnectDown(base, i, 'lag-down', { within: 'carrier + 300ms', event: 'bgp-down' }, hold, bounded);
+      const down = interconnectDown(
+        base,
+        i,
+        'lag-down',
+        { within: 'carrier + 300ms', event: 'bgp-down' },
+        hold,
+        bounded,
+      );
+      if (!twinOf(model, i)) return down;
+      // With a local twin: both carry before (R-ACTIVE-ACTIVE), and again once it is back.
+      return {
+        ...down,
+        covers: [...down.covers, 'R-ACTIVE-ACTIVE'],
+        probe: { 'flows-per-pair': 8 },
+        steps: outage([fault('lag-down', i.id)], { before: [{ hold: '2s' }], hold }),
+        expect: [
+          { id: 'both-twins-carry', covers: ['R-ACTIVE-ACTIVE'], path: { phase: 'before', 'active-active': i.metro } },
+          ...down.expect,
+          { id: 'back-to-both', covers: ['E-RESTORE'], path: { phase: 'restored', 'active-active': i.metro } },
+        ],
+      };
     }
     case 'gray-blackhole':
       return interconnectDown(base, ic(element!), 'link-blackhole', bfdDetect(row), hold, bounded);

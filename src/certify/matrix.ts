@@ -149,7 +149,7 @@ const edgeWatch = (ics: Interconnect[], budget: Budget): Watch => ({
 });
 
 /** The twin of an interconnect: another local one of its metro on another partner router. */
-const twinOf = (model: LabModel, ic: Interconnect) =>
+export const twinOf = (model: LabModel, ic: Interconnect) =>
   model.interconnects.find((i) => i.metro === ic.metro && i.id !== ic.id && i.peerRouter !== ic.peerRouter);
 
 export function failureMatrix(model: LabModel, detection: Detection = new Map()): MatrixRow[] {
