@@ -49,7 +49,12 @@ test('a matrix cell: detection at the edge the row watches, after the fault, aga
     scenario('pass', [attempt(880, 1200), attempt(800, 900)]),
   );
   // The slowest detection over the attempts, on the watched edge only (fra-msee2's is another interconnect's).
-  t.like(cell, { verdict: 'pass', lossMs: 1200, outageMs: 1190, restoreMs: 2500, lossSpreadMs: 300 });
+  t.like(cell, { verdict: 'pass', lossMs: 1200, outageMs: 1190, restoreMs: 2500 });
+  t.deepEqual(cell.repeated, {
+    attempts: 2,
+    loss: { median: 900, p95: 1200, max: 1200, spread: 300 },
+    detection: { median: 800, p95: 880, max: 880, spread: 80 },
+  });
   t.like(cell.detection, { sinceMs: 780, atMs: 880 });
   t.regex(cell.detection!.event, new RegExp(`^${edge} bfd 198\\.51\\.100\\.9 up -> down$`));
 

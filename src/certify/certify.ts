@@ -34,6 +34,8 @@ export interface CertifyOptions {
   scenarios?: boolean;
   /** Which failures: the matrix's `default` level (the default), `full`, or the type's `reference` scenarios. */
   matrix?: CertifyLevel;
+  /** Runs of each scenario (default 1): the matrix's figures become their median, p95, max and spread. */
+  repeat?: number;
   name?: string;
   /** How long to wait for the lab to converge before judging what it shows (default 150 s). */
   timeoutMs?: number;
@@ -130,7 +132,12 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
         lab,
         loaded.map((l) => l.scenario),
         report,
-        { clock, progress, ...(options.signal ? { signal: options.signal } : {}) },
+        {
+          clock,
+          progress,
+          ...(options.repeat ? { repeat: options.repeat } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
       );
     for (const s of report.scenarios)
       for (const rule of new Set([...s.covers, ...s.attempts.flatMap((a) => a.results.flatMap((r) => r.covers))]))

@@ -1,4 +1,4 @@
-import type { Attempt, MatrixCell, ScenarioReport } from '../scenario/results.js';
+import type { Attempt, MatrixCell, ScenarioReport, Spread } from '../scenario/results.js';
 import type { MatrixRow, Watch } from './matrix.js';
 
 /** Does a timeline event show the failure, for what the row watches? */
@@ -39,6 +39,17 @@ export function matrixCell(row: MatrixRow, scenario: string, report: ScenarioRep
   cell.outageMs = Math.max(...attempts.map((a) => worstFlow(a, 'longestOutageMs')));
   const restores = attempts.map((a) => a.restoreMs);
   cell.restoreMs = restores.includes(null) ? null : Math.round(Math.max(...(restores as number[])));
-  if (attempts.length > 1) cell.lossSpreadMs = Math.max(...losses) - Math.min(...losses);
+  if (attempts.length > 1)
+    cell.repeated = {
+      attempts: attempts.length,
+      loss: spreadOf(losses),
+      ...(detections.length > 1 ? { detection: spreadOf(detections.map((d) => d.atMs)) } : {}),
+    };
   return cell;
+}
+
+function spreadOf(values: number[]): Spread {
+  const v = [...values].sort((a, b) => a - b);
+  const q = (p: number) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]!;
+  return { median: q(0.5), p95: q(0.95), max: v.at(-1)!, spread: v.at(-1)! - v[0]! };
 }

@@ -48,11 +48,15 @@ export function registerCertify(program: Command): void {
           name?: string;
           convergeTimeout: string;
           matrix: string;
+          repeat: string;
           plan?: boolean;
         },
       ) => {
         const kind = oneOf('--runtime', options.runtime, runtimeKinds);
         const level = oneOf('--matrix', options.matrix, certifyLevels);
+        const repeat = Number(options.repeat);
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100)
+          throw new InputError(`--repeat must be a whole number from 1 to 100 (got "${options.repeat}")`);
         if (options.plan) {
           if (level === 'reference') throw new InputError('--plan lists a matrix level: --matrix default or full');
           const rows = failureMatrix(await loadTopology(file));
@@ -89,6 +93,7 @@ export function registerCertify(program: Command): void {
           out,
           scenarios: options.scenarios,
           matrix: level,
+          repeat,
           timeoutMs: timeout * 1000,
           signal: interrupt.signal,
           progress,

@@ -52,7 +52,12 @@ const detailLine = (c: Cell) =>
       : 'no sign of it at the edge',
     ...(c.lossMs !== undefined
       ? [
-          `worst flow: loss-derived ${c.lossMs} ms, longest outage ${c.outageMs} ms${c.lossSpreadMs !== undefined ? `, spread ${c.lossSpreadMs} ms` : ''}`,
+          `worst flow: loss-derived ${c.lossMs} ms, longest outage ${c.outageMs} ms`,
+          ...(c.repeated
+            ? [
+                `over ${c.repeated.attempts} runs: loss median ${c.repeated.loss.median} ms, p95 ${c.repeated.loss.p95}, max ${c.repeated.loss.max}, spread ${c.repeated.loss.spread}${c.repeated.detection ? `; detection median ${c.repeated.detection.median} ms, p95 ${c.repeated.detection.p95}, max ${c.repeated.detection.max}, spread ${c.repeated.detection.spread}` : ''}`,
+              ]
+            : []),
         ]
       : []),
     c.restoreMs === undefined

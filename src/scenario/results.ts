@@ -88,8 +88,17 @@ export interface MatrixCell {
   lossMs?: number;
   outageMs?: number;
   restoreMs?: number | null;
-  /** With --repeat: the spread of the worst flow's loss over the attempts. */
-  lossSpreadMs?: number;
+  /** With --repeat: the worst flow's loss and the detection over the attempts. */
+  repeated?: { attempts: number; loss: Spread; detection?: Spread };
+}
+
+/** A figure over repeated attempts (ms). */
+export interface Spread {
+  median: number;
+  p95: number;
+  max: number;
+  /** max - min */
+  spread: number;
 }
 
 export interface ScenarioReport {
