@@ -1,6 +1,6 @@
 import test from 'ava';
 import { failureMatrix } from '../src/certify/matrix.js';
-import { matrixCell } from '../src/certify/matrix-cells.js';
+import { matrixCell, utilizationFindings } from '../src/certify/matrix-cells.js';
 import { matrixHtml, matrixJunit, matrixMarkdown } from '../src/report/matrix.js';
 import type { Attempt, ScenarioReport } from '../src/scenario/results.js';
 import { loadTopology } from '../src/topology/load.js';
@@ -33,6 +33,34 @@ const attempt = (bfdAt: number, lost: number): Attempt =>
     ],
     flows: [{ lossDerivedMs: lost, longestOutageMs: lost - 10 }],
     restoreMs: 2500,
+    phases: { during: { fromMs: 2000, toMs: 5000 } },
+    // During the failure fra/ic2 carried 3 of every 4 probe packets, ams/ic1 the rest; fra/ic1 none.
+    interconnects: [
+      {
+        id: 'fra/ic1',
+        rates: [
+          [1000, 500, 500],
+          [3000, 0, 0],
+          [4000, 0, 0],
+        ],
+      },
+      {
+        id: 'fra/ic2',
+        rates: [
+          [1000, 500, 500],
+          [3000, 750, 750],
+          [4000, 750, 750],
+        ],
+      },
+      {
+        id: 'ams/ic1',
+        rates: [
+          [1000, 0, 0],
+          [3000, 250, 250],
+          [4000, 250, 250],
+        ],
+      },
+    ],
   }) as unknown as Attempt;
 
 const scenario = (verdict: 'pass' | 'fail', attempts: Attempt[]) =>
@@ -47,6 +75,7 @@ test('a matrix cell: detection at the edge the row watches, after the fault, aga
     row,
     'matrix-fra-ic1-gray-blackhole',
     scenario('pass', [attempt(880, 1200), attempt(800, 900)]),
+    model,
   );
   // The slowest detection over the attempts, on the watched edge only (fra-msee2's is another interconnect's).
   t.like(cell, { verdict: 'pass', lossMs: 1200, outageMs: 1190, restoreMs: 2500 });
@@ -58,7 +87,19 @@ test('a matrix cell: detection at the edge the row watches, after the fault, aga
   t.like(cell.detection, { sinceMs: 780, atMs: 880 });
   t.regex(cell.detection!.event, new RegExp(`^${edge} bfd 198\\.51\\.100\\.9 up -> down$`));
 
-  const failed = matrixCell(row, 'matrix-fra-ic1-gray-blackhole', scenario('fail', [attempt(880, 2600)]));
+  // Declared peaks 6G + 7G: fra/ic2 (2 x 10G) at 75% of them is 49% of its LAG.
+  t.deepEqual(cell.utilization, [
+    { interconnect: 'fra/ic1', sharePct: 0, projectedPct: 0 },
+    { interconnect: 'fra/ic2', sharePct: 75, projectedPct: 49 },
+    { interconnect: 'ams/ic1', sharePct: 25, projectedPct: 16 },
+  ]);
+  t.deepEqual(
+    utilizationFindings([cell]).map((f) => f.status + ' ' + f.text),
+    [
+      'warn after fra/ic1 gray-blackhole: fra/ic2 carried 75% of the probe traffic: at that share of the declared peaks, 49% of its LAG, over the 40% line',
+    ],
+  );
+  const failed = matrixCell(row, 'matrix-fra-ic1-gray-blackhole', scenario('fail', [attempt(880, 2600)]), model);
   const m = { level: 'default', cells: [cell, failed] };
   const md = matrixMarkdown(m).join('\n');
   t.regex(md, /^## Failure matrix \(default\): 2 failures, 1 pass, 1 fail, 0 inconclusive/);

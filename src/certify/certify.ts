@@ -21,7 +21,7 @@ import { growAnnouncement } from './max-prefix.js';
 import { readRunningRouters } from './running.js';
 import { certificationScenarios, type Skipped } from './scenarios.js';
 import type { CertifyLevel } from './matrix.js';
-import { matrixCell } from './matrix-cells.js';
+import { matrixCell, utilizationFindings } from './matrix-cells.js';
 import { matrixScenarios } from './matrix-run.js';
 import { certRow, edgeObserves, type Judgement, type Source } from './merge.js';
 
@@ -150,6 +150,17 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   } finally {
     await lab?.down();
   }
+  const cells = report.scenarios.length
+    ? generated.rows.map(({ row, scenario }) =>
+        matrixCell(
+          row,
+          scenario,
+          report.scenarios.find((s) => s.name === scenario),
+          model,
+        ),
+      )
+    : undefined;
+  if (cells?.length) add('scenario', { 'R-UTILIZATION': utilizationFindings(cells) });
   const certification: Certification = {
     topology: topologyFile,
     type: model.type,
@@ -165,20 +176,7 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     convergedMs,
     ...(lab?.notConverged ? { notConverged: lab.notConverged } : {}),
     rows: [],
-    ...(generated.rows.length && report.scenarios.length
-      ? {
-          matrix: {
-            level,
-            cells: generated.rows.map(({ row, scenario }) =>
-              matrixCell(
-                row,
-                scenario,
-                report.scenarios.find((s) => s.name === scenario),
-              ),
-            ),
-          },
-        }
-      : {}),
+    ...(cells ? { matrix: { level, cells } } : {}),
     passed: false,
   };
   certification.rows = [

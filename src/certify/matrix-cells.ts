@@ -1,3 +1,5 @@
+import type { LabModel } from '../topology/model.js';
+import type { Finding } from './edge-rules.js';
 import type { Attempt, MatrixCell, ScenarioReport, Spread } from '../scenario/results.js';
 import type { MatrixRow, Watch } from './matrix.js';
 
@@ -25,8 +27,39 @@ function detection(watch: Watch, a: Attempt): MatrixCell['detection'] {
 const worstFlow = (a: Attempt, figure: 'lossDerivedMs' | 'longestOutageMs') =>
   Math.round(Math.max(0, ...a.flows.map((f) => f[figure])));
 
+/**
+ * How the interconnects shared the probe traffic during the failure (packets through each peer router's LAG,
+ * both ways, over the `during` phase), and what that share of the declared peaks makes of each LAG.
+ */
+function utilizationOf(a: Attempt, model: LabModel): MatrixCell['utilization'] {
+  const during = a.phases.during;
+  if (!during) return undefined;
+  const carried = a.interconnects.map((ic) => ({
+    id: ic.id,
+    packets: ic.rates.filter(([ms]) => ms > during.fromMs && ms <= during.toMs).reduce((n, [, i, o]) => n + i + o, 0),
+  }));
+  const total = carried.reduce((n, c) => n + c.packets, 0);
+  if (total === 0) return undefined;
+  const peaks = model.peakTrafficMbps;
+  const peak = peaks ? Object.values(peaks).reduce((n, p) => n + p, 0) : undefined;
+  return carried.map((c) => {
+    const share = c.packets / total;
+    const bandwidth = model.interconnects.find((i) => i.id === c.id)?.lag.bandwidthMbps;
+    return {
+      interconnect: c.id,
+      sharePct: Math.round(share * 100),
+      ...(peak !== undefined && bandwidth ? { projectedPct: Math.round(((peak * share) / bandwidth) * 100) } : {}),
+    };
+  });
+}
+
 /** A row as run: its scenario's verdict, the slowest detection and the worst figures over its attempts. */
-export function matrixCell(row: MatrixRow, scenario: string, report: ScenarioReport | undefined): MatrixCell {
+export function matrixCell(
+  row: MatrixRow,
+  scenario: string,
+  report: ScenarioReport | undefined,
+  model: LabModel,
+): MatrixCell {
   const { watch, ...plan } = row;
   const cell: MatrixCell = { ...plan, scenario, verdict: report?.verdict ?? 'inconclusive' };
   const attempts = (report?.attempts ?? []).filter((a) => !a.error);
@@ -39,6 +72,8 @@ export function matrixCell(row: MatrixRow, scenario: string, report: ScenarioRep
   cell.outageMs = Math.max(...attempts.map((a) => worstFlow(a, 'longestOutageMs')));
   const restores = attempts.map((a) => a.restoreMs);
   cell.restoreMs = restores.includes(null) ? null : Math.round(Math.max(...(restores as number[])));
+  const utilization = utilizationOf(attempts.at(-1)!, model);
+  if (utilization) cell.utilization = utilization;
   if (attempts.length > 1)
     cell.repeated = {
       attempts: attempts.length,
@@ -52,4 +87,34 @@ function spreadOf(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);
   const q = (p: number) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)]!;
   return { median: q(0.5), p95: q(0.95), max: v.at(-1)!, spread: v.at(-1)! - v[0]! };
+}
+
+/** Where a LAG must start augmenting (R-UTILIZATION). */
+const augmentAtPct = 40;
+
+/**
+ * R-UTILIZATION from what the lab measured: after each failure, the interconnects that carried the probe
+ * traffic, each at its share of the declared peaks; over 40% is a warning (augment), as the estimate's is.
+ */
+export function utilizationFindings(cells: MatrixCell[]): Finding[] {
+  const measured = cells.filter((c) => c.utilization?.some((u) => u.projectedPct !== undefined));
+  if (!measured.length) return [];
+  const over = measured.flatMap((c) =>
+    c
+      .utilization!.filter((u) => (u.projectedPct ?? 0) > augmentAtPct)
+      .map((u) => ({
+        status: 'warn' as const,
+        text: `after ${c.id}: ${u.interconnect} carried ${u.sharePct}% of the probe traffic: at that share of the declared peaks, ${u.projectedPct}% of its LAG, over the 40% line`,
+      })),
+  );
+  if (over.length) return over;
+  const worst = measured
+    .flatMap((c) => c.utilization!.map((u) => ({ c, u })))
+    .sort((a, b) => (b.u.projectedPct ?? 0) - (a.u.projectedPct ?? 0))[0]!;
+  return [
+    {
+      status: 'pass',
+      text: `after each of ${measured.length} failures, every interconnect stayed at or under 40% at its measured share of the declared peaks (highest: ${worst.u.interconnect} ${worst.u.projectedPct}% after ${worst.c.id})`,
+    },
+  ];
 }

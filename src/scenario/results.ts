@@ -88,6 +88,11 @@ export interface MatrixCell {
   lossMs?: number;
   outageMs?: number;
   restoreMs?: number | null;
+  /**
+   * R-UTILIZATION after the failure: each interconnect's share of the probe traffic while it lasted, and
+   * where the declared peaks (when the topology declares them) put it against the 40% line.
+   */
+  utilization?: { interconnect: string; sharePct: number; projectedPct?: number }[];
   /** With --repeat: the worst flow's loss and the detection over the attempts. */
   repeated?: { attempts: number; loss: Spread; detection?: Spread };
 }
