@@ -15,10 +15,11 @@ install() {
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 # Host tools no driver brings: Docker and debootstrap (the container runtime and its offline image build),
-# nsenter (faults and probes enter node namespaces), Chromium (tests open report.html headless).
+# nsenter (faults and probes enter node namespaces), tcpdump (certify's control-plane captures per failure),
+# Chromium (tests open report.html headless).
 need=()
 for pair in ip:iproute2 nft:nftables ping:iputils-ping pgrep:procps nsenter:util-linux dockerd:docker.io \
-  debootstrap:debootstrap chromium:chromium; do
+  debootstrap:debootstrap tcpdump:tcpdump chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 install "${need[@]}"

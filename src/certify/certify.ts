@@ -20,7 +20,8 @@ import { judgeEdge, type Finding } from './edge-rules.js';
 import { growAnnouncement } from './max-prefix.js';
 import { readRunningRouters } from './running.js';
 import { certificationScenarios, type Skipped } from './scenarios.js';
-import type { CertifyLevel } from './matrix.js';
+import type { CertifyLevel, MatrixRow } from './matrix.js';
+import { canCapture } from '../observe/capture.js';
 import { matrixCell, utilizationFindings } from './matrix-cells.js';
 import { matrixScenarios } from './matrix-run.js';
 import { certRow, edgeObserves, type Judgement, type Source } from './merge.js';
@@ -136,6 +137,14 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
           clock,
           progress,
           ...(options.repeat ? { repeat: options.repeat } : {}),
+          ...(canCapture() && generated.rows.length
+            ? {
+                capture: {
+                  out: options.out,
+                  nodes: (s: { name: string }) => captureNodes(model, generated.rows, s.name),
+                },
+              }
+            : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         },
       );
@@ -203,6 +212,14 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   ]);
   report.passed = report.verdict === 'pass';
   return report;
+}
+
+/** Whose control plane a row's capture holds: the edges that watch it and the partner routers across from them. */
+function captureNodes(model: LabModel, rows: { row: MatrixRow; scenario: string }[], scenario: string): string[] {
+  const row = rows.find((r) => r.scenario === scenario)?.row;
+  if (!row) return [];
+  const across = model.interconnects.filter((i) => row.watch.nodes.includes(i.edgeRouter)).map((i) => i.peerRouter);
+  return [...new Set([...row.watch.nodes, ...across])];
 }
 
 /** The BFD detection time the topology gives an interconnect (Infinity without BFD: nothing to follow). */

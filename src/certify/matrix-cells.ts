@@ -72,6 +72,8 @@ export function matrixCell(
   cell.outageMs = Math.max(...attempts.map((a) => worstFlow(a, 'longestOutageMs')));
   const restores = attempts.map((a) => a.restoreMs);
   cell.restoreMs = restores.includes(null) ? null : Math.round(Math.max(...(restores as number[])));
+  const captures = attempts.flatMap((a) => a.captures ?? []);
+  if (captures.length) cell.captures = captures;
   const utilization = utilizationOf(attempts.at(-1)!, model);
   if (utilization) cell.utilization = utilization;
   if (attempts.length > 1)

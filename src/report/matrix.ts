@@ -66,6 +66,7 @@ const detailLine = (c: Cell) =>
         ? 'not restored'
         : `restored ${c.restoreMs} ms after the revert`,
     `scenario ${c.scenario}`,
+    c.captures ? `captures ${c.captures.map((f) => f.file).join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -120,7 +121,12 @@ ${elements
         .join('')}</tr>`,
   )
   .join('\n')}</table>
-<ul class="matrix-details">${m.cells.map((c) => `<li>${esc(detailLine(c))}</li>`).join('')}</ul>`;
+<ul class="matrix-details">${m.cells
+    .map(
+      (c) =>
+        `<li>${esc(detailLine(c))}${(c.captures ?? []).map((f) => ` <a href="${esc(f.file)}">${esc(f.node)}.pcap</a> (${Math.ceil(f.bytes / 1024)} KiB)`).join('')}</li>`,
+    )
+    .join('')}</ul>`;
 }
 
 const xml = esc;

@@ -93,6 +93,8 @@ export interface MatrixCell {
    * where the declared peaks (when the topology declares them) put it against the 40% line.
    */
   utilization?: { interconnect: string; sharePct: number; projectedPct?: number }[];
+  /** Control-plane captures (BGP, BFD, LACP) of the edges and partner routers it concerns, beside the report. */
+  captures?: { node: string; file: string; bytes: number }[];
   /** With --repeat: the worst flow's loss and the detection over the attempts. */
   repeated?: { attempts: number; loss: Spread; detection?: Spread };
 }
@@ -154,6 +156,8 @@ export interface Attempt {
   interconnects: InterconnectFigures[];
   /** Why some figures may not be the network's alone (the lab queued probe packets). */
   warnings: string[];
+  /** Control-plane captures of this attempt (pcap, relative to the report's folder). */
+  captures?: { node: string; file: string; bytes: number }[];
 }
 
 /** Probe RTT above this means the lab itself queued packets (2-core hosts, userspace OVS). */

@@ -1,3 +1,5 @@
+import { join, relative } from 'node:path';
+import { startCapture, type CaptureFile } from '../observe/capture.js';
 import { InternalError, InterruptedError, PeerlabError } from '../errors.js';
 import type { Lab } from '../lab/lab.js';
 import type { LagDriver } from '../lab/lag/types.js';
@@ -72,6 +74,8 @@ export interface OnLabOptions {
   calibrate?: boolean;
   /** A self-measurement of this lab made a moment ago (`peerlab fault` keeps one per lab): used, not made again. */
   calibration?: LabCalibration;
+  /** Capture the control plane of some nodes for each attempt, into `out`/captures (the files beside the reports). */
+  capture?: { out: string; nodes(scenario: Scenario): string[] };
 }
 
 /** How long a re-run waits for the lab to settle (converged control plane) before it starts. */
@@ -120,13 +124,30 @@ export async function runOnLab(
     };
     report.scenarios.push(entry);
     for (let i = 0; i < repeat; i++) {
+      let captured: CaptureFile[] = [];
       const label = `${scenario.name}${repeat > 1 ? ` (${i + 1}/${repeat})` : ''}`;
       progress(label);
+      const capture = options.capture
+        ? await startCapture(
+            lab,
+            options.capture.nodes(scenario),
+            join(options.capture.out, 'captures'),
+            `${scenario.name}${repeat > 1 ? `-run${i + 1}` : ''}`,
+          )
+        : undefined;
       const attempt = await measuredAttempt(lab, target, scenario, calibration, {
         clock,
         progress: (line) => progress(`${scenario.name}: ${line}`),
         ...(options.signal ? { signal: options.signal } : {}),
+      }).finally(async () => {
+        captured = (await capture?.stop()) ?? [];
       });
+      if (captured.length)
+        attempt.captures = captured.map((c) => ({
+          node: c.node,
+          file: relative(options.capture!.out, c.file),
+          bytes: c.bytes,
+        }));
       entry.attempts.push(attempt);
       entry.verdict = worstVerdict(entry.attempts.map((a) => a.verdict));
       entry.passed = entry.verdict === 'pass';

@@ -42,6 +42,7 @@ export const toolPackages: Record<string, string> = {
   debootstrap: 'debootstrap',
   modprobe: 'kmod',
   tar: 'tar',
+  tcpdump: 'tcpdump',
 };
 
 /** Runs one command from an argument array (never a shell string). Injected where logic is unit-tested. */
