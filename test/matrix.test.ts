@@ -43,14 +43,20 @@ test('without partner configs the default level still runs one row of each failu
   t.true(rows.every((r) => r.partnerRouters.length === 0));
   t.deepEqual(
     [...new Set(picked.map((r) => r.failure))].sort(),
-    [...new Set(rows.filter((r) => r.elementKind !== 'double').map((r) => r.failure))].sort(),
+    [...new Set(rows.filter((r) => r.elementKind !== 'double' && !r.fullOnly).map((r) => r.failure))].sort(),
   );
+  // A silent member failure under single-hop BFD faster than LACP: at full only, and it says why.
+  const silent = rows.find((r) => r.failure === 'silent-blackhole')!;
+  t.regex(silent.fullOnly!, /rides one member .* before LACP's 3 s timeout/);
+  t.false(picked.includes(silent));
+  t.true(selectRows(rows, 'full').includes(silent));
   t.is(picked.length, new Set(picked.map((r) => r.failure)).size, 'one row per failure');
   const noBfd = failureMatrix({
     ...model,
     interconnects: model.interconnects.map((i) => ({ ...i, bfd: null })),
   }).find((r) => r.failure === 'gray-blackhole')!;
   t.like(noBfd.budget, { mechanism: 'hold-timer', detectMs: 180_000 });
+  t.regex(noBfd.fullOnly!, /hold time alone/);
 });
 
 test("every row of every reference topology's full matrix is a scenario the loader binds to the topology", async (t) => {

@@ -17,8 +17,7 @@ const noRow: Record<string, string> = {
 
 /**
  * The scenarios of a failure matrix level, one per row, bound to the topology file; the rows with their
- * scenario names; and the E-* without a row, with why. Rows detected only by the 180 s hold time (an
- * interconnect without BFD) run at `full` alone.
+ * scenario names; and the E-* without a row, with why (rows that run at `full` only say why).
  */
 export function matrixScenarios(
   model: LabModel,
@@ -28,7 +27,7 @@ export function matrixScenarios(
   detection: ReadonlyMap<string, number> = new Map(),
 ): { scenarios: GeneratedScenario[]; skipped: Skipped[]; rows: { row: MatrixRow; scenario: string }[] } {
   const all = failureMatrix(model, detection);
-  const picked = selectRows(all, level).filter((r) => level === 'full' || r.budget.mechanism !== 'hold-timer');
+  const picked = selectRows(all, level);
   const topology = relative(dir, topologyFile);
   const rows = picked.map((row) => {
     const { name, ...body } = rowScenario(model, row);
@@ -40,9 +39,9 @@ export function matrixScenarios(
     .filter(([id]) => !picked.some((r) => r.covers === id))
     .map(([id, why]) => ({
       id,
-      why: all.some((r) => r.covers === id)
-        ? `its rows are detected by the BGP hold time alone (no BFD): --matrix full runs them`
-        : why,
+      why: ((full) => (full ? `its rows run at --matrix full: ${full}` : why))(
+        all.find((r) => r.covers === id && r.fullOnly)?.fullOnly,
+      ),
     }));
   skipped.push({
     id: 'E-POLICY',

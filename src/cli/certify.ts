@@ -33,6 +33,7 @@ export function registerCertify(program: Command): void {
       `which failures: default (every single failure of a router with its own config, one of each elsewhere) | full (every element, every failure, two double failures) | reference (the type's six reference scenarios, quick)`,
       'default',
     )
+    .option('--repeat <n>', "run each failure n times: each cell's figures become median, p95, max and spread", '1')
     .option(
       '--plan',
       "print the failure matrix's rows at --matrix's level with their detection budgets, and exit (nothing starts)",

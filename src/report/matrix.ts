@@ -15,6 +15,9 @@ export function formatMatrixPlan(all: MatrixRow[], picked: MatrixRow[], level: M
       (r) =>
         `${r.element.padEnd(width)}  ${r.failure.padEnd(failureWidth)}  ${r.covers.padEnd(15)}  ${budgetText(r)} (${r.budget.why})${r.partnerRouters.length ? `; ${r.partnerRouters.join(', ')}'s own config` : ''}`,
     ),
+    ...(level === 'full'
+      ? []
+      : all.filter((r) => r.fullOnly).map((r) => `at --matrix full only: ${r.id}: ${r.fullOnly}`)),
   ].join('\n');
 }
 
