@@ -18,58 +18,87 @@ async function certified(out: string): Promise<{ report: RunReport; rows: Map<st
 const evidence = (row: CertRow | undefined, source: string, status: string) =>
   (row?.evidence ?? []).filter((e) => e.startsWith(`${source}: ${status}: `)).join('\n');
 
-test.serial('certify: the partner-voice configs pass every R-* and E-* row, judged at the edge', async (t) => {
-  t.timeout(900_000);
-  const out = await tempDir(t, 'certify-green');
-  const started = performance.now();
-  const run = await peerlab(
-    'certify',
-    'examples/partner-voice/topology.yaml',
-    '--runtime',
-    'netns',
-    '--name',
-    'e2e-cert',
-    '--out',
-    out,
-  );
-  t.log(`certify wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  // A correct design never FAILs; a row the lab could not measure on this host is inconclusive (exit 3), with why.
-  t.true([0, 3].includes(run.exitCode ?? -1), `${run.stdout}\n${run.stderr}`);
-  const { report, rows } = await certified(out);
-  t.is(report.verdict, run.exitCode === 0 ? 'pass' : 'inconclusive');
-  t.deepEqual(
-    [...rows.values()].filter((r) => r.status === 'fail').map((r) => r.id),
-    [],
-  );
-  for (const r of [...rows.values()].filter((x) => x.status === 'inconclusive')) {
-    t.log(`${r.id} inconclusive: ${r.evidence.filter((e) => /inconclusive/.test(e)).join(' | ')}`);
-    t.regex(r.evidence.join('\n'), /inconclusive: .+/, `${r.id} says why it is inconclusive`);
-  }
-  const [lab] = report.labs;
-  t.true((lab?.calibration?.steps.length ?? 0) > 0, 'the lab measured its own headroom before the scenarios');
-  for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
-    t.true(['pass', 'inconclusive', 'warn'].includes(rows.get(id)?.status ?? 'missing'), `${id} was run and judged`);
-  t.regex(
-    evidence(rows.get('R-COMMUNITY'), 'edge', 'pass'),
-    /203\.0\.113\.64\/26 from fra-pe1 at fra-msee1 \(fra\/ic1\): accepted with 8075:8007/,
-  );
-  t.regex(
-    evidence(rows.get('R-BFD'), 'edge', 'pass'),
-    /ams\/ic1: BFD up, BGP Established at ams-msee1; 900 ms detection at the edge as negotiated \(ams-pe1's multiplier x 3\); the edge held BGP until BFD was up/,
-  );
-  t.regex(
-    evidence(rows.get('R-MAX-PREFIX'), 'edge', 'pass'),
-    /fra-pe1 kept fra\/ic1 up with the edge announcing 322 prefixes/,
-  );
-  t.regex(evidence(rows.get('R-NO-READVERTISE'), 'scenario', 'pass'), /none through AS8075/);
-  t.regex(
-    evidence(rows.get('R-NO-STATEFUL-FW'), 'router', 'pass'),
-    /fra-pe1: 1 nftables rules, none with connection tracking/,
-  );
-  for (const file of ['report.md', 'report.html', 'junit.xml'])
-    t.regex(await readFile(join(out, file), 'utf8'), /R-ACTIVE-ACTIVE/, `${file} has the certification rows`);
-  t.deepEqual(await leftovers('e2e-cert'), []);
-});
+test.serial(
+  'certify: the partner-voice configs pass every R-* and E-* row, judged at the edge, and every cell of the failure matrix',
+  async (t) => {
+    t.timeout(1_500_000);
+    const out = await tempDir(t, 'certify-green');
+    const started = performance.now();
+    const run = await peerlab(
+      'certify',
+      'examples/partner-voice/topology.yaml',
+      '--runtime',
+      'netns',
+      '--name',
+      'e2e-cert',
+      '--out',
+      out,
+    );
+    t.log(`certify wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // A correct design never FAILs; a row the lab could not measure on this host is inconclusive (exit 3), with why.
+    t.true([0, 3].includes(run.exitCode ?? -1), `${run.stdout}\n${run.stderr}`);
+    const { report, rows } = await certified(out);
+    t.is(report.verdict, run.exitCode === 0 ? 'pass' : 'inconclusive');
+    t.deepEqual(
+      [...rows.values()].filter((r) => r.status === 'fail').map((r) => r.id),
+      [],
+    );
+    for (const r of [...rows.values()].filter((x) => x.status === 'inconclusive')) {
+      t.log(`${r.id} inconclusive: ${r.evidence.filter((e) => /inconclusive/.test(e)).join(' | ')}`);
+      t.regex(r.evidence.join('\n'), /inconclusive: .+/, `${r.id} says why it is inconclusive`);
+    }
+    const [lab] = report.labs;
+    t.true((lab?.calibration?.steps.length ?? 0) > 0, 'the lab measured its own headroom before the scenarios');
+    for (const id of ['E-LAG-MEMBER', 'E-ACTIVE-ACTIVE', 'E-SILENT', 'E-ROUTER', 'E-GEO', 'E-INTERNET', 'E-RESTORE'])
+      t.true(['pass', 'inconclusive', 'warn'].includes(rows.get(id)?.status ?? 'missing'), `${id} was run and judged`);
+    t.regex(
+      evidence(rows.get('R-COMMUNITY'), 'edge', 'pass'),
+      /203\.0\.113\.64\/26 from fra-pe1 at fra-msee1 \(fra\/ic1\): accepted with 8075:8007/,
+    );
+    t.regex(
+      evidence(rows.get('R-BFD'), 'edge', 'pass'),
+      /ams\/ic1: BFD up, BGP Established at ams-msee1; 900 ms detection at the edge as negotiated \(ams-pe1's multiplier x 3\); the edge held BGP until BFD was up/,
+    );
+    t.regex(
+      evidence(rows.get('R-MAX-PREFIX'), 'edge', 'pass'),
+      /fra-pe1 kept fra\/ic1 up with the edge announcing 322 prefixes/,
+    );
+    t.regex(evidence(rows.get('R-NO-READVERTISE'), 'scenario', 'pass'), /none through AS8075/);
+    t.regex(
+      evidence(rows.get('R-NO-STATEFUL-FW'), 'router', 'pass'),
+      /fra-pe1: 1 nftables rules, none with connection tracking/,
+    );
+    for (const file of ['report.md', 'report.html', 'junit.xml'])
+      t.regex(await readFile(join(out, file), 'utf8'), /R-ACTIVE-ACTIVE/, `${file} has the certification rows`);
+
+    // The failure matrix (default level): every failure of the two partner routers with their own configs.
+    const matrix = report.certification!.matrix!;
+    t.is(matrix.level, 'default');
+    t.true(matrix.cells.length >= 20, `${matrix.cells.length} cells`);
+    for (const c of matrix.cells) {
+      t.not(c.verdict, 'fail', `${c.id}: ${JSON.stringify(c)}`);
+      if (c.verdict === 'pass') t.truthy(c.detection, `${c.id}: the edge saw it`);
+    }
+    t.log(
+      matrix.cells
+        .map(
+          (c) =>
+            `${c.id}: ${c.verdict}, ${c.detection?.atMs ?? '-'} ms / ${c.budget.detectMs}, loss ${c.lossMs} / ${c.budget.lossMs}`,
+        )
+        .join('\n'),
+    );
+    t.regex(await readFile(join(out, 'report.md'), 'utf8'), /^## Failure matrix \(default\): \d+ failures/m);
+    t.regex(await readFile(join(out, 'junit.xml'), 'utf8'), /<testsuite name="failure-matrix" tests="\d+"/);
+    t.regex(rows.get('R-UTILIZATION')!.evidence.join('\n'), /^scenario: (pass|warn): after /m);
+    // Each failure's control plane, as Wireshark opens it: pcap files with packets in them.
+    const pcaps = matrix.cells.flatMap((c) => c.captures ?? []);
+    t.true(pcaps.length >= matrix.cells.length, `${pcaps.length} captures`);
+    const first = await readFile(join(out, pcaps[0]!.file));
+    t.is(first.readUInt32LE(0), 0xa1b2c3d4, 'a pcap file (libpcap magic)');
+    t.true(first.length > 24 + 16, 'with at least one packet');
+    t.deepEqual(await leftovers('e2e-cert'), []);
+  },
+);
 
 test.serial(
   "certify of corpus cases: BFD on by a profile alone passes at the edge, the file reading's miss a discrepancy; a tag the prefix-list never matches fails there",

@@ -1,5 +1,5 @@
 import type { Interconnect, LabModel } from '../topology/model.js';
-import { twinOf, type MatrixRow } from './matrix.js';
+import { twinOf, type Failure, type MatrixRow } from './matrix.js';
 import {
   boundedLoss,
   fault,
@@ -32,176 +32,216 @@ const alsoCovers: Record<string, string[]> = {
 
 const ms = (n: number) => `${Math.round(n)}ms`;
 
+/** What every builder starts from: the row, its interconnects by id, the scenario's name and covers, its hold and loss bound. */
+interface Ctx {
+  model: LabModel;
+  row: MatrixRow;
+  ic(id: string): Interconnect;
+  /** The element's first part (`ams/ic1/m2`, `ams/ic1`, `fra-pe1`, `metro:ams`). */
+  element: string;
+  base: { name: string; covers: string[] };
+  hold: string;
+  bounded: ExpectationFile;
+}
+
+/** The LAG a member (`metro/name/mN`) belongs to. */
+const lagOf = (c: Ctx, member: string) => c.ic(member.split('/').slice(0, 2).join('/'));
+
 /**
  * The scenario of one matrix row: the failure applied to its element, held for the detection budget and
  * the reroute after it, then reverted; judged on detection (by the mechanism the budget names, at the
  * edge), loss per flow against the budget, the traffic bypassing what failed, and the return.
  */
 export function rowScenario(model: LabModel, row: MatrixRow): RowScenario {
-  const ic = (id: string) => model.interconnects.find((i) => i.id === id)!;
-  const covers = [row.covers, ...(alsoCovers[row.covers] ?? []), 'E-RESTORE'];
-  const hold = ms(Math.max(3000, row.budget.lossMs + 1000));
-  const base = { name: rowScenarioName(row), covers };
-  const bounded = boundedLoss(ms(row.budget.lossMs));
-  const [element] = row.element.split(' + ');
-  switch (row.failure) {
-    case 'carrier-loss':
-    case 'silent-blackhole': {
-      if (row.elementKind === 'member') {
-        const lag = ic(element!.split('/').slice(0, 2).join('/'));
-        const within = row.failure === 'carrier-loss' ? 'carrier + 100ms' : 'lacp + 1s';
-        return {
-          ...base,
-          steps: outage([fault(row.failure === 'carrier-loss' ? 'member-down' : 'member-blackhole', element!)], {
-            hold,
-            settle: '2s',
-          }),
-          expect: [
-            { id: 'member-out', detect: { event: 'member-down', node: lag.edgeRouter, lag: lag.id, within } },
-            {
-              id: 'bundle-rides-it-out',
-              state: {
-                at: 'during',
-                node: lag.peerRouter,
-                session: lag.id,
-                bgp: 'established',
-                lag: lag.id,
-                'members-active': lag.lag.members - 1,
-              },
-            },
-            { id: 'no-session-drop', count: { event: 'bgp-drop', max: 0 } },
-            bounded,
-            restoredInTime(),
-          ],
-        };
-      }
-      const i = ic(element!);
-      const down = interconnectDown(
-        base,
-        i,
-        'lag-down',
-        { within: 'carrier + 300ms', event: 'bgp-down' },
-        hold,
-        bounded,
-      );
-      if (!twinOf(model, i)) return down;
-      // With a local twin: both carry before (R-ACTIVE-ACTIVE), and again once it is back.
-      return {
-        ...down,
-        covers: [...down.covers, 'R-ACTIVE-ACTIVE'],
-        probe: { 'flows-per-pair': 8 },
-        steps: outage([fault('lag-down', i.id)], { before: [{ hold: '2s' }], hold }),
-        expect: [
-          { id: 'both-twins-carry', covers: ['R-ACTIVE-ACTIVE'], path: { phase: 'before', 'active-active': i.metro } },
-          ...down.expect,
-          { id: 'back-to-both', covers: ['E-RESTORE'], path: { phase: 'restored', 'active-active': i.metro } },
-        ],
-      };
-    }
-    case 'gray-blackhole':
-      return interconnectDown(base, ic(element!), 'link-blackhole', bfdDetect(row), hold, bounded);
-    case 'bfd-loss':
-      return interconnectDown(base, ic(element!), 'bfd-only-loss', bfdDetect(row), hold, bounded);
-    case 'one-way-to-microsoft':
-    case 'one-way-to-peer': {
-      const i = ic(element!);
-      const direction = row.failure === 'one-way-to-microsoft' ? 'to-microsoft' : 'to-peer';
-      // The schema's option keys are built from the registry, so its type does not name them (the loader checks).
-      const spec = { kind: 'one-way-loss', target: i.id, direction } as unknown as NonNullable<StepFile['fault']>;
-      return interconnectDown(base, i, spec, bfdDetect(row), hold, bounded);
-    }
-    case 'flap': {
-      const i = ic(element!);
-      return {
-        ...base,
-        steps: [
-          { wait: 'converged' },
-          { flap: fault('lag-down', i.id), count: 3, period: '4s', down: '1s' },
-          { wait: 'restored' },
-          { hold: '3s' },
-        ],
-        expect: [
-          // At most one drop a flap; a session still coming back when the next flap starts has nothing to drop.
-          { id: 'drop-per-flap', count: { event: 'bgp-drop', node: i.edgeRouter, min: 1, max: 3 } },
-          { id: 'bounded-outages', loss: { 'max-outage': ms(row.budget.lossMs) } },
-          restoredInTime(),
-        ],
-      };
-    }
-    case 'router-kill':
-    case 'daemon-crash': {
-      const ics = model.interconnects.filter((i) => i.peerRouter === element);
-      return {
-        ...base,
-        steps: outage([fault(row.failure, element!)], { hold }),
-        expect: [
-          ...ics.map((i, n): ExpectationFile => ({
-            id: `edge-sees-it${ics.length > 1 ? `-${n + 1}` : ''}`,
-            state: { at: 'during', node: i.edgeRouter, session: i.id, bgp: 'down' },
-          })),
-          ...ics.map((i, n): ExpectationFile => ({
-            id: `bypassed${ics.length > 1 ? `-${n + 1}` : ''}`,
-            path: { at: 'during', 'not-via': i.id },
-          })),
-          bounded,
-          restoredInTime(),
-        ],
-      };
-    }
-    case 'site-down': {
-      const metro = element!.replace(/^metro:/, '');
-      const other = model.interconnects.find((i) => i.metro !== metro)!.metro;
-      return {
-        ...base,
-        steps: outage([fault('site-down', `metro:${metro}`)], { hold }),
-        expect: [
-          { id: 'other-metro-carries', path: { at: 'during', via: `metro:${other}`, 'not-via': `metro:${metro}` } },
-          bounded,
-          restoredInTime(),
-        ],
-      };
-    }
-    case 'internet-fallback': {
-      const metros = [...new Set(model.interconnects.map((i) => i.metro))];
-      return {
-        ...base,
-        covers: [...covers, 'R-NO-READVERTISE'],
-        steps: outage(
-          metros.map((m) => fault('site-down', `metro:${m}`)),
-          { before: [{ mark: 'peering' }], hold: '4s' },
-        ),
-        expect: [
-          { id: 'via-transit', path: { at: 'during', via: 'transit' } },
-          { id: 'back-on-peering', covers: ['E-RESTORE'], path: { phase: 'restored', 'not-via': 'transit' } },
-          restoredInTime(),
-          { id: 'no-readvertise', covers: ['R-NO-READVERTISE'], readvertise: { at: 'peering' } },
-        ],
-      };
-    }
-    case 'member-and-twin-router': {
-      const [member, router] = row.element.split(' + ') as [string, string];
-      const lag = ic(member.split('/').slice(0, 2).join('/'));
-      return {
-        ...base,
-        steps: outage([fault('member-down', member), fault('router-kill', router)], { hold }),
-        expect: [{ id: 'bundle-carries', path: { at: 'during', via: lag.id } }, bounded, restoredInTime()],
-      };
-    }
-    case 'metro-and-member': {
-      const [metro, member] = row.element.split(' + ') as [string, string];
-      const lag = ic(member.split('/').slice(0, 2).join('/'));
-      return {
-        ...base,
-        steps: outage([fault('site-down', metro), fault('member-down', member)], { hold }),
-        expect: [
-          { id: 'other-metro-carries', path: { at: 'during', via: `metro:${lag.metro}`, 'not-via': metro } },
-          bounded,
-          restoredInTime(),
-        ],
-      };
-    }
-  }
+  const c: Ctx = {
+    model,
+    row,
+    ic: (id) => model.interconnects.find((i) => i.id === id)!,
+    element: row.element.split(' + ')[0]!,
+    base: { name: rowScenarioName(row), covers: [row.covers, ...(alsoCovers[row.covers] ?? []), 'E-RESTORE'] },
+    hold: ms(Math.max(3000, row.budget.lossMs + 1000)),
+    bounded: boundedLoss(ms(row.budget.lossMs)),
+  };
+  const byKind = row.elementKind === 'member' ? memberBuilders : builders;
+  return byKind[row.failure]!(c);
 }
+
+/** A member lost (carrier, or silently): the bundle rides it out, the session stays up. */
+function memberOut(c: Ctx): RowScenario {
+  const lag = lagOf(c, c.element);
+  const carrier = c.row.failure === 'carrier-loss';
+  return {
+    ...c.base,
+    steps: outage([fault(carrier ? 'member-down' : 'member-blackhole', c.element)], { hold: c.hold, settle: '2s' }),
+    expect: [
+      {
+        id: 'member-out',
+        detect: {
+          event: 'member-down',
+          node: lag.edgeRouter,
+          lag: lag.id,
+          within: carrier ? 'carrier + 100ms' : 'lacp + 1s',
+        },
+      },
+      {
+        id: 'bundle-rides-it-out',
+        state: {
+          at: 'during',
+          node: lag.peerRouter,
+          session: lag.id,
+          bgp: 'established',
+          lag: lag.id,
+          'members-active': lag.lag.members - 1,
+        },
+      },
+      { id: 'no-session-drop', count: { event: 'bgp-drop', max: 0 } },
+      c.bounded,
+      restoredInTime(),
+    ],
+  };
+}
+
+/** A LAG's carrier lost; with a local twin, both carry before (R-ACTIVE-ACTIVE) and again once it is back. */
+function lagDown(c: Ctx): RowScenario {
+  const i = c.ic(c.element);
+  const down = interconnectDown(c, 'lag-down', { within: 'carrier + 300ms', event: 'bgp-down' });
+  if (!twinOf(c.model, i)) return down;
+  return {
+    ...down,
+    covers: [...down.covers, 'R-ACTIVE-ACTIVE'],
+    probe: { 'flows-per-pair': 8 },
+    steps: outage([fault('lag-down', i.id)], { before: [{ hold: '2s' }], hold: c.hold }),
+    expect: [
+      { id: 'both-twins-carry', covers: ['R-ACTIVE-ACTIVE'], path: { phase: 'before', 'active-active': i.metro } },
+      ...down.expect,
+      { id: 'back-to-both', covers: ['E-RESTORE'], path: { phase: 'restored', 'active-active': i.metro } },
+    ],
+  };
+}
+
+function oneWay(c: Ctx): RowScenario {
+  const direction = c.row.failure === 'one-way-to-microsoft' ? 'to-microsoft' : 'to-peer';
+  // The schema's option keys are built from the registry, so its type does not name them (the loader checks).
+  const spec = { kind: 'one-way-loss', target: c.element, direction } as unknown as NonNullable<StepFile['fault']>;
+  return interconnectDown(c, spec, bfdDetect(c.row));
+}
+
+function flap(c: Ctx): RowScenario {
+  const i = c.ic(c.element);
+  return {
+    ...c.base,
+    steps: [
+      { wait: 'converged' },
+      { flap: fault('lag-down', i.id), count: 3, period: '4s', down: '1s' },
+      { wait: 'restored' },
+      { hold: '3s' },
+    ],
+    expect: [
+      // At most one drop a flap; a session still coming back when the next flap starts has nothing to drop.
+      { id: 'drop-per-flap', count: { event: 'bgp-drop', node: i.edgeRouter, min: 1, max: 3 } },
+      { id: 'bounded-outages', loss: { 'max-outage': ms(c.row.budget.lossMs) } },
+      restoredInTime(),
+    ],
+  };
+}
+
+/** A partner router killed, or its routing daemon crashed: every edge it faces sees it, the traffic bypasses it. */
+function routerDown(c: Ctx): RowScenario {
+  const ics = c.model.interconnects.filter((i) => i.peerRouter === c.element);
+  const n = (k: number) => (ics.length > 1 ? `-${k + 1}` : '');
+  return {
+    ...c.base,
+    steps: outage([fault(c.row.failure as 'router-kill' | 'daemon-crash', c.element)], { hold: c.hold }),
+    expect: [
+      ...ics.map((i, k): ExpectationFile => ({
+        id: `edge-sees-it${n(k)}`,
+        state: { at: 'during', node: i.edgeRouter, session: i.id, bgp: 'down' },
+      })),
+      ...ics.map((i, k): ExpectationFile => ({ id: `bypassed${n(k)}`, path: { at: 'during', 'not-via': i.id } })),
+      c.bounded,
+      restoredInTime(),
+    ],
+  };
+}
+
+function siteDown(c: Ctx): RowScenario {
+  const metro = c.element.replace(/^metro:/, '');
+  const other = c.model.interconnects.find((i) => i.metro !== metro)!.metro;
+  return {
+    ...c.base,
+    steps: outage([fault('site-down', `metro:${metro}`)], { hold: c.hold }),
+    expect: [
+      { id: 'other-metro-carries', path: { at: 'during', via: `metro:${other}`, 'not-via': `metro:${metro}` } },
+      c.bounded,
+      restoredInTime(),
+    ],
+  };
+}
+
+function internetFallback(c: Ctx): RowScenario {
+  const metros = [...new Set(c.model.interconnects.map((i) => i.metro))];
+  return {
+    ...c.base,
+    covers: [...c.base.covers, 'R-NO-READVERTISE'],
+    steps: outage(
+      metros.map((m) => fault('site-down', `metro:${m}`)),
+      { before: [{ mark: 'peering' }], hold: '4s' },
+    ),
+    expect: [
+      { id: 'via-transit', path: { at: 'during', via: 'transit' } },
+      { id: 'back-on-peering', covers: ['E-RESTORE'], path: { phase: 'restored', 'not-via': 'transit' } },
+      restoredInTime(),
+      { id: 'no-readvertise', covers: ['R-NO-READVERTISE'], readvertise: { at: 'peering' } },
+    ],
+  };
+}
+
+function memberAndTwinRouter(c: Ctx): RowScenario {
+  const [member, router] = c.row.element.split(' + ') as [string, string];
+  return {
+    ...c.base,
+    steps: outage([fault('member-down', member), fault('router-kill', router)], { hold: c.hold }),
+    expect: [{ id: 'bundle-carries', path: { at: 'during', via: lagOf(c, member).id } }, c.bounded, restoredInTime()],
+  };
+}
+
+function metroAndMember(c: Ctx): RowScenario {
+  const [metro, member] = c.row.element.split(' + ') as [string, string];
+  return {
+    ...c.base,
+    steps: outage([fault('site-down', metro), fault('member-down', member)], { hold: c.hold }),
+    expect: [
+      {
+        id: 'other-metro-carries',
+        path: { at: 'during', via: `metro:${lagOf(c, member).metro}`, 'not-via': metro },
+      },
+      c.bounded,
+      restoredInTime(),
+    ],
+  };
+}
+
+/** Each failure of a member; every other element's failures below. */
+const memberBuilders: Partial<Record<Failure, (c: Ctx) => RowScenario>> = {
+  'carrier-loss': memberOut,
+  'silent-blackhole': memberOut,
+};
+
+const builders: Record<Failure, (c: Ctx) => RowScenario> = {
+  'carrier-loss': lagDown,
+  'silent-blackhole': memberOut,
+  'gray-blackhole': (c) => interconnectDown(c, 'link-blackhole', bfdDetect(c.row)),
+  'bfd-loss': (c) => interconnectDown(c, 'bfd-only-loss', bfdDetect(c.row)),
+  'one-way-to-microsoft': oneWay,
+  'one-way-to-peer': oneWay,
+  flap,
+  'router-kill': routerDown,
+  'daemon-crash': routerDown,
+  'site-down': siteDown,
+  'internet-fallback': internetFallback,
+  'member-and-twin-router': memberAndTwinRouter,
+  'metro-and-member': metroAndMember,
+};
 
 /** BFD detection at the edge within the budget (the time the two ends negotiated). */
 const bfdDetect = (row: MatrixRow) =>
@@ -211,21 +251,19 @@ const bfdDetect = (row: MatrixRow) =>
 
 /** An interconnect taken out by `kind`: the edge detects it, the traffic bypasses it, and it comes back. */
 function interconnectDown(
-  base: { name: string; covers: string[] },
-  i: Interconnect,
+  c: Ctx,
   kind: 'lag-down' | 'link-blackhole' | 'bfd-only-loss' | NonNullable<StepFile['fault']>,
   detect: { event: 'bgp-down' | 'bfd-down'; within: string },
-  hold: string,
-  bounded: ExpectationFile,
 ): RowScenario {
+  const i = c.ic(c.element);
   return {
-    ...base,
-    steps: outage([typeof kind === 'string' ? fault(kind as FaultKindName, i.id) : kind], { hold }),
+    ...c.base,
+    steps: outage([typeof kind === 'string' ? fault(kind as FaultKindName, i.id) : kind], { hold: c.hold }),
     expect: [
       { id: 'detected', detect: { ...detect, node: i.edgeRouter, session: i.id } },
       { id: 'session-down', state: { at: 'during', node: i.edgeRouter, session: i.id, bgp: 'down' } },
       { id: 'bypassed', path: { at: 'during', 'not-via': i.id } },
-      bounded,
+      c.bounded,
       restoredInTime(),
     ],
   };

@@ -90,6 +90,12 @@ export async function leftovers(lab: string, { daemons = true } = {}): Promise<s
       .filter((l) => /carrier\.pid|ip -o monitor link|nft -i$|ip -force -batch -$|ovsdb-client .*monitor/.test(l))
       .filter((l) => !l.split(/\s+/)[1]!.startsWith('Z'));
     if (helpers.length) found.push(`LAG watchers: ${helpers.map((l) => l.split(/\s+/)[0]).join(', ')}`);
+    // certify's control-plane captures (tcpdump in a node's namespace, writing into an output's captures/).
+    const captures = ps.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /tcpdump .*\/captures\//.test(l) && !l.split(/\s+/)[1]!.startsWith('Z'));
+    if (captures.length) found.push(`captures: ${captures.map((l) => l.split(/\s+/)[0]).join(', ')}`);
   }
   return found;
 }
