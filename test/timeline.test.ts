@@ -44,6 +44,8 @@ test("a session's fall carries the daemon's reason and its mechanism (BIRD's err
   const bgp = (next: NodeSnapshot) => diffSnapshots(up, next, 0, 100).find((e) => e.kind === 'bgp')!;
   t.like(bgp(fell('BFD session down')), { detail: 'BFD session down', cause: 'bfd' });
   t.like(bgp(fell('Neighbor lost')), { detail: 'Neighbor lost', cause: 'carrier' });
+  // What FRR 8.4 says a moment after a LAG lost carrier under an eBGP session (seen on every carrier row of a matrix).
+  t.like(bgp(fell('Waiting for NHT')), { cause: 'carrier' });
   t.like(bgp(fell('Received: Cease')), { detail: 'Received: Cease', cause: undefined });
   t.is(bgp({ ...up, bgp: [{ peer: '198.51.100.0', state: 'Idle', received: 0 }] }).detail, undefined);
 });

@@ -223,8 +223,10 @@ export function downCause(said: string | undefined): DownCause | undefined {
   if (!said) return undefined;
   if (/bfd/i.test(said)) return 'bfd';
   if (/hold timer/i.test(said)) return 'hold-timer';
-  // FRR: the interface went down under the session (fast external failover); BIRD: its direct neighbor lost.
-  if (/interface down|neighbor lost|address lost/i.test(said)) return 'carrier';
+  // FRR: the interface went down under the session (fast external failover), or, read a moment later, the
+  // session waits for its next hop, which for a directly connected eBGP neighbour leaves with the interface's
+  // connected route; BIRD: its direct neighbor lost.
+  if (/interface down|neighbor lost|address lost|waiting for nht/i.test(said)) return 'carrier';
   return undefined;
 }
 

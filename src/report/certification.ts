@@ -1,5 +1,5 @@
 import type { CertRow, Certification, RunReport } from '../scenario/results.js';
-import { matrixHtml, matrixJunit, matrixMarkdown } from './matrix.js';
+import { matrixHtml, matrixJunit, matrixMarkdown, matrixSummary } from './matrix.js';
 
 const mark = (status: CertRow['status']) =>
   status === 'fail' ? 'FAIL' : status === 'inconclusive' ? 'INCONCLUSIVE' : status;
@@ -24,6 +24,7 @@ export function formatCertification(report: RunReport): string {
         lines.push(`          ${e}`);
     for (const d of r.discrepancies ?? []) lines.push(`          discrepancy: ${d}`);
   }
+  if (c.matrix) lines.push(...matrixSummary(c.matrix));
   return lines.join('\n');
 }
 

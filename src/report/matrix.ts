@@ -149,3 +149,14 @@ export function matrixJunit(m: { level: string; cells: Cell[] }): string {
   const skipped = m.cells.filter((c) => c.verdict === 'inconclusive').length;
   return `  <testsuite name="failure-matrix" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
 }
+
+/** The terminal's view of the matrix: counts, then every cell that did not pass with its figures. */
+export function matrixSummary(m: { level: string; cells: Cell[] }): string[] {
+  const counts = (['pass', 'fail', 'inconclusive'] as const).map(
+    (v) => `${m.cells.filter((c) => c.verdict === v).length} ${v}`,
+  );
+  return [
+    `failure matrix (${m.level}): ${m.cells.length} failures, ${counts.join(', ')}`,
+    ...m.cells.filter((c) => c.verdict !== 'pass').map((c) => `  ${c.id}: ${cellText(c)}`),
+  ];
+}
