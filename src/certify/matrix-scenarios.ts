@@ -3,6 +3,7 @@ import { twinOf, type Failure, type MatrixRow } from './matrix.js';
 import {
   boundedLoss,
   fault,
+  internetFallbackBody,
   outage,
   restoredInTime,
   type ExpectationFile,
@@ -180,20 +181,7 @@ function siteDown(c: Ctx): RowScenario {
 
 function internetFallback(c: Ctx): RowScenario {
   const metros = [...new Set(c.model.interconnects.map((i) => i.metro))];
-  return {
-    ...c.base,
-    covers: [...c.base.covers, 'R-NO-READVERTISE'],
-    steps: outage(
-      metros.map((m) => fault('site-down', `metro:${m}`)),
-      { before: [{ mark: 'peering' }], hold: '4s' },
-    ),
-    expect: [
-      { id: 'via-transit', path: { at: 'during', via: 'transit' } },
-      { id: 'back-on-peering', covers: ['E-RESTORE'], path: { phase: 'restored', 'not-via': 'transit' } },
-      restoredInTime(),
-      { id: 'no-readvertise', covers: ['R-NO-READVERTISE'], readvertise: { at: 'peering' } },
-    ],
-  };
+  return { ...c.base, covers: [...c.base.covers, 'R-NO-READVERTISE'], ...internetFallbackBody(metros) };
 }
 
 function memberAndTwinRouter(c: Ctx): RowScenario {

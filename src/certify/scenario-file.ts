@@ -49,6 +49,22 @@ export function restoredInTime(id = 'restored'): ExpectationFile {
   return { id, covers: ['E-RESTORE'], restore: { within: '300s', 'max-second-outage': '200ms' } };
 }
 
+/** E-INTERNET: every metro down at once, the traffic over the transit, back on the peering after, never re-advertised. */
+export function internetFallbackBody(metros: string[]): { steps: StepFile[]; expect: ExpectationFile[] } {
+  return {
+    steps: outage(
+      metros.map((m) => fault('site-down', `metro:${m}`)),
+      { before: [{ mark: 'peering' }], hold: '4s' },
+    ),
+    expect: [
+      { id: 'via-transit', path: { at: 'during', via: 'transit' } },
+      { id: 'back-on-peering', covers: ['E-RESTORE'], path: { phase: 'restored', 'not-via': 'transit' } },
+      restoredInTime(),
+      { id: 'no-readvertise', covers: ['R-NO-READVERTISE'], readvertise: { at: 'peering' } },
+    ],
+  };
+}
+
 /**
  * The file's text, laid out as the reference scenarios are: a comment first, the topology quoted, lists of
  * IDs and each expectation's body on one line (flow style), steps and expectations one item a line.

@@ -1,6 +1,14 @@
 import { relative } from 'node:path';
 import type { Interconnect, LabModel } from '../topology/model.js';
-import { boundedLoss, fault, outage, restoredInTime, scenarioText, type ScenarioFile } from './scenario-file.js';
+import {
+  boundedLoss,
+  fault,
+  internetFallbackBody,
+  outage,
+  restoredInTime,
+  scenarioText,
+  type ScenarioFile,
+} from './scenario-file.js';
 
 /** A generated scenario: its file name, the scenario as data, and its YAML text (written beside the report, so it can be run again). */
 export interface GeneratedScenario {
@@ -185,16 +193,7 @@ function internetFallback(metros: string[]): Body {
   return {
     name: 'internet-fallback',
     covers: ['E-INTERNET', 'R-BACKUP-NONE-INTERNET', 'R-NO-READVERTISE', 'E-RESTORE'],
-    steps: outage(
-      metros.map((m) => fault('site-down', `metro:${m}`)),
-      { before: [{ mark: 'peering' }], hold: '4s' },
-    ),
-    expect: [
-      { id: 'via-transit', path: { at: 'during', via: 'transit' } },
-      { id: 'back-on-peering', covers: ['E-RESTORE'], path: { phase: 'restored', 'not-via': 'transit' } },
-      restoredInTime(),
-      { id: 'no-readvertise', covers: ['R-NO-READVERTISE'], readvertise: { at: 'peering' } },
-    ],
+    ...internetFallbackBody(metros),
   };
 }
 
