@@ -28,7 +28,7 @@ const verdictWord = (v: Cell['verdict']) => (v === 'fail' ? 'FAIL' : v === 'inco
 /** A cell in a few words: verdict, detection against its budget, worst loss against its budget. */
 export function cellText(c: Cell): string {
   const detection = c.detection
-    ? `detected ${c.detection.atMs} ms${c.budget.detectMs ? ` (budget ${c.budget.detectMs})` : ''}`
+    ? `detected ${c.detection.sinceMs}-${c.detection.atMs} ms${c.budget.detectMs ? ` (budget ${c.budget.detectMs})` : ''}`
     : 'not detected at the edge';
   const loss = c.lossMs === undefined ? '' : `, loss ${c.lossMs} ms (budget ${c.budget.lossMs})`;
   return `${verdictWord(c.verdict)}: ${detection}${loss}`;
