@@ -50,6 +50,12 @@ test('without partner configs the default level still runs one row of each failu
   t.regex(silent.fullOnly!, /rides one member .* before LACP's 3 s timeout/);
   t.false(picked.includes(silent));
   t.true(selectRows(rows, 'full').includes(silent));
+  // There it is judged on what the lab can show: LACP taking the member out, and the loss; not the session.
+  const { rowScenario } = await import('../src/certify/matrix-scenarios.js');
+  t.deepEqual(
+    rowScenario(model, silent).expect.map((e) => e.id),
+    ['member-out', 'bundle-carries-on', 'bounded-loss', 'restored'],
+  );
   t.is(picked.length, new Set(picked.map((r) => r.failure)).size, 'one row per failure');
   const noBfd = failureMatrix({
     ...model,

@@ -67,10 +67,28 @@ export function rowScenario(model: LabModel, row: MatrixRow): RowScenario {
   return byKind[row.failure]!(c);
 }
 
-/** A member lost (carrier, or silently): the bundle rides it out, the session stays up. */
+/**
+ * A member lost (carrier, or silently): the bundle rides it out, the session stays up. A silent failure the
+ * lab's own edge cannot ride out (`fullOnly`: single-hop BFD on that member) is judged on what the lab can
+ * show, LACP taking the member out and the loss, not on the session.
+ */
 function memberOut(c: Ctx): RowScenario {
   const lag = lagOf(c, c.element);
   const carrier = c.row.failure === 'carrier-loss';
+  if (!carrier && c.row.fullOnly)
+    return {
+      ...c.base,
+      steps: outage([fault('member-blackhole', c.element)], { hold: c.hold, settle: '2s' }),
+      expect: [
+        { id: 'member-out', detect: { event: 'member-down', node: lag.edgeRouter, lag: lag.id, within: 'lacp + 1s' } },
+        {
+          id: 'bundle-carries-on',
+          state: { at: 'during', node: lag.peerRouter, lag: lag.id, 'members-active': lag.lag.members - 1 },
+        },
+        c.bounded,
+        restoredInTime(),
+      ],
+    };
   return {
     ...c.base,
     steps: outage([fault(carrier ? 'member-down' : 'member-blackhole', c.element)], { hold: c.hold, settle: '2s' }),

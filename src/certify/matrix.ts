@@ -119,7 +119,7 @@ const carrier = (lossMs: number, why: string): Budget => ({ mechanism: 'carrier'
  */
 const bfdRidesAMember = (ic: Interconnect, detection: Detection) =>
   ic.bfd && (detection.get(ic.id) ?? bfdDetectionMs(ic.bfd)) < lacpTimeoutMs
-    ? `single-hop BFD over ${ic.id} rides one member and detects (${detection.get(ic.id) ?? bfdDetectionMs(ic.bfd)} ms) before LACP's 3 s timeout: a silent failure of that member drops the session in this lab, whose edge runs no RFC 7130 micro-BFD (nor does FRR or BIRD); what Microsoft's edge does, it cannot show`
+    ? `single-hop BFD over ${ic.id} rides one member and detects (${detection.get(ic.id) ?? bfdDetectionMs(ic.bfd)} ms) before LACP's 3 s timeout: a silent failure of that member drops the session in this lab, whose edge runs no RFC 7130 micro-BFD (nor does FRR or BIRD); what Microsoft's edge does, it cannot show, so the row judges LACP and the loss, not the session`
     : undefined;
 
 function memberRows(ic: Interconnect, detection: Detection): Omit<MatrixRow, 'id' | 'partnerRouters'>[] {
