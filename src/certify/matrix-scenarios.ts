@@ -2,6 +2,7 @@ import type { Interconnect, LabModel } from '../topology/model.js';
 import { twinOf, type Failure, type MatrixRow } from './matrix.js';
 import {
   boundedLoss,
+  bundleRidesItOut,
   fault,
   internetFallbackBody,
   outage,
@@ -102,18 +103,7 @@ function memberOut(c: Ctx): RowScenario {
           within: carrier ? 'carrier + 100ms' : 'lacp + 1s',
         },
       },
-      {
-        id: 'bundle-rides-it-out',
-        state: {
-          at: 'during',
-          node: lag.peerRouter,
-          session: lag.id,
-          bgp: 'established',
-          lag: lag.id,
-          'members-active': lag.lag.members - 1,
-        },
-      },
-      { id: 'no-session-drop', count: { event: 'bgp-drop', max: 0 } },
+      ...bundleRidesItOut(lag),
       c.bounded,
       restoredInTime(),
     ],

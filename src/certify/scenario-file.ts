@@ -49,6 +49,24 @@ export function restoredInTime(id = 'restored'): ExpectationFile {
   return { id, covers: ['E-RESTORE'], restore: { within: '300s', 'max-second-outage': '200ms' } };
 }
 
+/** E-LAG-MEMBER: while one member is out, the peer router's session stays up on the others and never drops. */
+export function bundleRidesItOut(lag: { id: string; peerRouter: string; lag: { members: number } }): ExpectationFile[] {
+  return [
+    {
+      id: 'bundle-rides-it-out',
+      state: {
+        at: 'during',
+        node: lag.peerRouter,
+        session: lag.id,
+        bgp: 'established',
+        lag: lag.id,
+        'members-active': lag.lag.members - 1,
+      },
+    },
+    { id: 'no-session-drop', count: { event: 'bgp-drop', max: 0 } },
+  ];
+}
+
 /** E-INTERNET: every metro down at once, the traffic over the transit, back on the peering after, never re-advertised. */
 export function internetFallbackBody(metros: string[]): { steps: StepFile[]; expect: ExpectationFile[] } {
   return {
