@@ -1,4 +1,5 @@
 import type { CertRow, Certification, RunReport } from '../scenario/results.js';
+import { escapeXml } from './escape.js';
 import { matrixHtml, matrixJunit, matrixMarkdown, matrixSummary } from './matrix.js';
 
 const mark = (status: CertRow['status']) =>
@@ -63,7 +64,7 @@ export function certificationMarkdown(c: Certification): string[] {
   ];
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 
 export function certificationHtml(c: Certification): string {
   return `<h2>Certification: <span class="${overall(c) === 'PASSED' ? 'pass' : overall(c) === 'FAILED' ? 'fail' : 'inconclusive'}">${overall(c).toLowerCase()}</span></h2>
@@ -85,7 +86,7 @@ ${c.rows
 ${c.matrix ? matrixHtml(c.matrix) : ''}`;
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = escapeXml;
 
 /** One test case per row; a failed row is a failure with its evidence, a warning is a passing case with output. */
 export function certificationJunit(c: Certification): string {

@@ -1,4 +1,5 @@
 import { certificationHtml } from './certification.js';
+import { escapeXml } from './escape.js';
 import { labMeasurements } from '../scenario/calibrate.js';
 import type { VerdictStatus } from '../scenario/expectations/index.js';
 import {
@@ -12,7 +13,7 @@ import {
   type ScenarioReport,
 } from '../scenario/results.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 
 const style = `
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}

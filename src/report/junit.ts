@@ -1,7 +1,8 @@
 import type { RunReport } from '../scenario/results.js';
+import { escapeXml } from './escape.js';
 import { certificationJunit } from './certification.js';
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = escapeXml;
 
 /** One test case per scenario expectation (and run, with --repeat); failures carry measured against expected. */
 export function renderJunit(report: RunReport): string {

@@ -1,4 +1,5 @@
 import type { MatrixCell } from '../scenario/results.js';
+import { escapeXml } from './escape.js';
 import type { MatrixLevel, MatrixRow } from '../certify/matrix.js';
 
 const budgetText = (r: MatrixRow) =>
@@ -103,7 +104,7 @@ export function matrixMarkdown(m: { level: string; cells: Cell[] }): string[] {
   ];
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 const cellClass = (v: Cell['verdict']) =>
   v === 'pass' ? 'cell-pass' : v === 'fail' ? 'cell-fail' : 'cell-inconclusive';
 
@@ -132,7 +133,7 @@ ${elements
     .join('')}</ul>`;
 }
 
-const xml = esc;
+const xml = escapeXml;
 
 /** One JUnit test case per cell: a failure with what was measured against the budget, an inconclusive one skipped. */
 export function matrixJunit(m: { level: string; cells: Cell[] }): string {
