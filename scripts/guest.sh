@@ -22,7 +22,7 @@ done
 [ $# -gt 0 ] || { echo "usage: scripts/guest.sh [--mem 4G] -- <command> [args...]" >&2; exit 2; }
 
 for tool in qemu-system-x86_64 busybox python3 cpio; do
-  command -v "$tool" >/dev/null || { echo "guest: $tool missing (scripts/setup.sh installs qemu-system-x86, busybox-static, cpio)" >&2; exit 69; }
+  command -v "$tool" >/dev/null || { echo "guest: $tool missing (bash scripts/setup.sh --tests installs qemu-system-x86, busybox-static, cpio)" >&2; exit 69; }
 done
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$kernel" ] || { echo "guest: no /boot/vmlinuz-* (install linux-image-amd64)" >&2; exit 69; }

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Installs what peerlab needs on Debian/Ubuntu, idempotently: router daemons whose parsers
 # validate rendered configs, and the npm dependencies. Run as root.
+#   bash scripts/setup.sh           what the main job and the peerlab commands run
+#   bash scripts/setup.sh --tests   that, and what only the tests use: a QEMU guest with a real kernel
+#                                   (its bonding driver), Chromium to open report.html headless
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tests=
+case "${1:-}" in
+  --tests) tests=1 ;;
+  '') ;;
+  *) echo "setup: unknown option $1 (allowed: --tests)" >&2; exit 2 ;;
+esac
+began=$SECONDS
 
 export DEBIAN_FRONTEND=noninteractive
 updated=
@@ -15,20 +25,24 @@ install() {
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 # Host tools no driver brings: Docker and debootstrap (the container runtime and its offline image build),
-# nsenter (faults and probes enter node namespaces), tcpdump (certify's control-plane captures per failure),
-# Chromium (tests open report.html headless).
+# nsenter (faults and probes enter node namespaces), tcpdump (certify's control-plane captures per failure).
+tools=(ip:iproute2 nft:nftables ping:iputils-ping pgrep:procps nsenter:util-linux dockerd:docker.io
+  debootstrap:debootstrap tcpdump:tcpdump)
+# The tests open report.html headless in Chromium.
+[ -z "$tests" ] || tools+=(chromium:chromium)
 need=()
-for pair in ip:iproute2 nft:nftables ping:iputils-ping pgrep:procps nsenter:util-linux dockerd:docker.io \
-  debootstrap:debootstrap tcpdump:tcpdump chromium:chromium; do
+for pair in "${tools[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 install "${need[@]}"
 
-# A real kernel with bonding and netem in a QEMU guest (scripts/guest.sh; this host's kernel has neither):
-# Debian's kernel and its modules, QEMU (software emulation) and a static busybox for the initramfs.
-missing=()
-for package in qemu-system-x86 linux-image-amd64 busybox-static cpio; do installed "$package" || missing+=("$package"); done
-install "${missing[@]}"
+# For the tests, a real kernel with bonding and netem in a QEMU guest (scripts/guest.sh; this host's kernel
+# has neither): Debian's kernel and its modules, QEMU (software emulation), a static busybox for the initramfs.
+if [ -n "$tests" ]; then
+  missing=()
+  for package in qemu-system-x86 linux-image-amd64 busybox-static cpio; do installed "$package" || missing+=("$package"); done
+  install "${missing[@]}"
+fi
 
 # A Docker engine for the default runtime: start Debian's dockerd when none answers.
 if ! docker info >/dev/null 2>&1; then
@@ -55,3 +69,4 @@ install "${missing[@]}"
 
 # The router image (about 75 s offline the first time; tagged by its recipe, so later runs find it).
 ./bin/peerlab.js image build
+echo "setup: ready in $((SECONDS - began)) s${tests:+ (with the test tools)}"

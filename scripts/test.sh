@@ -2,7 +2,7 @@
 # The test suite: setup, type check, lint, then every ava test; ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 npx tsc -p tsconfig.json --noEmit
 npm run --silent lint
 tap=$(mktemp)
