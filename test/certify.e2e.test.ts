@@ -7,6 +7,7 @@ import { peerlab } from './helpers/fixtures.js';
 import { leftovers } from './helpers/labs.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 // `peerlab certify` as a partner runs it: their own configs, judged from what the AS8075 edge received.
 
@@ -96,6 +97,14 @@ test.serial(
     const first = await readFile(join(out, pcaps[0]!.file));
     t.is(first.readUInt32LE(0), 0xa1b2c3d4, 'a pcap file (libpcap magic)');
     t.true(first.length > 24 + 16, 'with at least one packet');
+    // A window around the fault, not the whole run: BGP keepalives and LACP before the fault are left out.
+    const counts = pcaps.map((p) => p.packets ?? { kept: 0, captured: 0 });
+    const listing = pcaps.map((p, i) => `${p.file}: ${counts[i]!.kept}/${counts[i]!.captured}`).join(', ');
+    t.true(
+      counts.every((c) => c.kept > 0 && c.kept <= c.captured),
+      listing,
+    );
+    t.true(sum(counts.map((c) => c.kept)) < sum(counts.map((c) => c.captured)), listing);
     t.deepEqual(await leftovers('e2e-cert'), []);
   },
 );

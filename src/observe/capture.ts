@@ -1,24 +1,33 @@
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lab } from '../lab/lab.js';
+import { monotonicMs } from '../util/clock.js';
+import { when } from '../util/fs-errors.js';
 import { systemPath } from '../util/run.js';
+import { pcapWindow } from './pcap.js';
 
 /**
  * A bounded packet capture of the control plane (BGP, BFD, LACP) in some nodes' network namespaces, for
  * a network engineer to open in Wireshark: the host's tcpdump entered into each namespace (no tool in the
- * router image), a short snap length and a packet count cap, stopped with the scenario.
+ * router image), a short snap length and a packet count cap, stopped with the scenario and cut down to a
+ * window around its faults.
  */
 export interface RunningCapture {
-  /** Stop every tcpdump and return the files written (path, node, bytes). */
-  stop(): Promise<CaptureFile[]>;
+  /**
+   * Stop every tcpdump and return the files written (path, node, bytes, packets). With a window (host
+   * monotonic ms, the clock faults are timed on), each file keeps only the packets inside it.
+   */
+  stop(window?: { fromMs: number; toMs: number }): Promise<CaptureFile[]>;
 }
 
 export interface CaptureFile {
   node: string;
   file: string;
   bytes: number;
+  /** Packets kept, and captured, when the file was cut to a window. */
+  packets?: { kept: number; captured: number };
 }
 
 /** BGP (TCP 179), BFD (single-hop 3784, multihop 4784, echo 3785) and LACP (slow protocols, 0x8809). */
@@ -63,14 +72,28 @@ export async function startCapture(lab: Lab, nodes: string[], dir: string, label
   lab.onDown(async () => void running.forEach((r) => r.process.kill('SIGKILL')));
   // tcpdump says "listening on any" on stderr once its socket is open; packets before that are not seen.
   await Promise.all(running.map((r) => listening(r.process)));
+  // pcap timestamps are wall-clock; faults are timed on CLOCK_MONOTONIC.
+  const wallMinusMonotonic = Date.now() - monotonicMs();
   return {
-    async stop() {
+    async stop(window) {
       for (const r of running) r.process.kill('SIGINT');
       await Promise.all(running.map((r) => r.process));
       const files: CaptureFile[] = [];
       for (const r of running) {
-        const size = await stat(r.file).catch(() => undefined);
-        if (size) files.push({ node: r.node, file: r.file, bytes: size.size });
+        const whole = await readFile(r.file).catch(when(['ENOENT'], undefined));
+        if (!whole) continue;
+        if (!window) {
+          files.push({ node: r.node, file: r.file, bytes: whole.length });
+          continue;
+        }
+        const cut = pcapWindow(whole, window.fromMs + wallMinusMonotonic, window.toMs + wallMinusMonotonic);
+        await writeFile(r.file, cut.pcap);
+        files.push({
+          node: r.node,
+          file: r.file,
+          bytes: cut.pcap.length,
+          packets: { kept: cut.kept, captured: cut.total },
+        });
       }
       return files;
     },

@@ -73,3 +73,22 @@ export interface ScenarioTarget {
   waitControlPlane(options: { timeoutMs: number; clock: Clock; signal?: AbortSignal }): Promise<unknown>;
   readMark(name: string, atMs: number): Promise<MarkRecord>;
 }
+
+/** How much of the control plane a capture keeps around a run's faults: before the first, after the last is over. */
+export const captureMarginMs = { before: 3000, after: 5000 };
+
+/**
+ * The span of a run that holds its faults: from a few seconds before the first was applied to a few
+ * seconds after the last was reverted and the lab restored (or the run's end). No faults: undefined.
+ */
+export function faultWindow(record: ScenarioRecord): { fromMs: number; toMs: number } | undefined {
+  if (!record.faults.length) return undefined;
+  const first = Math.min(...record.faults.map((f) => f.applyingAt));
+  const reverted = record.faults.map((f) => f.revertedAt ?? record.stoppedAt);
+  const restored = record.waits.filter((w) => w.until === 'restored').map((w) => w.doneAt);
+  const last = Math.max(...reverted, ...restored);
+  return {
+    fromMs: Math.max(record.startedAt, first - captureMarginMs.before),
+    toMs: Math.min(record.stoppedAt, last + captureMarginMs.after),
+  };
+}

@@ -94,7 +94,7 @@ export interface MatrixCell {
    */
   utilization?: { interconnect: string; sharePct: number; projectedPct?: number }[];
   /** Control-plane captures (BGP, BFD, LACP) of the edges and partner routers it concerns, beside the report. */
-  captures?: { node: string; file: string; bytes: number }[];
+  captures?: CaptureRef[];
   /** With --repeat: the worst flow's loss and the detection over the attempts. */
   repeated?: { attempts: number; loss: Spread; detection?: Spread };
 }
@@ -156,8 +156,16 @@ export interface Attempt {
   interconnects: InterconnectFigures[];
   /** Why some figures may not be the network's alone (the lab queued probe packets). */
   warnings: string[];
-  /** Control-plane captures of this attempt (pcap, relative to the report's folder). */
-  captures?: { node: string; file: string; bytes: number }[];
+  /** Control-plane captures of this attempt around its faults (pcap, relative to the report's folder). */
+  captures?: CaptureRef[];
+}
+
+/** A control-plane capture kept beside the report: whose, where (relative to the report), its size and packets kept of those captured. */
+export interface CaptureRef {
+  node: string;
+  file: string;
+  bytes: number;
+  packets?: { kept: number; captured: number };
 }
 
 /** Probe RTT above this means the lab itself queued packets (2-core hosts, userspace OVS). */

@@ -19,7 +19,7 @@ import {
   lowestRate,
   type LabCalibration,
 } from './calibrate.js';
-import type { ScenarioTarget } from './record.js';
+import { faultWindow, type ScenarioRecord, type ScenarioTarget } from './record.js';
 import {
   runSchema,
   summarizeFigures,
@@ -135,18 +135,21 @@ export async function runOnLab(
             `${scenario.name}${repeat > 1 ? `-run${i + 1}` : ''}`,
           )
         : undefined;
+      let judged: ScenarioRecord | undefined;
       const attempt = await measuredAttempt(lab, target, scenario, calibration, {
         clock,
         progress: (line) => progress(`${scenario.name}: ${line}`),
+        judged: (record) => (judged = record),
         ...(options.signal ? { signal: options.signal } : {}),
       }).finally(async () => {
-        captured = (await capture?.stop()) ?? [];
+        captured = (await capture?.stop(judged && faultWindow(judged))) ?? [];
       });
       if (captured.length)
         attempt.captures = captured.map((c) => ({
           node: c.node,
           file: relative(options.capture!.out, c.file),
           bytes: c.bytes,
+          ...(c.packets ? { packets: c.packets } : {}),
         }));
       entry.attempts.push(attempt);
       entry.verdict = worstVerdict(entry.attempts.map((a) => a.verdict));
@@ -169,7 +172,13 @@ async function measuredAttempt(
   target: ScenarioTarget,
   scenario: Scenario,
   calibration: LabCalibration | undefined,
-  options: { clock: Clock; signal?: AbortSignal; progress: (line: string) => void },
+  options: {
+    clock: Clock;
+    signal?: AbortSignal;
+    progress: (line: string) => void;
+    /** Told the record of the run that is judged (the re-run's, when there is one). */
+    judged?: (record: ScenarioRecord) => void;
+  },
 ): Promise<Attempt> {
   const max = scenario.probe.rate ?? target.defaultRate;
   const flows = planFlows(lab.model, { ...scenario.probe, rate: max }).length;
@@ -181,6 +190,7 @@ async function measuredAttempt(
       ...(calibration ? { calibration } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    options.judged?.(record);
     const attempt = toAttempt(record, judgeScenario(scenario.expect, record), lab.model);
     return note ? { ...attempt, rateNote: note } : attempt;
   };
