@@ -1,5 +1,5 @@
 import test from 'ava';
-import { failureMatrix, selectRows } from '../src/certify/matrix.js';
+import { failureMatrix, onlyRows, selectRows } from '../src/certify/matrix.js';
 import { formatMatrixPlan } from '../src/report/matrix.js';
 import { loadTopology } from '../src/topology/load.js';
 import { tempDir } from './helpers/temp.js';
@@ -90,4 +90,40 @@ test("every row of every reference topology's full matrix is a scenario the load
       t.is(loaded.scenario.expect.length, body.expect.length, `${file}: ${row.id}`);
     }
   }
+});
+
+test('--only takes the rows an element (and what is under it), a failure or a row id names; an unknown name lists what there is', async (t) => {
+  const rows = failureMatrix(await loadTopology('examples/partner-voice/topology.yaml'));
+  const picked = selectRows(rows, 'default');
+  const ids = (terms: string[]) => onlyRows(rows, picked, terms, 'default').map((r) => r.id);
+  const fra = ids(['fra']);
+  t.true(fra.includes('fra/ic1/m1 carrier-loss') && fra.includes('metro:fra site-down'), fra.join(', '));
+  t.true(
+    fra.every((id) => id.startsWith('fra/') || id === 'metro:fra site-down'),
+    fra.join(', '),
+  );
+  t.deepEqual(ids(['fra/ic1 gray-blackhole', 'fra-pe1']), [
+    'fra/ic1 gray-blackhole',
+    'fra-pe1 router-kill',
+    'fra-pe1 daemon-crash',
+  ]);
+  t.true(ids(['site-down']).every((id) => id.endsWith(' site-down')));
+  const unknown = t.throws(() => ids(['fra/ic9']));
+  t.regex(unknown.message, /no row of the matrix is "fra\/ic9" \(elements: .*fra\/ic1.*; failures: .*gray-blackhole/);
+  // A row of the full level only, asked for at default: said, not silently empty.
+  t.throws(() => ids(['fra/ic1/m1 silent-blackhole']), { message: /not at --matrix default \(1 at full\)/ });
+});
+
+test('with --only, the certification says which E-* rows were left out by the selection', async (t) => {
+  const { matrixScenarios } = await import('../src/certify/matrix-run.js');
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const dir = await tempDir(t, 'matrix-only');
+  const topology = 'examples/partner-voice/topology.yaml';
+  const some = matrixScenarios(model, topology, dir, 'default', new Map(), ['fra/ic1 gray-blackhole']);
+  t.deepEqual(
+    some.rows.map((r) => r.row.id),
+    ['fra/ic1 gray-blackhole'],
+  );
+  t.regex(some.skipped.find((s) => s.id === 'E-GEO')!.why, /not selected \(--only fra\/ic1 gray-blackhole\)/);
+  t.falsy(some.skipped.find((s) => s.id === 'E-SILENT'));
 });

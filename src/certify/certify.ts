@@ -35,6 +35,8 @@ export interface CertifyOptions {
   scenarios?: boolean;
   /** Which failures: the matrix's `default` level (the default), `full`, or the type's `reference` scenarios. */
   matrix?: CertifyLevel;
+  /** Only the matrix rows these terms name (elements, failures, row ids; see `onlyRows`). */
+  only?: string[];
   /** Runs of each scenario (default 1): the matrix's figures become their median, p95, max and spread. */
   repeat?: number;
   name?: string;
@@ -62,7 +64,7 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
   const generate = (detection?: ReadonlyMap<string, number>) =>
     level === 'reference'
       ? { ...certificationScenarios(model, resolve(topologyFile), resolve(dir), detection), rows: [] }
-      : matrixScenarios(model, resolve(topologyFile), resolve(dir), level, detection);
+      : matrixScenarios(model, resolve(topologyFile), resolve(dir), level, detection, options.only);
   let generated = generate();
   await mkdir(dir, { recursive: true });
   const load = async (g: typeof generated) => {
@@ -185,7 +187,7 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
     convergedMs,
     ...(lab?.notConverged ? { notConverged: lab.notConverged } : {}),
     rows: [],
-    ...(cells ? { matrix: { level, cells } } : {}),
+    ...(cells ? { matrix: { level: options.only ? `${level}, only ${options.only.join(',')}` : level, cells } } : {}),
     passed: false,
   };
   certification.rows = [

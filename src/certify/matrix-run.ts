@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { LabModel } from '../topology/model.js';
-import { failureMatrix, selectRows, type MatrixLevel, type MatrixRow } from './matrix.js';
+import { failureMatrix, onlyRows, selectRows, type MatrixLevel, type MatrixRow } from './matrix.js';
 import { rowScenario } from './matrix-scenarios.js';
 import { scenarioText, type ScenarioFile } from './scenario-file.js';
 import type { GeneratedScenario, Skipped } from './scenarios.js';
@@ -25,9 +25,11 @@ export function matrixScenarios(
   dir: string,
   level: MatrixLevel,
   detection: ReadonlyMap<string, number> = new Map(),
+  only?: string[],
 ): { scenarios: GeneratedScenario[]; skipped: Skipped[]; rows: { row: MatrixRow; scenario: string }[] } {
   const all = failureMatrix(model, detection);
-  const picked = selectRows(all, level);
+  const atLevel = selectRows(all, level);
+  const picked = only ? onlyRows(all, atLevel, only, level) : atLevel;
   const topology = relative(dir, topologyFile);
   const rows = picked.map((row) => {
     const { name, ...body } = rowScenario(model, row);
@@ -39,9 +41,12 @@ export function matrixScenarios(
     .filter(([id]) => !picked.some((r) => r.covers === id))
     .map(([id, why]) => ({
       id,
-      why: ((full) => (full ? `its rows run at --matrix full: ${full}` : why))(
-        all.find((r) => r.covers === id && r.fullOnly)?.fullOnly,
-      ),
+      why:
+        only && atLevel.some((r) => r.covers === id)
+          ? `its rows were not selected (--only ${only.join(',')})`
+          : ((full) => (full ? `its rows run at --matrix full: ${full}` : why))(
+              all.find((r) => r.covers === id && r.fullOnly)?.fullOnly,
+            ),
     }));
   skipped.push({
     id: 'E-POLICY',

@@ -1,4 +1,5 @@
 import { bfdDetectionMs } from '../daemons/intent.js';
+import { InputError } from '../errors.js';
 import type { Interconnect, LabModel } from '../topology/model.js';
 
 /**
@@ -310,4 +311,29 @@ export function selectRows(rows: MatrixRow[], level: MatrixLevel): MatrixRow[] {
     if (first) picked.push(first);
   }
   return single.filter((r) => picked.includes(r));
+}
+
+/**
+ * The rows `--only` names, among a level's: each term is an element (a metro, interconnect, member or
+ * router; an element names the ones under it too: `fra` takes `metro:fra` and `fra/ic1/m1`), a failure, or a row's
+ * id (`fra/ic1 gray-blackhole`). A term no row of the matrix answers to is an input error that lists them.
+ */
+export function onlyRows(all: MatrixRow[], picked: MatrixRow[], terms: string[], level: MatrixLevel): MatrixRow[] {
+  const matches = (row: MatrixRow, term: string) =>
+    term === row.id ||
+    term === row.failure ||
+    row.element.split(' + ').some((e) => e === term || e === `metro:${term}` || e.startsWith(`${term}/`));
+  for (const term of terms) {
+    if (all.some((r) => matches(r, term))) continue;
+    const elements = [...new Set(all.flatMap((r) => r.element.split(' + ')))];
+    throw new InputError(
+      `--only: no row of the matrix is "${term}" (elements: ${elements.join(', ')}; failures: ${failures.join(', ')}; or a row "element failure")`,
+    );
+  }
+  const chosen = picked.filter((r) => terms.some((t) => matches(r, t)));
+  if (!chosen.length)
+    throw new InputError(
+      `--only ${terms.join(',')}: its rows are not at --matrix ${level} (${all.filter((r) => terms.some((t) => matches(r, t))).length} at full)`,
+    );
+  return chosen;
 }

@@ -2,7 +2,7 @@ import { verdictExitCode } from '../scenario/results.js';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { certify } from '../certify/certify.js';
-import { certifyLevels, failureMatrix, selectRows } from '../certify/matrix.js';
+import { certifyLevels, failureMatrix, onlyRows, selectRows } from '../certify/matrix.js';
 import { formatMatrixPlan } from '../report/matrix.js';
 import { InputError, InterruptedError } from '../errors.js';
 import { prepareRuntime } from '../lab/image.js';
@@ -33,6 +33,10 @@ export function registerCertify(program: Command): void {
       `which failures: default (every single failure of a router with its own config, one of each elsewhere) | full (every element, every failure, two double failures) | reference (the type's six reference scenarios, quick)`,
       'default',
     )
+    .option(
+      '--only <rows>',
+      "only these rows of the level, comma-separated: an element (metro, interconnect, member, router; it takes the ones under it), a failure, or a row's id as --plan prints it",
+    )
     .option('--repeat <n>', "run each failure n times: each cell's figures become median, p95, max and spread", '1')
     .option(
       '--plan',
@@ -50,6 +54,7 @@ export function registerCertify(program: Command): void {
           convergeTimeout: string;
           matrix: string;
           repeat: string;
+          only?: string;
           plan?: boolean;
         },
       ) => {
@@ -58,10 +63,18 @@ export function registerCertify(program: Command): void {
         const repeat = Number(options.repeat);
         if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100)
           throw new InputError(`--repeat must be a whole number from 1 to 100 (got "${options.repeat}")`);
+        const only = options.only?.split(',').map((term) => term.trim());
+        if (only && (level === 'reference' || only.some((term) => !term)))
+          throw new InputError(
+            level === 'reference'
+              ? '--only picks rows of a matrix level: --matrix default or full'
+              : `--only takes comma-separated rows, none empty (got "${options.only}")`,
+          );
         if (options.plan) {
           if (level === 'reference') throw new InputError('--plan lists a matrix level: --matrix default or full');
           const rows = failureMatrix(await loadTopology(file));
-          return void console.log(formatMatrixPlan(rows, selectRows(rows, level), level));
+          const picked = selectRows(rows, level);
+          return void console.log(formatMatrixPlan(rows, only ? onlyRows(rows, picked, only, level) : picked, level));
         }
         const lagChoice = oneOf('--lag-driver', options.lagDriver, lagDriverChoices);
         const timeout = Number(options.convergeTimeout);
@@ -95,6 +108,7 @@ export function registerCertify(program: Command): void {
           scenarios: options.scenarios,
           matrix: level,
           repeat,
+          ...(only ? { only } : {}),
           timeoutMs: timeout * 1000,
           signal: interrupt.signal,
           progress,
