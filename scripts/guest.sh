@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run a command in a QEMU guest with a real Linux kernel (bonding, netem, veth), on this host's own root.
 #
-#   scripts/guest.sh [--mem 4G] -- <command> [args...]
+#   scripts/guest.sh [--mem 4G] [--share DIR] -- <command> [args...]
+#
+# --share DIR: the host folder DIR is writable in the guest at the same path (9p), for reports to keep.
 #
 # The guest boots Debian's kernel (package linux-image-amd64) under software emulation (TCG: KVM here is a
 # PVM variant stock kernels cannot use), mounts the host's root read-only over 9p with a tmpfs overlay on
@@ -11,15 +13,20 @@
 # Build products (vmlinux, initramfs) are cached in $PEERLAB_GUEST_DIR (default /var/cache/peerlab/guest).
 set -euo pipefail
 
+usage="usage: scripts/guest.sh [--mem 4G] [--share DIR] -- <command> [args...]"
 mem=4G
+share=
 while [ $# -gt 0 ]; do
   case "$1" in
     --mem) mem="$2"; shift 2 ;;
+    --share)
+      [ -d "${2:-}" ] || { echo "guest: --share needs an existing folder (got '${2:-}')" >&2; exit 2; }
+      share=$(cd "$2" && pwd -P); shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: scripts/guest.sh [--mem 4G] -- <command> [args...]" >&2; exit 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
-[ $# -gt 0 ] || { echo "usage: scripts/guest.sh [--mem 4G] -- <command> [args...]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "$usage" >&2; exit 2; }
 
 for tool in qemu-system-x86_64 busybox python3 cpio; do
   command -v "$tool" >/dev/null || { echo "guest: $tool missing (bash scripts/setup.sh --tests installs qemu-system-x86, busybox-static, cpio)" >&2; exit 69; }
@@ -90,6 +97,7 @@ trap 'rm -f "$script"' EXIT
   echo 'mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run'
   echo 'mkdir -p /run/netns; ip link set lo up'
   echo "for m in bonding veth sch_netem nf_tables 8021q; do modprobe \$m 2>/dev/null; done"
+  [ -z "$share" ] || printf 'mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 share %q\n' "$share"
   printf 'cd %q\n' "$PWD"
   printf '%q ' "$@"; echo
   echo 'echo "peerlab-guest-exit=$?"'
@@ -106,6 +114,7 @@ trap 'cleanup; exit 130' INT TERM HUP
 qemu-system-x86_64 -name peerlab-guest -accel tcg,tb-size=256 -cpu max -m "$mem" -smp 2 -nographic -no-reboot -nic none \
   -kernel "$out/vmlinux" -initrd "$out/initrd.gz" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
+  ${share:+-virtfs "local,path=$share,mount_tag=share,security_model=passthrough,multidevs=remap"} \
   -append "console=ttyS0 quiet panic=-1 vm.script=$script" </dev/null >"$log" 2>&1 &
 qemu=$!
 tail --pid="$qemu" -n +1 -f "$log" &

@@ -477,6 +477,48 @@ test('a detection whose timeline samples straddle the bound by more than the sam
   t.is(seen(900, 1000).verdict, 'pass');
 });
 
+test("session-down: the edge's session ended by the partner's own BFD (a Cease) before the edge's BFD counts as its detection", (t) => {
+  const detect = (event: 'bfd-down' | 'session-down') =>
+    expectation({
+      kind: 'detect',
+      event,
+      node: 'ams-msee1',
+      subject: '198.51.100.1',
+      subjectLabel: 'ams/ic1',
+      within: '900ms',
+      boundMs: 900,
+      toleranceMs: 100,
+    });
+  // Seen on a matrix row (bfd-loss on ams/ic1): BIRD at ams-pe1 detected first and closed the session.
+  const events = [
+    {
+      atMs: 3824,
+      sinceMs: 3718,
+      node: 'ams-msee1',
+      kind: 'bgp' as const,
+      subject: '198.51.100.1',
+      from: 'Established',
+      to: 'Clearing',
+      detail: 'BGP Notification received',
+    },
+    {
+      atMs: 4014,
+      sinceMs: 3856,
+      node: 'ams-msee1',
+      kind: 'bfd' as const,
+      subject: '198.51.100.1',
+      from: 'up',
+      to: 'down',
+    },
+  ];
+  const [session, bfd] = judgeScenario([detect('session-down'), detect('bfd-down')], record([flow([])], events));
+  t.is(session!.verdict, 'pass');
+  t.regex(session!.measured, /718 ms-824 ms after the fault \(198\.51\.100\.1 Established -> Clearing\)/);
+  t.is(bfd!.verdict, 'inconclusive');
+  // With BFD alone, the edge's BFD is the first: judged on it.
+  t.is(judgeScenario([detect('session-down')], record([flow([])], events.slice(1)))[0]!.verdict, 'inconclusive');
+});
+
 test('inconclusive everywhere: attempt, run verdict and counts, exit code 3, JUnit skipped (not a failure), Markdown', async (t) => {
   const model = modelOf(t);
   const r = record([flow([{ startMs: 3100, durationMs: 510, lost: 51 }])]);

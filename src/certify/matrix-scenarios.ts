@@ -239,17 +239,21 @@ const builders: Record<Failure, (c: Ctx) => RowScenario> = {
   'metro-and-member': metroAndMember,
 };
 
-/** BFD detection at the edge within the budget (the time the two ends negotiated). */
+/**
+ * BFD detection at the edge within the budget (the time the two ends negotiated): the edge's BFD session
+ * down, or its BGP session ended first by the partner's own BFD (a Cease from a router that detected it
+ * sooner), whichever the edge shows first; without BFD, the session's fall.
+ */
 const bfdDetect = (row: MatrixRow) =>
   row.budget.mechanism === 'bfd'
-    ? { event: 'bfd-down' as const, within: ms(row.budget.detectMs) }
+    ? { event: 'session-down' as const, within: ms(row.budget.detectMs) }
     : { event: 'bgp-down' as const, within: ms(row.budget.detectMs) };
 
 /** An interconnect taken out by `kind`: the edge detects it, the traffic bypasses it, and it comes back. */
 function interconnectDown(
   c: Ctx,
   kind: 'lag-down' | 'link-blackhole' | 'bfd-only-loss' | NonNullable<StepFile['fault']>,
-  detect: { event: 'bgp-down' | 'bfd-down'; within: string },
+  detect: { event: 'bgp-down' | 'session-down'; within: string },
 ): RowScenario {
   const i = c.ic(c.element);
   return {

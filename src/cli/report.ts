@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { mergeRunReports } from '../report/merge.js';
 import { diffRuns, renderDiffMarkdown } from '../report/diff.js';
+import { sideBySideMarkdown } from '../report/side-by-side.js';
+import { InputError } from '../errors.js';
 import { readRunReport, writeReports } from '../report/write.js';
 import { outputFolder } from './options.js';
 
@@ -50,5 +52,24 @@ export function registerReport(program: Command): void {
       );
       console.log(options.json ? JSON.stringify(diff, null, 2) : renderDiffMarkdown(diff).trimEnd());
       if (diff.regressed) process.exitCode = 1;
+    });
+  report
+    .command('side-by-side')
+    .description(
+      "the same scenarios run on different labs (OVS on the host, kernel bonds in a guest), one Markdown table: each run's verdict, first reaction after the fault, worst loss and restore per scenario",
+    )
+    .argument('<run.json...>', 'two or more run.json files')
+    .option('--labels <names>', "a comma-separated label per run (default: each run's runtime and LAG driver)")
+    .action(async (files: string[], options: { labels?: string }) => {
+      const labels = options.labels?.split(',').map((l) => l.trim());
+      if (files.length < 2) throw new InputError('side-by-side compares two or more run.json files');
+      if (labels && labels.length !== files.length)
+        throw new InputError(`--labels names ${labels.length} runs for ${files.length} run.json files`);
+      const runs = [];
+      for (const [i, file] of files.entries()) {
+        const run = await readRunReport(file);
+        runs.push({ label: labels?.[i] ?? `${run.runtime}/${run.lag}`, report: run });
+      }
+      console.log(sideBySideMarkdown(runs).trimEnd());
     });
 }

@@ -11,6 +11,9 @@ const events = {
   'bgp-down': (e: TimelineEvent) => e.kind === 'bgp' && e.from === 'Established',
   'member-down': (e: TimelineEvent) => e.kind === 'member' && e.to === 'disabled',
   'lag-down': (e: TimelineEvent) => e.kind === 'lacp' && e.to === 'not negotiated',
+  /** The session's BFD went down or its BGP left Established, whichever came first (the peer's BFD may end it first). */
+  'session-down': (e: TimelineEvent) =>
+    (e.kind === 'bfd' && e.from === 'up') || (e.kind === 'bgp' && e.from === 'Established'),
 };
 type DetectEvent = keyof typeof events;
 
@@ -143,7 +146,7 @@ function carrierFallback(
   extraMs: number,
   bfd: { intervalMs: number; multiplier: number } | undefined,
 ): NonNullable<DetectBody['carrier']> {
-  if ((event === 'bgp-down' || event === 'bfd-down') && bfd)
+  if ((event === 'bgp-down' || event === 'bfd-down' || event === 'session-down') && bfd)
     return { extraMs, fallbackMs: bfdDetectionMs(bfd), fallback: 'BFD' };
   return { extraMs, fallbackMs: lacpFastTimeoutMs, fallback: 'the LACP timeout' };
 }
