@@ -103,7 +103,7 @@ async function vethPath(): Promise<Path> {
     hosts: { name, netnsPath, dir: labDir(name) },
     faultLab: {
       name,
-      runtime: { netnsPath: (_lab, node) => netnsPath(node) },
+      runtime: { toolNamespaces: async (_lab, node) => [`--net=${await netnsPath(node)}`] },
       exec: () => Promise.reject(new Error('the veth path runs no node commands')),
     },
     link: { id: 'a0-b0', a: { node: 'a', interface: 'a0' }, b: { node: 'b', interface: 'b0' } },

@@ -167,7 +167,10 @@ test('site-down with scope routers kills every peer router of the metro', async 
   );
 });
 
-const fakeLab = { name: 'l', runtime: { netnsPath: async (_lab: string, node: string) => `/run/netns/${node}` } };
+const fakeLab = {
+  name: 'l',
+  runtime: { toolNamespaces: async (_lab: string, node: string) => [`--net=/run/netns/${node}`] },
+};
 
 test('flap applies and reverts the fault once per period, and never leaves it applied', async (t) => {
   const ran: string[] = [];
@@ -202,8 +205,8 @@ test('flap applies and reverts the fault once per period, and never leaves it ap
 /** A fake nft per namespace that records scripts; `fail` makes a matching script throw. */
 function fakeNft(fail?: RegExp) {
   const log: string[] = [];
-  const openNft = async (netns: string, ack: string) => {
-    const node = netns.split('/').at(-1);
+  const openNft = async (namespaces: string[], ack: string) => {
+    const node = namespaces[0]!.split('/').at(-1);
     log.push(`${node} open ${ack}`);
     return {
       apply: async (script: string) => {
@@ -351,7 +354,7 @@ test('delay: netem installed untimed, the impairment one change per member, remo
 test('delay on a kernel without netem is an environment error naming the module, not a lab failure', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
   const plan = planOf(model, 'delay', 'ams/ic1', 'f10');
-  const lab = { name: 'x', exec: async () => '', runtime: { netnsPath: async () => '/run/netns/x' } };
+  const lab = { name: 'x', exec: async () => '', runtime: { toolNamespaces: async () => ['--net=/run/netns/x'] } };
   const ran: (readonly string[])[] = [];
   const error = await t.throwsAsync(
     injectFault(lab as never, plan, {
@@ -381,7 +384,11 @@ test('an applied fault is recorded in the lab state until reverted; a stale one 
   const name = `t-rec-${process.pid}`;
   const plan = planOf(model, 'link-blackhole', 'ams/ic1', 'f11');
   const seen: string[] = [];
-  const lab = { name, exec: async () => '', runtime: { netnsPath: async (_: string, node: string) => `/ns/${node}` } };
+  const lab = {
+    name,
+    exec: async () => '',
+    runtime: { toolNamespaces: async (_: string, node: string) => [`--net=/ns/${node}`] },
+  };
   const recorder = labFaultRecorder(name);
   const fault = await injectFault(lab as never, plan, {
     recorder: {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { failureMatrix } from '../src/certify/matrix.js';
 import { matrixCell, utilizationFindings } from '../src/certify/matrix-cells.js';
-import { matrixHtml, matrixJunit, matrixMarkdown } from '../src/report/matrix.js';
+import { matrixHtml, matrixJunit, matrixMarkdown, matrixSummary } from '../src/report/matrix.js';
 import type { Attempt, ScenarioReport } from '../src/scenario/results.js';
 import { loadTopology } from '../src/topology/load.js';
 
@@ -113,4 +113,25 @@ test('a matrix cell: detection at the edge the row watches, after the fault, aga
   const junit = matrixJunit(m);
   t.regex(junit, /<testsuite name="failure-matrix" tests="2" failures="1" skipped="0"/);
   t.regex(junit, /<failure message="FAIL: detected 780-880 ms \(budget 900\), loss 2600 ms \(budget 2000\)">/);
+});
+
+test('a row the certification never measured says so, inconclusive, never "not detected"', async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const row = failureMatrix(model).find((r) => r.id === 'fra/ic1 gray-blackhole')!;
+  const never = matrixCell(row, 'matrix-fra-ic1-gray-blackhole', undefined, model);
+  t.is(never.verdict, 'inconclusive');
+  t.is(
+    matrixSummary({ level: 'default', cells: [never] })[1],
+    '  fra/ic1 gray-blackhole: INCONCLUSIVE: not run: the certification stopped before this row',
+  );
+  // Stopped by a tool error while the fault was prepared: not a FAIL of the partner's router.
+  const stopped = {
+    ...scenario('fail', []),
+    verdict: 'inconclusive',
+    stopped: 'fault link-blackhole fra/ic1 could not be prepared',
+  } as ScenarioReport;
+  t.regex(
+    matrixSummary({ level: 'default', cells: [matrixCell(row, 'x', stopped, model)] })[1]!,
+    /INCONCLUSIVE: not run: the certification stopped during this row: fault link-blackhole fra\/ic1 could not be prepared$/,
+  );
 });

@@ -34,7 +34,7 @@ function fakeNft({ answers = Infinity } = {}) {
 
 test('an nft session acknowledges each script by listing its own table, and reports nft errors with the script', async (t) => {
   const nft = fakeNft();
-  const session = await NftSession.open('/run/netns/x', 'peerlab_ack_t', { start: nft.start });
+  const session = await NftSession.open(['--net=/run/netns/x'], 'peerlab_ack_t', { start: nft.start });
   await session.apply('add element netdev peerlab_f1 down { "a" }');
   const error = await t.throwsAsync(session.apply('bad script'), { instanceOf: CommandError });
   t.regex(error.message, /nft bad script[\s\S]*syntax error/);
@@ -55,7 +55,7 @@ test('an nft session acknowledges each script by listing its own table, and repo
 
 test('an nft session that gets no answer fails with a timeout and refuses later scripts', async (t) => {
   const nft = fakeNft({ answers: 1 });
-  const session = await NftSession.open('/run/netns/x', 'peerlab_ack_t', { start: nft.start, timeoutMs: 50 });
+  const session = await NftSession.open(['--net=/run/netns/x'], 'peerlab_ack_t', { start: nft.start, timeoutMs: 50 });
   await t.throwsAsync(session.apply('add element netdev peerlab_f1 down { "a" }'), {
     message: /no answer within 50 ms/,
   });

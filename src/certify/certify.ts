@@ -272,7 +272,7 @@ function scenarioRow(
     const attempt = s.attempts.at(-1);
     const results = attempt?.results ?? [];
     return [
-      `scenario: ${s.verdict}: ${s.name}${attempt?.error ? ` stopped: ${attempt.error}` : ''}`,
+      `scenario: ${s.verdict}: ${s.name}${attempt?.error ? ` stopped: ${attempt.error}` : ''}${s.stopped ? ` (not judged: the certification stopped here: ${s.stopped})` : ''}`,
       ...results.map(
         (r) =>
           `scenario: ${r.verdict}: ${s.name}/${r.id}: ${r.measured}${r.inconclusive ? ` (${r.inconclusive})` : ''}`,

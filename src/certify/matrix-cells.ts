@@ -62,6 +62,8 @@ export function matrixCell(
 ): MatrixCell {
   const { watch, ...plan } = row;
   const cell: MatrixCell = { ...plan, scenario, verdict: report?.verdict ?? 'inconclusive' };
+  if (!report) cell.notRun = 'the certification stopped before this row';
+  else if (report.stopped) cell.notRun = `the certification stopped during this row: ${report.stopped}`;
   const attempts = (report?.attempts ?? []).filter((a) => !a.error);
   if (!attempts.length) return cell;
   const detections = attempts.map((a) => detection(watch, a)).filter((d) => d !== undefined);

@@ -16,14 +16,14 @@ export interface ActiveFault extends AsyncDisposable {
 }
 
 /** What injecting needs of a lab: where its nodes' namespaces are, and a way to run commands in them. */
-export type FaultLab = Pick<Lab, 'name' | 'exec'> & { runtime: Pick<Lab['runtime'], 'netnsPath'> };
+export type FaultLab = Pick<Lab, 'name' | 'exec'> & { runtime: Pick<Lab['runtime'], 'toolNamespaces'> };
 
 export interface InjectOptions {
   clock?: Clock;
   /** Runs the host-side (nsenter) commands. */
   run?: Runner;
-  /** Opens the nft session a node's nft scripts go through (default: `nft -i` in its namespace). */
-  openNft?: (netns: string, ackTable: string) => Promise<NftApplier>;
+  /** Opens the nft session a node's nft scripts go through (default: the node's `nft -i`, entered with these nsenter arguments). */
+  openNft?: (namespaces: string[], ackTable: string) => Promise<NftApplier>;
   /** Keeps the fault in the lab's state while it may be applied (a killed process leaves it there). */
   recorder?: FaultRecorder;
 }
@@ -36,10 +36,10 @@ export type NftApplier = Pick<NftSession, 'apply' | 'close'>;
  */
 export async function injectFault(lab: FaultLab, plan: FaultPlan, options: InjectOptions = {}): Promise<ActiveFault> {
   const { clock = systemClock, run: runHost = runCommand } = options;
-  const openNft = options.openNft ?? ((netns: string, ack: string) => NftSession.open(netns, ack));
-  const netns = new Map<string, string>();
+  const openNft = options.openNft ?? ((namespaces: string[], ack: string) => NftSession.open(namespaces, ack));
+  const netns = new Map<string, string[]>();
   for (const step of plan.steps.filter((s) => s.netOnly))
-    netns.set(step.node, await lab.runtime.netnsPath(lab.name, step.node));
+    netns.set(step.node, await lab.runtime.toolNamespaces(lab.name, step.node));
   const sessions = new Map<string, Promise<NftApplier>>();
   const nftOf = (node: string) => {
     if (!sessions.has(node)) sessions.set(node, openNft(netns.get(node)!, `peerlab_ack_${plan.id}`));
@@ -49,7 +49,7 @@ export async function injectFault(lab: FaultLab, plan: FaultPlan, options: Injec
     for (const command of commands) {
       if (step.netOnly && command[0] === 'nft' && command.length === 2)
         await (await nftOf(step.node)).apply(command[1]!);
-      else if (step.netOnly) await runHost(['nsenter', `--net=${netns.get(step.node)}`, '--', ...command]);
+      else if (step.netOnly) await runHost(['nsenter', ...netns.get(step.node)!, '--', ...command]);
       else await lab.exec(step.node, command);
     }
   };

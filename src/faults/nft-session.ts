@@ -46,13 +46,13 @@ export class NftSession {
     });
   }
 
-  /** Start nft in the namespace and create the acknowledgement table `ackTable` (unique per session). */
+  /** Start the node's nft (nsenter with `namespaces`) and create the acknowledgement table `ackTable` (unique per session). */
   static async open(
-    netns: string,
+    namespaces: string[],
     ackTable: string,
-    { start = startNft, timeoutMs = 5000 }: { start?: (netns: string) => NftProcess; timeoutMs?: number } = {},
+    { start = startNft, timeoutMs = 5000 }: { start?: (namespaces: string[]) => NftProcess; timeoutMs?: number } = {},
   ): Promise<NftSession> {
-    const session = new NftSession(start(netns), ackTable, timeoutMs);
+    const session = new NftSession(start(namespaces), ackTable, timeoutMs);
     try {
       await session.apply(`add table netdev ${ackTable}`);
     } catch (error) {
@@ -117,9 +117,9 @@ export class NftSession {
   }
 }
 
-function startNft(netns: string): NftProcess {
+function startNft(namespaces: string[]): NftProcess {
   // A fixed shell line: only to merge nft's stderr into its stdout, so an error is seen before the listing after it.
-  const child = spawn('nsenter', [`--net=${netns}`, '--', 'sh', '-c', 'exec nft -i 2>&1'], {
+  const child = spawn('nsenter', [...namespaces, '--', 'sh', '-c', 'exec nft -i 2>&1'], {
     env: { PATH: systemPath },
     stdio: ['pipe', 'pipe', 'ignore'],
   });

@@ -97,9 +97,9 @@ export async function revertRecordedFaults(lab: Lab, run: Runner = runCommand): 
   const done: string[] = [];
   for (const record of await recordedFaults(lab.name)) {
     for (const step of record.plan.steps) {
-      const netns = step.netOnly ? await lab.runtime.netnsPath(lab.name, step.node) : undefined;
+      const namespaces = step.netOnly ? await lab.runtime.toolNamespaces(lab.name, step.node) : undefined;
       for (const command of [...step.revert, ...(step.cleanup ?? [])]) {
-        if (netns) await run(['nsenter', `--net=${netns}`, '--', ...command], { allowFailure: true });
+        if (namespaces) await run(['nsenter', ...namespaces, '--', ...command], { allowFailure: true });
         else await lab.exec(step.node, command, { allowFailure: true });
       }
     }

@@ -28,6 +28,7 @@ const verdictWord = (v: Cell['verdict']) => (v === 'fail' ? 'FAIL' : v === 'inco
 
 /** A cell in a few words: verdict, detection against its budget, worst loss against its budget. */
 export function cellText(c: Cell): string {
+  if (c.notRun && c.lossMs === undefined) return `${verdictWord(c.verdict)}: not run: ${c.notRun}`;
   const detection = c.detection
     ? `detected ${c.detection.sinceMs}-${c.detection.atMs} ms${c.budget.detectMs ? ` (budget ${c.budget.detectMs})` : ''}`
     : 'not detected at the edge';

@@ -117,6 +117,11 @@ export class DockerRuntime implements Runtime {
     return `/proc/${await this.netnsTarget(lab, node)}/ns/net`;
   }
 
+  async toolNamespaces(lab: string, node: string): Promise<string[]> {
+    const pid = await this.netnsTarget(lab, node);
+    return [`--net=/proc/${pid}/ns/net`, `--mount=/proc/${pid}/ns/mnt`];
+  }
+
   async hostRoot(lab: string, node: string): Promise<string> {
     return `/proc/${await this.netnsTarget(lab, node)}/root`;
   }

@@ -33,6 +33,10 @@ export class NetnsRuntime implements Runtime {
     return `/run/netns/${resourceName(lab, node)}`;
   }
 
+  async toolNamespaces(lab: string, node: string): Promise<string[]> {
+    return [`--net=${await this.netnsPath(lab, node)}`];
+  }
+
   async hostRoot(): Promise<string> {
     return '';
   }

@@ -20,6 +20,12 @@ export interface Runtime {
   netnsTarget(lab: string, node: string): Promise<string>;
   /** The node's network namespace as a path nsenter --net takes (probe agents run there). */
   netnsPath(lab: string, node: string): Promise<string>;
+  /**
+   * nsenter's arguments that run the node's own network tools (ip, tc, nft) on its network: its network
+   * namespace and, where the node has its own filesystem (a container), its mount namespace. A node's
+   * nft must read what the node's nft wrote: a newer image's tables can crash an older host nft.
+   */
+  toolNamespaces(lab: string, node: string): Promise<string[]>;
   /** Prefix that turns a path inside the node into the same file seen from the host. */
   hostRoot(lab: string, node: string): Promise<string>;
   exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;

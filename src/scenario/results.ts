@@ -95,6 +95,8 @@ export interface MatrixCell {
   utilization?: { interconnect: string; sharePct: number; projectedPct?: number }[];
   /** Control-plane captures (BGP, BFD, LACP) of the edges and partner routers it concerns, beside the report. */
   captures?: CaptureRef[];
+  /** Why the row has no measurement: the certification stopped before or during it. */
+  notRun?: string;
   /** With --repeat: the worst flow's loss and the detection over the attempts. */
   repeated?: { attempts: number; loss: Spread; detection?: Spread };
 }
@@ -118,6 +120,8 @@ export interface ScenarioReport {
   /** The worst over the attempts: fail, then inconclusive, then pass. */
   verdict: VerdictStatus;
   attempts: Attempt[];
+  /** The run stopped during this scenario (a tool or lab error, not a measurement): why. Its verdict is then inconclusive. */
+  stopped?: string;
   /** Over the attempts (--repeat): min, median, p95 and max of each figure. */
   figures: { name: string; unit: string; min: number; median: number; p95: number; max: number; samples: number }[];
 }

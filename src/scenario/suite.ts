@@ -141,9 +141,16 @@ export async function runOnLab(
         progress: (line) => progress(`${scenario.name}: ${line}`),
         judged: (record) => (judged = record),
         ...(options.signal ? { signal: options.signal } : {}),
-      }).finally(async () => {
-        captured = (await capture?.stop(judged && faultWindow(judged))) ?? [];
-      });
+      })
+        .catch((error: unknown) => {
+          // Not a measurement: the scenario is not judged on it (the run's own error says what stopped it).
+          entry.verdict = 'inconclusive';
+          entry.stopped = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+          throw error;
+        })
+        .finally(async () => {
+          captured = (await capture?.stop(judged && faultWindow(judged))) ?? [];
+        });
       if (captured.length)
         attempt.captures = captured.map((c) => ({
           node: c.node,
