@@ -135,3 +135,20 @@ test('a row the certification never measured says so, inconclusive, never "not d
     /INCONCLUSIVE: not run: the certification stopped during this row: fault link-blackhole fra\/ic1 could not be prepared$/,
   );
 });
+
+test("a router kill's detection counts from when the kill began: the edge may see the router go before it is all gone", async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const row = failureMatrix(model).find((r) => r.id === 'fra-pe2 router-kill')!;
+  const edge = row.watch.nodes[0]!;
+  // As measured (full matrix, 2026-12-03): killing fra-pe2 took 620 ms; its edge's session fell 9 ms in.
+  const kill = {
+    ...attempt(0, 55),
+    faults: [{ name: 'router-kill fra-pe2', applyingMs: 1446, appliedMs: 2071, revertedMs: 8902 }],
+    events: [
+      { atMs: 1455, sinceMs: 1355, node: edge, kind: 'bgp', subject: 's', from: 'Established', to: 'Idle' },
+      { atMs: 12948, sinceMs: 12848, node: edge, kind: 'bfd', subject: 's', from: 'up', to: 'down' },
+    ],
+  } as unknown as Attempt;
+  const cell = matrixCell(row, 'matrix-fra-pe2-router-kill', scenario('pass', [kill]), model);
+  t.like(cell.detection, { atMs: 9, event: `${edge} bgp s Established -> Idle` });
+});

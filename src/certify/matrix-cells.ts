@@ -14,11 +14,13 @@ const shows = (watch: Watch, e: Attempt['events'][number]) =>
 function detection(watch: Watch, a: Attempt): MatrixCell['detection'] {
   const fault = a.faults[0];
   if (!fault) return undefined;
-  const seen = a.events.find((e) => e.atMs >= fault.appliedMs && shows(watch, e));
+  // From when the fault began: killing a router's processes takes a while, and the edge may see it meanwhile.
+  const start = fault.applyingMs ?? fault.appliedMs;
+  const seen = a.events.find((e) => e.atMs >= start && shows(watch, e));
   if (!seen) return undefined;
   return {
-    sinceMs: Math.max(0, Math.round(seen.sinceMs - fault.appliedMs)),
-    atMs: Math.round(seen.atMs - fault.appliedMs),
+    sinceMs: Math.max(0, Math.round(seen.sinceMs - start)),
+    atMs: Math.round(seen.atMs - start),
     event: `${seen.node} ${seen.kind} ${seen.subject} ${seen.from ?? ''} -> ${seen.to}`,
     ...(seen.cause ? { cause: seen.cause } : seen.detail ? { cause: seen.detail } : {}),
   };

@@ -57,8 +57,9 @@ const falls = (e: Attempt['events'][number]) =>
 export function firstReaction(a: Attempt): RunFigures['reaction'] {
   const fault = a.faults[0];
   if (!fault) return undefined;
-  const first = a.events.filter((e) => falls(e) && e.atMs >= fault.appliedMs).sort((x, y) => x.atMs - y.atMs)[0];
-  return first && { kind: first.kind, node: first.node, ms: Math.round(first.atMs - fault.appliedMs) };
+  const start = fault.applyingMs ?? fault.appliedMs;
+  const first = a.events.filter((e) => falls(e) && e.atMs >= start).sort((x, y) => x.atMs - y.atMs)[0];
+  return first && { kind: first.kind, node: first.node, ms: Math.round(first.atMs - start) };
 }
 
 const cell = (f: RunFigures | undefined, pick: (f: RunFigures) => string) => (f ? pick(f) : '-');

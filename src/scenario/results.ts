@@ -141,7 +141,8 @@ export interface Attempt {
   rerunOf?: { rate: number; reasons: string[] };
   results: ExpectationResult[];
   phases: Record<string, { fromMs: number; toMs: number } | null>;
-  faults: { name: string; appliedMs: number; revertedMs: number | null }[];
+  /** Each fault: when its application began (a router kill takes a while), was done, and was reverted. */
+  faults: { name: string; applyingMs?: number; appliedMs: number; revertedMs: number | null }[];
   flows: {
     name: string;
     sent: number;
@@ -214,6 +215,7 @@ export function toAttempt(record: ScenarioRecord, results: ExpectationResult[], 
     ),
     faults: record.faults.map((f) => ({
       name: f.name,
+      applyingMs: rel(f.applyingAt),
       appliedMs: rel(f.appliedAt),
       revertedMs: f.revertedAt === undefined ? null : rel(f.revertedAt),
     })),
