@@ -124,7 +124,7 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
   const startedAt = clock.now();
   const events: TimelineEvent[] = [];
   const counters: CounterSample[] = [];
-  const last = new Map<string, { snapshot: NodeSnapshot; at: number }>();
+  const last = new Map<string, { snapshot: NodeSnapshot; asked: number }>();
   let samples = 0;
   let running = true;
   const explaining: Promise<void>[] = [];
@@ -135,14 +135,18 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
     if (!accesses.has(node)) accesses.set(node, socketAccess(lab, node));
     const access = await accesses.get(node)!.catch(() => undefined);
     if (!access) return accesses.delete(node);
+    // A daemon answers with its state somewhere between the question and the answer: a change is known
+    // to have come after the previous question was asked and before this answer arrived. (Stamping the
+    // previous answer instead put "still up" as late as a busy host's slowest answer: a false late.)
+    const asked = clock.now();
     const [snapshot, netdev] = await Promise.all([snapshotNode(lab, node, access), access.procNet('dev')]);
     const at = clock.now();
     const prev = last.get(node);
-    const changes = prev ? diffSnapshots(prev.snapshot, snapshot, prev.at, at) : [];
+    const changes = prev ? diffSnapshots(prev.snapshot, snapshot, prev.asked, at) : [];
     events.push(...changes);
     for (const e of changes.filter((e) => e.kind === 'bgp' && e.from === 'Established' && !e.detail))
       explaining.push(explainDown(lab, access, e));
-    last.set(node, { snapshot, at });
+    last.set(node, { snapshot, asked });
     if (netdev) counters.push({ atMs: at, node, counters: parseNetDev(netdev) });
     if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) accesses.delete(node);
   };
