@@ -97,7 +97,10 @@ test.serial(
         )
         .join('\n'),
     );
-    t.regex(await readFile(join(out, 'report.md'), 'utf8'), /^## Failure matrix \(default\): \d+ failures/m);
+    t.regex(
+      await readFile(join(out, 'report.md'), 'utf8'),
+      /^## Failure matrix \(default, only fra,fra-pe1,internet-fallback\): 12 failures/m,
+    );
     t.regex(await readFile(join(out, 'junit.xml'), 'utf8'), /<testsuite name="failure-matrix" tests="\d+"/);
     t.regex(rows.get('R-UTILIZATION')!.evidence.join('\n'), /^scenario: (pass|warn): after /m);
     // Each failure's control plane, as Wireshark opens it: pcap files with packets in them.
