@@ -1,6 +1,6 @@
 import type { LabModel } from '../topology/model.js';
 import type { Finding } from './edge-rules.js';
-import type { Attempt, MatrixCell, ScenarioReport, Spread } from '../scenario/results.js';
+import { worstFlow, type Attempt, type MatrixCell, type ScenarioReport, type Spread } from '../scenario/results.js';
 import type { MatrixRow, Watch } from './matrix.js';
 
 /** Does a timeline event show the failure, for what the row watches? */
@@ -25,9 +25,6 @@ function detection(watch: Watch, a: Attempt): MatrixCell['detection'] {
     ...(seen.cause ? { cause: seen.cause } : seen.detail ? { cause: seen.detail } : {}),
   };
 }
-
-const worstFlow = (a: Attempt, figure: 'lossDerivedMs' | 'longestOutageMs') =>
-  Math.round(Math.max(0, ...a.flows.map((f) => f[figure])));
 
 /**
  * How the interconnects shared the probe traffic during the failure (packets through each peer router's LAG,
@@ -71,9 +68,9 @@ export function matrixCell(
   const detections = attempts.map((a) => detection(watch, a)).filter((d) => d !== undefined);
   const slowest = detections.sort((a, b) => b.atMs - a.atMs)[0];
   if (slowest) cell.detection = slowest;
-  const losses = attempts.map((a) => worstFlow(a, 'lossDerivedMs'));
+  const losses = attempts.map((a) => Math.round(worstFlow(a, 'lossDerivedMs')));
   cell.lossMs = Math.max(...losses);
-  cell.outageMs = Math.max(...attempts.map((a) => worstFlow(a, 'longestOutageMs')));
+  cell.outageMs = Math.max(...attempts.map((a) => Math.round(worstFlow(a, 'longestOutageMs'))));
   const restores = attempts.map((a) => a.restoreMs);
   cell.restoreMs = restores.includes(null) ? null : Math.round(Math.max(...(restores as number[])));
   const captures = attempts.flatMap((a) => a.captures ?? []);

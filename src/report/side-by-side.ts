@@ -1,4 +1,4 @@
-import type { Attempt, RunReport, ScenarioReport } from '../scenario/results.js';
+import { firstDetection, worstFlow, type Attempt, type RunReport, type ScenarioReport } from '../scenario/results.js';
 
 /**
  * The same scenarios run on two labs (OVS userspace LAGs on the host, kernel bonds in a guest), one row
@@ -42,23 +42,18 @@ function figuresOf(s: ScenarioReport): RunFigures {
     verdict: s.verdict,
     rate: a.rate,
     ...(reaction ? { reaction } : {}),
-    lossMs: Math.round(Math.max(0, ...a.flows.map((f) => f.lossDerivedMs))),
-    outageMs: Math.round(Math.max(0, ...a.flows.map((f) => f.longestOutageMs))),
+    lossMs: Math.round(worstFlow(a, 'lossDerivedMs')),
+    outageMs: Math.round(worstFlow(a, 'longestOutageMs')),
     restoreMs: a.restoreMs === null ? null : Math.round(a.restoreMs),
   };
 }
 
-/** A LAG member leaving, a BFD session going down or a BGP session leaving Established, after the first fault. */
-const falls = (e: Attempt['events'][number]) =>
-  (e.kind === 'member' && e.to === 'disabled') ||
-  (e.kind === 'bfd' && e.to === 'down') ||
-  (e.kind === 'bgp' && e.from === 'Established');
-
+/** What saw the first fault first (as the convergence breakdown reads it), from when it began until its revert. */
 export function firstReaction(a: Attempt): RunFigures['reaction'] {
   const fault = a.faults[0];
   if (!fault) return undefined;
   const start = fault.applyingMs ?? fault.appliedMs;
-  const first = a.events.filter((e) => falls(e) && e.atMs >= start).sort((x, y) => x.atMs - y.atMs)[0];
+  const first = firstDetection(a.events, start, fault.revertedMs ?? Infinity);
   return first && { kind: first.kind, node: first.node, ms: Math.round(first.atMs - start) };
 }
 

@@ -245,24 +245,41 @@ const mechanisms: Partial<Record<TimelineEvent['kind'], string>> = {
   bgp: 'BGP',
 };
 
+/**
+ * What saw a fault first among the events between `from` and `until`: a LAG member out, LACP lost, BFD
+ * down, BGP leaving Established; in one sample, the lower layer is the cause (a member before BFD before
+ * BGP). BFD "absent" is a session removed with its interface, not BFD's own detection.
+ */
+export function firstDetection<E extends Pick<TimelineEvent, 'kind' | 'from' | 'to' | 'atMs'>>(
+  events: E[],
+  from: number,
+  until: number,
+): E | undefined {
+  const order: TimelineEvent['kind'][] = ['member', 'lacp', 'bfd', 'bgp'];
+  return events
+    .filter(
+      (e) =>
+        e.atMs >= from &&
+        e.atMs <= until &&
+        ((e.kind === 'member' && e.to === 'disabled') ||
+          (e.kind === 'lacp' && e.to !== 'negotiated') ||
+          (e.kind === 'bfd' && e.from === 'up' && e.to === 'down') ||
+          (e.kind === 'bgp' && e.from === 'Established')),
+    )
+    .sort((a, b) => a.atMs - b.atMs || order.indexOf(a.kind) - order.indexOf(b.kind))[0];
+}
+
+/** The worst flow's figure in an attempt (0 without flows). */
+export const worstFlow = (a: Pick<Attempt, 'flows'>, figure: 'lossDerivedMs' | 'longestOutageMs') =>
+  Math.max(0, ...a.flows.map((f) => f[figure]));
+
 /** How one fault converged, on one line: what detected it first, when BGP withdrew, when each hit flow recovered. */
 export function convergenceBreakdown(record: ScenarioRecord, fault: ScenarioRecord['faults'][number]): string {
   const from = fault.applyingAt;
   const until = fault.revertedAt ?? record.stoppedAt;
   const after = record.timeline.events.filter((e) => e.atMs >= from && e.atMs <= until);
   const t = (at: number) => `${Math.round(at - from)} ms`;
-  // What saw it first; in one sample, the lower layer is the cause (a LAG member before BFD before BGP).
-  // BFD "absent" is a session removed with its interface, not BFD's own detection.
-  const order: TimelineEvent['kind'][] = ['member', 'lacp', 'bfd', 'bgp'];
-  const detection = after
-    .filter(
-      (e) =>
-        (e.kind === 'member' && e.to === 'disabled') ||
-        (e.kind === 'lacp' && e.to !== 'negotiated') ||
-        (e.kind === 'bfd' && e.from === 'up' && e.to === 'down') ||
-        (e.kind === 'bgp' && e.from === 'Established'),
-    )
-    .sort((a, b) => a.atMs - b.atMs || order.indexOf(a.kind) - order.indexOf(b.kind))[0];
+  const detection = firstDetection(record.timeline.events, from, until);
   const withdrawal = after.find((e) => e.kind === 'bgp' && e.from === 'Established');
   const restored = record.flows.flatMap((f) =>
     f.outages
@@ -369,12 +386,12 @@ export function summarizeFigures(attempts: Attempt[]): ScenarioReport['figures']
     {
       name: 'worst loss-derived convergence',
       unit: 'ms',
-      values: attempts.map((a) => Math.max(0, ...a.flows.map((f) => f.lossDerivedMs))),
+      values: attempts.map((a) => worstFlow(a, 'lossDerivedMs')),
     },
     {
       name: 'longest outage',
       unit: 'ms',
-      values: attempts.map((a) => Math.max(0, ...a.flows.map((f) => f.longestOutageMs))),
+      values: attempts.map((a) => worstFlow(a, 'longestOutageMs')),
     },
     { name: 'restore', unit: 'ms', values: attempts.flatMap((a) => (a.restoreMs === null ? [] : [a.restoreMs])) },
   ];
