@@ -141,7 +141,8 @@ function grayFailure(a: Interconnect, b: Interconnect, within: Within): Body {
         state: { at: 'during', node: b.peerRouter, session: b.id, bfd: 'down', bgp: 'down' },
       },
       ((bound) => boundedLoss(bound, bound === '2s' ? 'converges-under-2s' : 'converges-within-bfd'))(within([b])),
-      { id: 'twin-carries', path: { at: 'during', via: a.id } },
+      // Where the flows go then (the twin or the other metro) is the edge core's ECMP re-deal, not the partner's.
+      { id: 'bypassed', path: { at: 'during', 'not-via': b.id } },
       restoredInTime(),
     ],
   };
