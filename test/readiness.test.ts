@@ -1,5 +1,5 @@
 import test from 'ava';
-import { expectedState } from '../src/lab/expected.js';
+import { expectedState, withReceivedFloor } from '../src/lab/expected.js';
 import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil } from '../src/lab/readiness.js';
 import type { Clock } from '../src/util/clock.js';
 import type { NodeSnapshot } from '../src/lab/snapshot.js';
@@ -104,4 +104,33 @@ test('every peer host must reach every Microsoft host', async (t) => {
     { from: 'sbc-ams', to: 'teams-media', address: '198.18.0.2' },
     { from: 'sbc-fra', to: 'teams-media', address: '198.18.0.2' },
   ]);
+});
+
+test('restored, for a session whose count only a partner config decides: Established is not enough, it needs what it had before the fault', async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const expected = expectedState(model);
+  const fra = expected.find((e) => e.node === 'fra-pe1')!;
+  const session = fra.bgp.find((b) => b.session === 'fra/ic1')!;
+  t.is(session.received, undefined, "the lab cannot predict what the partner's own config accepts");
+  const floored = withReceivedFloor(expected, { 'fra-pe1': { [session.peer]: 280 } });
+  const snapshot = (received: number): Map<string, NodeSnapshot> =>
+    new Map([
+      [
+        'fra-pe1',
+        { node: 'fra-pe1', bgp: [{ peer: session.peer, state: 'Established', received }], bfd: [], lags: [] },
+      ],
+    ]);
+  const problems = (received: number) =>
+    readinessProblems(
+      floored
+        .filter((e) => e.node === 'fra-pe1')
+        .map((e) => ({ ...e, bgp: e.bgp.filter((b) => b.peer === session.peer), bfd: [], lags: [] })),
+      snapshot(received),
+    );
+  t.deepEqual(problems(0), [`fra-pe1: BGP fra/ic1 to ${session.peer} has 0 prefixes, had 280 before the fault`]);
+  t.deepEqual(problems(280), []);
+  t.deepEqual(problems(281), [], 'more than before is not a missing route');
+  // A count the lab predicts keeps its own exact check.
+  const ams = withReceivedFloor(expected, { 'ams-pe2': { x: 1 } }).find((e) => e.node === 'ams-pe2')!;
+  t.true(ams.bgp.every((b) => b.receivedAtLeast === undefined));
 });

@@ -23,6 +23,7 @@ function virtualClock(hangMs = Infinity): Clock {
 function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: boolean } = {}) {
   const calls: string[] = [];
   const marks: Omit<TimelineEvent, 'sinceMs'>[] = [];
+  const receivedBefore: unknown[] = [];
   const target: ScenarioTarget = {
     model: undefined as never,
     defaultRate: 100,
@@ -73,6 +74,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
     },
     async waitControlPlane(o) {
       calls.push('wait');
+      receivedBefore.push(o.receivedBefore);
       await clock.sleep(250);
       if (behaviour.waitTimesOut)
         throw new ReadinessError('fake', ['a-pe1: BGP a/ic1 to 192.0.2.1 is Active'], o.timeoutMs);
@@ -81,8 +83,9 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
       calls.push(`mark ${name}`);
       return { name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} };
     },
+    readReceived: async () => ({ 'ams-pe1': { '198.51.100.0': 280 } }),
   };
-  return { target, calls, marks };
+  return { target, calls, marks, receivedBefore };
 }
 
 const scenario = (steps: Step[]): Scenario => ({
@@ -167,6 +170,22 @@ test('steps run in order after the warm-up; phases, restore time and timeline ma
     ],
   );
   t.is(record.error, undefined);
+});
+
+test('wait: restored asks for what every session had accepted before the first fault; wait: converged does not', async (t) => {
+  const clock = virtualClock();
+  const lab = withModel(t, fakeLab(clock));
+  await runScenario(
+    lab.target,
+    scenario([
+      { kind: 'wait', until: 'converged', timeoutMs: 60_000 },
+      fault('ams/ic1', 'gray'),
+      { kind: 'revert', name: 'gray' },
+      { kind: 'wait', until: 'restored', timeoutMs: 60_000 },
+    ]),
+    { clock },
+  );
+  t.deepEqual(lab.receivedBefore, [undefined, { 'ams-pe1': { '198.51.100.0': 280 } }]);
 });
 
 test('a fault still applied at the end is reverted; a failing fault reverts the others and stops the traffic', async (t) => {

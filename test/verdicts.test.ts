@@ -110,6 +110,7 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
       calls.push('wait');
     },
     readMark: async (name, atMs) => ({ name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} }),
+    readReceived: async () => ({}),
   };
   return { target, calls };
 }

@@ -1,6 +1,6 @@
 import type { NodeAccess } from '../daemons/types.js';
 import type { Clock } from '../util/clock.js';
-import { expectedState, type ExpectedNode } from './expected.js';
+import { expectedState, withReceivedFloor, type ExpectedNode, type ReceivedCounts } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
 import { snapshotNode, socketAccess } from './snapshot.js';
@@ -73,9 +73,18 @@ export function waitConverged(
  */
 export function waitControlPlane(
   lab: Lab,
-  options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal },
+  options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal; receivedBefore?: ReceivedCounts },
 ): Promise<number> {
-  const expected = expectedState(lab.model);
+  const { receivedBefore, ...wait } = options;
+  const expected = withReceivedFloor(expectedState(lab.model), receivedBefore ?? {});
   const access = socketAccesses(lab);
-  return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...options });
+  return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...wait });
+}
+
+/** What every router's sessions have accepted right now, through the daemons' sockets. */
+export async function readReceived(lab: Lab): Promise<ReceivedCounts> {
+  const access = socketAccesses(lab);
+  const routers = lab.model.nodes.filter((n) => n.role !== 'host');
+  const snapshots = await Promise.all(routers.map(async (n) => snapshotNode(lab, n.name, await access(n.name))));
+  return Object.fromEntries(snapshots.map((s) => [s.node, Object.fromEntries(s.bgp.map((b) => [b.peer, b.received]))]));
 }

@@ -7,7 +7,8 @@ import { bondsOf } from './lag/types.js';
 /** What a converged lab looks like from each router. */
 export interface ExpectedNode {
   node: string;
-  bgp: { peer: string; session: string; received?: number }[];
+  /** `received`: the prefix count the lab predicts; `receivedAtLeast`: what the session had before a fault. */
+  bgp: { peer: string; session: string; received?: number; receivedAtLeast?: number }[];
   bfd: { peer: string; session: string }[];
   lags: { name: string; members: string[] }[];
 }
@@ -104,4 +105,22 @@ function addressOf(model: LabModel, node: string, from: string): string {
     (s) => (s.a.node === node && s.b.node === from) || (s.b.node === node && s.a.node === from),
   )!;
   return session.a.node === node ? session.a.address : session.b.address;
+}
+
+/** Prefixes each router's sessions had accepted, by node and peer address. */
+export type ReceivedCounts = Record<string, Record<string, number>>;
+
+/**
+ * Sessions whose count the lab cannot predict (a partner's own config) must have at least what they had
+ * before the fault: Established alone came 1.1-1.2 s before a BIRD partner router had its 280 routes and
+ * told its core, so "restored" was declared while routes were still arriving.
+ */
+export function withReceivedFloor(expected: ExpectedNode[], before: ReceivedCounts): ExpectedNode[] {
+  return expected.map((e) => ({
+    ...e,
+    bgp: e.bgp.map((b) => {
+      const had = before[e.node]?.[b.peer];
+      return b.received === undefined && had ? { ...b, receivedAtLeast: had } : b;
+    }),
+  }));
 }

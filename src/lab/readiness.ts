@@ -36,6 +36,10 @@ export function readinessProblems(expected: ExpectedNode[], snapshots: Map<strin
         problems.push(
           `${want.node}: BGP ${bgp.session} to ${bgp.peer} has ${state.received} prefixes, expected ${bgp.received}`,
         );
+      } else if (bgp.receivedAtLeast !== undefined && state.received < bgp.receivedAtLeast) {
+        problems.push(
+          `${want.node}: BGP ${bgp.session} to ${bgp.peer} has ${state.received} prefixes, had ${bgp.receivedAtLeast} before the fault`,
+        );
       }
     }
   }

@@ -4,6 +4,7 @@ import type { FlowStats } from '../probe/analyze.js';
 import type { FlowPlan } from '../probe/flows.js';
 import type { RunningProbe } from '../probe/probe.js';
 import type { LabModel } from '../topology/model.js';
+import type { ReceivedCounts } from '../lab/expected.js';
 import type { Clock } from '../util/clock.js';
 import type { LabCalibration } from './calibration.js';
 import type { MarkRecord } from './mark.js';
@@ -70,7 +71,15 @@ export interface ScenarioTarget {
   applyFault(spec: FaultSpec, id: string, clock: Clock): Promise<ActiveFault>;
   flap(spec: FaultSpec, id: string, options: FlapOptions): Promise<void>;
   /** Until every session, BFD and LAG is as expected; a ReadinessError when `timeoutMs` passes first. */
-  waitControlPlane(options: { timeoutMs: number; clock: Clock; signal?: AbortSignal }): Promise<unknown>;
+  waitControlPlane(options: {
+    timeoutMs: number;
+    clock: Clock;
+    signal?: AbortSignal;
+    /** Sessions whose prefix count the lab cannot predict must have at least these again. */
+    receivedBefore?: ReceivedCounts;
+  }): Promise<unknown>;
+  /** Prefixes every router's sessions have accepted now. */
+  readReceived(): Promise<ReceivedCounts>;
   readMark(name: string, atMs: number): Promise<MarkRecord>;
 }
 

@@ -1,4 +1,5 @@
 import type { ActiveFault } from '../faults/inject.js';
+import type { ReceivedCounts } from '../lab/expected.js';
 import { ReadinessError } from '../lab/readiness.js';
 import type { RunningTimeline } from '../observe/timeline.js';
 import type { Clock } from '../util/clock.js';
@@ -52,6 +53,8 @@ export class StepRunner {
   readonly marks: MarkRecord[] = [];
   private readonly active = new Map<string, { fault: ActiveFault; record: FaultRecord }>();
   private faultSeq = 0;
+  /** What the sessions had accepted before the first fault: `wait: restored` waits for it again. */
+  private receivedBefore: ReceivedCounts | undefined;
 
   constructor(
     private readonly target: ScenarioTarget,
@@ -97,7 +100,12 @@ export class StepRunner {
     return this.signal ? { signal: this.signal } : {};
   }
 
+  private async beforeFirstFault(): Promise<void> {
+    this.receivedBefore ??= await this.target.readReceived();
+  }
+
   private async apply(step: StepOf<'fault'>): Promise<void> {
+    await this.beforeFirstFault();
     const fault = await this.target.applyFault(step.fault, this.faultId(), this.clock);
     const record: FaultRecord = {
       name: step.name,
@@ -118,7 +126,8 @@ export class StepRunner {
     this.mark(entry.record, 'reverted', entry.record.revertedAt);
   }
 
-  private flap(step: StepOf<'flap'>): Promise<void> {
+  private async flap(step: StepOf<'flap'>): Promise<void> {
+    await this.beforeFirstFault();
     return this.target.flap(step.fault, this.faultId(), {
       count: step.count,
       periodMs: step.periodMs,
@@ -143,7 +152,12 @@ export class StepRunner {
   private async wait(step: StepOf<'wait'>): Promise<void> {
     const startedAt = this.clock.now();
     try {
-      await this.target.waitControlPlane({ timeoutMs: step.timeoutMs, clock: this.clock, ...this.signalOption });
+      await this.target.waitControlPlane({
+        timeoutMs: step.timeoutMs,
+        clock: this.clock,
+        ...this.signalOption,
+        ...(step.until === 'restored' && this.receivedBefore ? { receivedBefore: this.receivedBefore } : {}),
+      });
       this.waits.push({ until: step.until, startedAt, doneAt: this.clock.now() });
     } catch (e) {
       if (!(e instanceof ReadinessError)) throw e;
