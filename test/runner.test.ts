@@ -40,6 +40,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
     startTimeline() {
       return {
         mark: (e) => void marks.push({ ...e, atMs: e.atMs ?? clock.now() }),
+        received: () => ({ 'ams-pe1': { '198.51.100.0': 280 } }),
         stop: async () => (
           calls.push('timeline stopped'),
           { intervalMs: 100, startedAt: 0, stoppedAt: clock.now(), samples: 0, events: [], counters: [] }
@@ -83,7 +84,6 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
       calls.push(`mark ${name}`);
       return { name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} };
     },
-    readReceived: async () => ({ 'ams-pe1': { '198.51.100.0': 280 } }),
   };
   return { target, calls, marks, receivedBefore };
 }

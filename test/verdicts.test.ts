@@ -71,6 +71,7 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
     startTimeline() {
       return {
         mark: () => {},
+        received: () => ({}),
         stop: async () => {
           const ic = model.interconnects[0]!;
           const event = (ms: number, kind: 'member' | 'bgp', node = ic.edgeRouter) => ({
@@ -110,7 +111,6 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
       calls.push('wait');
     },
     readMark: async (name, atMs) => ({ name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} }),
-    readReceived: async () => ({}),
   };
   return { target, calls };
 }

@@ -80,11 +80,3 @@ export function waitControlPlane(
   const access = socketAccesses(lab);
   return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...wait });
 }
-
-/** What every router's sessions have accepted right now, through the daemons' sockets. */
-export async function readReceived(lab: Lab): Promise<ReceivedCounts> {
-  const access = socketAccesses(lab);
-  const routers = lab.model.nodes.filter((n) => n.role !== 'host');
-  const snapshots = await Promise.all(routers.map(async (n) => snapshotNode(lab, n.name, await access(n.name))));
-  return Object.fromEntries(snapshots.map((s) => [s.node, Object.fromEntries(s.bgp.map((b) => [b.peer, b.received]))]));
-}

@@ -1,5 +1,6 @@
 import { downCause, type DownCause, type NodeAccess } from '../daemons/types.js';
 import { LabError } from '../errors.js';
+import type { ReceivedCounts } from '../lab/expected.js';
 import type { Lab } from '../lab/lab.js';
 import { snapshotNode, socketAccess, type NodeSnapshot } from '../lab/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -48,6 +49,8 @@ export interface Timeline {
 export interface RunningTimeline {
   /** Add a fault or probe event at the current time. */
   mark(event: Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs?: number }): void;
+  /** The prefixes each router's sessions had accepted at its latest sample. */
+  received(): ReceivedCounts;
   stop(): Promise<Timeline>;
 }
 
@@ -163,6 +166,14 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
     mark(event) {
       const at = event.atMs ?? clock.now();
       events.push({ ...event, atMs: at, sinceMs: at });
+    },
+    received() {
+      return Object.fromEntries(
+        [...last].map(([node, { snapshot }]) => [
+          node,
+          Object.fromEntries(snapshot.bgp.map((b) => [b.peer, b.received])),
+        ]),
+      );
     },
     async stop() {
       running = false;

@@ -1,6 +1,6 @@
 import { flapFault, injectFault, planLabFault } from '../faults/inject.js';
 import { labFaultRecorder } from '../lab/fault-records.js';
-import { readReceived, waitControlPlane } from '../lab/converge.js';
+import { waitControlPlane } from '../lab/converge.js';
 import type { Lab } from '../lab/lab.js';
 import { startTimeline } from '../observe/timeline.js';
 import { labHosts, startProbe } from '../probe/probe.js';
@@ -20,7 +20,6 @@ export function labTarget(lab: Lab): ScenarioTarget {
     applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock, recorder }),
     flap: (spec, id, options) => flapFault(lab, plan(spec, id), { ...options, recorder }),
     waitControlPlane: (options) => waitControlPlane(lab, options),
-    readReceived: () => readReceived(lab),
     readMark: (name, atMs) => readMark(lab, name, atMs),
   };
 }

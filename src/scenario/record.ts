@@ -78,8 +78,6 @@ export interface ScenarioTarget {
     /** Sessions whose prefix count the lab cannot predict must have at least these again. */
     receivedBefore?: ReceivedCounts;
   }): Promise<unknown>;
-  /** Prefixes every router's sessions have accepted now. */
-  readReceived(): Promise<ReceivedCounts>;
   readMark(name: string, atMs: number): Promise<MarkRecord>;
 }
 

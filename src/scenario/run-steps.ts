@@ -53,7 +53,7 @@ export class StepRunner {
   readonly marks: MarkRecord[] = [];
   private readonly active = new Map<string, { fault: ActiveFault; record: FaultRecord }>();
   private faultSeq = 0;
-  /** What the sessions had accepted before the first fault: `wait: restored` waits for it again. */
+  /** What the sessions had accepted before the first fault (the timeline's latest sample): `wait: restored` waits for it again. */
   private receivedBefore: ReceivedCounts | undefined;
 
   constructor(
@@ -100,12 +100,12 @@ export class StepRunner {
     return this.signal ? { signal: this.signal } : {};
   }
 
-  private async beforeFirstFault(): Promise<void> {
-    this.receivedBefore ??= await this.target.readReceived();
+  private beforeFirstFault(): void {
+    this.receivedBefore ??= this.timeline.received();
   }
 
   private async apply(step: StepOf<'fault'>): Promise<void> {
-    await this.beforeFirstFault();
+    this.beforeFirstFault();
     const fault = await this.target.applyFault(step.fault, this.faultId(), this.clock);
     const record: FaultRecord = {
       name: step.name,
@@ -126,8 +126,8 @@ export class StepRunner {
     this.mark(entry.record, 'reverted', entry.record.revertedAt);
   }
 
-  private async flap(step: StepOf<'flap'>): Promise<void> {
-    await this.beforeFirstFault();
+  private flap(step: StepOf<'flap'>): Promise<void> {
+    this.beforeFirstFault();
     return this.target.flap(step.fault, this.faultId(), {
       count: step.count,
       periodMs: step.periodMs,
