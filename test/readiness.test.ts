@@ -1,8 +1,8 @@
 import test from 'ava';
-import { expectedState, withReceivedFloor } from '../src/lab/expected.js';
+import { expectedState, withFloors } from '../src/lab/expected.js';
 import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil } from '../src/lab/readiness.js';
 import type { Clock } from '../src/util/clock.js';
-import type { NodeSnapshot } from '../src/lab/snapshot.js';
+import { countFibRoutes, type NodeSnapshot } from '../src/lab/snapshot.js';
 import { loadTopology } from '../src/topology/load.js';
 
 test('expected state: peer routers receive the 280 service prefixes, the edge accepts only what passes its policy', async (t) => {
@@ -112,7 +112,7 @@ test('restored, for a session whose count only a partner config decides: Establi
   const fra = expected.find((e) => e.node === 'fra-pe1')!;
   const session = fra.bgp.find((b) => b.session === 'fra/ic1')!;
   t.is(session.received, undefined, "the lab cannot predict what the partner's own config accepts");
-  const floored = withReceivedFloor(expected, { 'fra-pe1': { [session.peer]: 280 } });
+  const floored = withFloors(expected, { received: { 'fra-pe1': { [session.peer]: 280 } }, fib: {} });
   const snapshot = (received: number): Map<string, NodeSnapshot> =>
     new Map([
       [
@@ -131,6 +131,31 @@ test('restored, for a session whose count only a partner config decides: Establi
   t.deepEqual(problems(280), []);
   t.deepEqual(problems(281), [], 'more than before is not a missing route');
   // A count the lab predicts keeps its own exact check.
-  const ams = withReceivedFloor(expected, { 'ams-pe2': { x: 1 } }).find((e) => e.node === 'ams-pe2')!;
+  const ams = withFloors(expected, { received: { 'ams-pe2': { x: 1 } }, fib: {} }).find((e) => e.node === 'ams-pe2')!;
   t.true(ams.bgp.every((b) => b.receivedAtLeast === undefined));
+});
+
+test('restored, for every router: sessions up with their routes are not enough, its kernel needs the routes it had before the fault', async (t) => {
+  const model = await loadTopology('examples/partner-voice/topology.yaml');
+  const floored = withFloors(expectedState(model), { received: {}, fib: { 'fra-pe1': 284, 'ams-pe2': 12 } });
+  const fra = floored.find((e) => e.node === 'fra-pe1')!;
+  t.is(fra.fibAtLeast, 284);
+  t.is(floored.find((e) => e.node === 'ams-pe1')!.fibAtLeast, undefined, 'no count before the fault: no floor');
+  // BIRD 3.1.8 up, its 280 routes received and told to its core, its kernel with only its 4 connected routes.
+  const problems = (fib: number | undefined) =>
+    readinessProblems(
+      [{ ...fra, bgp: [], bfd: [], lags: [] }],
+      new Map([['fra-pe1', { node: 'fra-pe1', bgp: [], bfd: [], lags: [], ...(fib === undefined ? {} : { fib }) }]]),
+    );
+  t.deepEqual(problems(4), ['fra-pe1: its kernel has 4 routes, had 284 before the fault']);
+  t.deepEqual(problems(undefined), ['fra-pe1: its kernel has no readable routes, had 284 before the fault']);
+  t.deepEqual(problems(284), []);
+  t.deepEqual(problems(290), [], 'more than before is not a missing route');
+});
+
+test('the kernel route count is the lines of /proc/net/route after its header', (t) => {
+  const header = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
+  const route = (dst: string) => `chi-ic2\t${dst}\t0664330A\t0003\t0\t0\t32\t00FFFFFF\t0\t0\t0`;
+  t.is(countFibRoutes(`${header}\n`), 0);
+  t.is(countFibRoutes([header, route('000012C6'), route('000112C6'), ''].join('\n')), 2);
 });

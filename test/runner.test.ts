@@ -23,7 +23,7 @@ function virtualClock(hangMs = Infinity): Clock {
 function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: boolean } = {}) {
   const calls: string[] = [];
   const marks: Omit<TimelineEvent, 'sinceMs'>[] = [];
-  const receivedBefore: unknown[] = [];
+  const before: unknown[] = [];
   const target: ScenarioTarget = {
     model: undefined as never,
     defaultRate: 100,
@@ -40,7 +40,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
     startTimeline() {
       return {
         mark: (e) => void marks.push({ ...e, atMs: e.atMs ?? clock.now() }),
-        received: () => ({ 'ams-pe1': { '198.51.100.0': 280 } }),
+        beforeFault: () => ({ received: { 'ams-pe1': { '198.51.100.0': 280 } }, fib: { 'ams-pe1': 284 } }),
         stop: async () => (
           calls.push('timeline stopped'),
           { intervalMs: 100, startedAt: 0, stoppedAt: clock.now(), samples: 0, events: [], counters: [] }
@@ -75,7 +75,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
     },
     async waitControlPlane(o) {
       calls.push('wait');
-      receivedBefore.push(o.receivedBefore);
+      before.push(o.before);
       await clock.sleep(250);
       if (behaviour.waitTimesOut)
         throw new ReadinessError('fake', ['a-pe1: BGP a/ic1 to 192.0.2.1 is Active'], o.timeoutMs);
@@ -85,7 +85,7 @@ function fakeLab(clock: Clock, behaviour: { failFault?: string; waitTimesOut?: b
       return { name, atMs, snapshots: {}, prefixes: {}, received: {}, paths: {} };
     },
   };
-  return { target, calls, marks, receivedBefore };
+  return { target, calls, marks, before };
 }
 
 const scenario = (steps: Step[]): Scenario => ({
@@ -172,7 +172,7 @@ test('steps run in order after the warm-up; phases, restore time and timeline ma
   t.is(record.error, undefined);
 });
 
-test('wait: restored asks for what every session had accepted before the first fault; wait: converged does not', async (t) => {
+test('wait: restored asks for what every session had accepted and every kernel held before the first fault; wait: converged does not', async (t) => {
   const clock = virtualClock();
   const lab = withModel(t, fakeLab(clock));
   await runScenario(
@@ -185,7 +185,7 @@ test('wait: restored asks for what every session had accepted before the first f
     ]),
     { clock },
   );
-  t.deepEqual(lab.receivedBefore, [undefined, { 'ams-pe1': { '198.51.100.0': 280 } }]);
+  t.deepEqual(lab.before, [undefined, { received: { 'ams-pe1': { '198.51.100.0': 280 } }, fib: { 'ams-pe1': 284 } }]);
 });
 
 test('a fault still applied at the end is reverted; a failing fault reverts the others and stops the traffic', async (t) => {

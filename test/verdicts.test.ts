@@ -71,7 +71,7 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
     startTimeline() {
       return {
         mark: () => {},
-        received: () => ({}),
+        beforeFault: () => ({ received: {}, fib: {} }),
         stop: async () => {
           const ic = model.interconnects[0]!;
           const event = (ms: number, kind: 'member' | 'bgp', node = ic.edgeRouter) => ({

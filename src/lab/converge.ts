@@ -1,6 +1,6 @@
 import type { NodeAccess } from '../daemons/types.js';
 import type { Clock } from '../util/clock.js';
-import { expectedState, withReceivedFloor, type ExpectedNode, type ReceivedCounts } from './expected.js';
+import { expectedState, withFloors, type BeforeFault, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
 import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
 import { snapshotNode, socketAccess } from './snapshot.js';
@@ -67,16 +67,16 @@ export function waitConverged(
 }
 
 /**
- * Wait until LAGs, BFD and BGP (with prefix counts) are as expected, reading the daemons' sockets from
- * the host: no process per poll, so it can run under probe traffic without loading the machine it
+ * Wait until LAGs, BFD and BGP (with prefix counts) are as expected, and with `before` what each router had
+ * before a fault again, reading the daemons' sockets and /proc from the host: no process per poll, so it can run under probe traffic without loading the machine it
  * measures (reachability is what the probe itself shows).
  */
 export function waitControlPlane(
   lab: Lab,
-  options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal; receivedBefore?: ReceivedCounts },
+  options: { timeoutMs: number; clock?: Clock; signal?: AbortSignal; before?: BeforeFault },
 ): Promise<number> {
-  const { receivedBefore, ...wait } = options;
-  const expected = withReceivedFloor(expectedState(lab.model), receivedBefore ?? {});
+  const { before, ...wait } = options;
+  const expected = before ? withFloors(expectedState(lab.model), before) : expectedState(lab.model);
   const access = socketAccesses(lab);
   return waitUntil(lab.name, () => stateProblems(lab, expected, access), { intervalMs: 250, ...wait });
 }

@@ -11,6 +11,8 @@ export interface ExpectedNode {
   bgp: { peer: string; session: string; received?: number; receivedAtLeast?: number }[];
   bfd: { peer: string; session: string }[];
   lags: { name: string; members: string[] }[];
+  /** Routes the kernel's main table had before a fault: restored means at least as many again. */
+  fibAtLeast?: number;
 }
 
 export function expectedState(model: LabModel): ExpectedNode[] {
@@ -110,17 +112,29 @@ function addressOf(model: LabModel, node: string, from: string): string {
 /** Prefixes each router's sessions had accepted, by node and peer address. */
 export type ReceivedCounts = Record<string, Record<string, number>>;
 
+/** Each router just before the first fault: its sessions' prefix counts and its kernel's route count. */
+export interface BeforeFault {
+  received: ReceivedCounts;
+  fib: Record<string, number>;
+}
+
 /**
- * Sessions whose count the lab cannot predict (a partner's own config) must have at least what they had
- * before the fault: Established alone came 1.1-1.2 s before a BIRD partner router had its 280 routes and
- * told its core, so "restored" was declared while routes were still arriving.
+ * What a restored lab must have again. Sessions whose count the lab cannot predict (a partner's own
+ * config) at least what they had: Established alone came 1.1-1.2 s before a BIRD partner router had its
+ * 280 routes and told its core. And every router's kernel at least the routes it had: a daemon can hold
+ * and advertise routes its kernel does not have (BIRD 3.1.8 skipped re-adding routes it had withdrawn as
+ * "already in kernel" until its next kernel scan, up to 60 s), and traffic sent there is lost.
  */
-export function withReceivedFloor(expected: ExpectedNode[], before: ReceivedCounts): ExpectedNode[] {
-  return expected.map((e) => ({
-    ...e,
-    bgp: e.bgp.map((b) => {
-      const had = before[e.node]?.[b.peer];
-      return b.received === undefined && had ? { ...b, receivedAtLeast: had } : b;
-    }),
-  }));
+export function withFloors(expected: ExpectedNode[], before: BeforeFault): ExpectedNode[] {
+  return expected.map((e) => {
+    const fib = before.fib[e.node];
+    return {
+      ...e,
+      bgp: e.bgp.map((b) => {
+        const had = before.received[e.node]?.[b.peer];
+        return b.received === undefined && had ? { ...b, receivedAtLeast: had } : b;
+      }),
+      ...(fib ? { fibAtLeast: fib } : {}),
+    };
+  });
 }

@@ -42,6 +42,10 @@ export function readinessProblems(expected: ExpectedNode[], snapshots: Map<strin
         );
       }
     }
+    if (want.fibAtLeast !== undefined && !((have?.fib ?? 0) >= want.fibAtLeast))
+      problems.push(
+        `${want.node}: its kernel has ${have?.fib ?? 'no readable'} routes, had ${want.fibAtLeast} before the fault`,
+      );
   }
   return problems;
 }

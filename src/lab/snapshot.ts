@@ -10,6 +10,16 @@ export interface NodeSnapshot {
   bgp: BgpPeerState[];
   bfd: BfdState[];
   lags: LagState[];
+  /** IPv4 routes in the kernel's main table (what the router forwards by), when /proc/net/route could be read. */
+  fib?: number;
+}
+
+/** Routes in `/proc/net/route` (the kernel's IPv4 main table): one line each after the header. */
+export function countFibRoutes(text: string): number {
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim()).length;
 }
 
 /** Through the runtime's exec (vtysh, birdc, ovs-appctl, cat): the way a user would look. */
@@ -48,12 +58,13 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
   };
 }
 
-/** BGP, BFD and LAG state of one router, read by its daemon and LAG drivers (what does not answer reads as empty). */
+/** BGP, BFD and LAG state of one router, read by its daemon and LAG drivers (what does not answer reads as empty), and its kernel's route count. */
 export async function snapshotNode(lab: Lab, node: string, access = execAccess(lab, node)): Promise<NodeSnapshot> {
   const spec = lab.node(node);
-  const [sessions, lags] = await Promise.all([
+  const [sessions, lags, route] = await Promise.all([
     lab.daemon(node).readSessions(access),
     lab.lag.read(access, bondsOf(spec.interfaces)),
+    access.procNet('route'),
   ]);
-  return { node, ...sessions, lags };
+  return { node, ...sessions, lags, ...(route ? { fib: countFibRoutes(route) } : {}) };
 }

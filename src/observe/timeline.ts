@@ -1,11 +1,11 @@
 import { downCause, type DownCause, type NodeAccess } from '../daemons/types.js';
 import { LabError } from '../errors.js';
-import type { ReceivedCounts } from '../lab/expected.js';
+import type { BeforeFault } from '../lab/expected.js';
 import type { Lab } from '../lab/lab.js';
 import { snapshotNode, socketAccess, type NodeSnapshot } from '../lab/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
-export type EventKind = 'bfd' | 'bgp' | 'routes' | 'lacp' | 'member' | 'fault' | 'probe';
+export type EventKind = 'bfd' | 'bgp' | 'routes' | 'fib' | 'lacp' | 'member' | 'fault' | 'probe';
 
 /** One change, first seen at `atMs` and not yet seen at `sinceMs` (the sample before): its time is known to within that. */
 export interface TimelineEvent {
@@ -49,8 +49,8 @@ export interface Timeline {
 export interface RunningTimeline {
   /** Add a fault or probe event at the current time. */
   mark(event: Omit<TimelineEvent, 'atMs' | 'sinceMs'> & { atMs?: number }): void;
-  /** The prefixes each router's sessions had accepted at its latest sample. */
-  received(): ReceivedCounts;
+  /** Each router's sessions' prefix counts and its kernel's route count at its latest sample. */
+  beforeFault(): BeforeFault;
   stop(): Promise<Timeline>;
 }
 
@@ -61,6 +61,7 @@ const watched: [EventKind, (s: NodeSnapshot) => [string, string][]][] = [
   ['bfd', (s) => s.bfd.map((b) => [b.peer, b.state])],
   ['bgp', (s) => s.bgp.map((b) => [b.peer, b.state])],
   ['routes', (s) => s.bgp.map((b) => [b.peer, String(b.received)])],
+  ['fib', (s) => (s.fib === undefined ? [] : [['kernel routes', String(s.fib)]])],
   ['lacp', (s) => s.lags.map((l) => [l.name, l.negotiated ? 'negotiated' : 'not negotiated'])],
   [
     'member',
@@ -167,13 +168,14 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
       const at = event.atMs ?? clock.now();
       events.push({ ...event, atMs: at, sinceMs: at });
     },
-    received() {
-      return Object.fromEntries(
-        [...last].map(([node, { snapshot }]) => [
-          node,
-          Object.fromEntries(snapshot.bgp.map((b) => [b.peer, b.received])),
-        ]),
-      );
+    beforeFault() {
+      const nodes = [...last].map(([node, { snapshot }]) => [node, snapshot] as const);
+      return {
+        received: Object.fromEntries(
+          nodes.map(([node, s]) => [node, Object.fromEntries(s.bgp.map((b) => [b.peer, b.received]))]),
+        ),
+        fib: Object.fromEntries(nodes.flatMap(([node, s]) => (s.fib === undefined ? [] : [[node, s.fib]]))),
+      };
     },
     async stop() {
       running = false;

@@ -101,7 +101,9 @@ function timelineChart(a: Attempt): string {
   const row = 16;
   const span = Math.max(1, a.durationMs);
   const x = (ms: number) => left + (Math.max(0, Math.min(ms, span)) / span) * (width - left - 10);
-  const routers = [...new Set(a.events.filter((e) => e.node !== '-' && e.kind !== 'routes').map((e) => e.node))].sort();
+  const routers = [
+    ...new Set(a.events.filter((e) => e.node !== '-' && e.kind !== 'routes' && e.kind !== 'fib').map((e) => e.node)),
+  ].sort();
   const rows = [...a.flows.map((f) => f.name), ...routers];
   const top = 24;
   const height = top + rows.length * row + 30;
@@ -128,7 +130,7 @@ function timelineChart(a: Attempt): string {
   });
   for (const e of a.events) {
     const i = routers.indexOf(e.node);
-    if (i < 0 || e.kind === 'routes') continue;
+    if (i < 0 || e.kind === 'routes' || e.kind === 'fib') continue;
     const y = top + (a.flows.length + i) * row;
     parts.push(
       `<rect x="${x(e.atMs) - 1.5}" y="${y + 2}" width="3" height="${row - 4}" fill="${colors[e.kind] ?? '#333'}"><title>${esc(`${e.atMs.toFixed(0)} ms ${e.node} ${e.kind} ${e.subject}: ${e.from ?? ''} -> ${e.to}${e.detail ? ` (${e.detail})` : ''}`)}</title></rect>`,

@@ -4,7 +4,7 @@ import type { FlowStats } from '../probe/analyze.js';
 import type { FlowPlan } from '../probe/flows.js';
 import type { RunningProbe } from '../probe/probe.js';
 import type { LabModel } from '../topology/model.js';
-import type { ReceivedCounts } from '../lab/expected.js';
+import type { BeforeFault } from '../lab/expected.js';
 import type { Clock } from '../util/clock.js';
 import type { LabCalibration } from './calibration.js';
 import type { MarkRecord } from './mark.js';
@@ -75,8 +75,8 @@ export interface ScenarioTarget {
     timeoutMs: number;
     clock: Clock;
     signal?: AbortSignal;
-    /** Sessions whose prefix count the lab cannot predict must have at least these again. */
-    receivedBefore?: ReceivedCounts;
+    /** What the routers had before the first fault: unpredictable session counts and kernel routes, at least these again. */
+    before?: BeforeFault;
   }): Promise<unknown>;
   readMark(name: string, atMs: number): Promise<MarkRecord>;
 }

@@ -1,5 +1,5 @@
 import type { ActiveFault } from '../faults/inject.js';
-import type { ReceivedCounts } from '../lab/expected.js';
+import type { BeforeFault } from '../lab/expected.js';
 import { ReadinessError } from '../lab/readiness.js';
 import type { RunningTimeline } from '../observe/timeline.js';
 import type { Clock } from '../util/clock.js';
@@ -53,8 +53,8 @@ export class StepRunner {
   readonly marks: MarkRecord[] = [];
   private readonly active = new Map<string, { fault: ActiveFault; record: FaultRecord }>();
   private faultSeq = 0;
-  /** What the sessions had accepted before the first fault (the timeline's latest sample): `wait: restored` waits for it again. */
-  private receivedBefore: ReceivedCounts | undefined;
+  /** What the routers had before the first fault (the timeline's latest sample): `wait: restored` waits for it again. */
+  private before: BeforeFault | undefined;
 
   constructor(
     private readonly target: ScenarioTarget,
@@ -101,7 +101,7 @@ export class StepRunner {
   }
 
   private beforeFirstFault(): void {
-    this.receivedBefore ??= this.timeline.received();
+    this.before ??= this.timeline.beforeFault();
   }
 
   private async apply(step: StepOf<'fault'>): Promise<void> {
@@ -156,7 +156,7 @@ export class StepRunner {
         timeoutMs: step.timeoutMs,
         clock: this.clock,
         ...this.signalOption,
-        ...(step.until === 'restored' && this.receivedBefore ? { receivedBefore: this.receivedBefore } : {}),
+        ...(step.until === 'restored' && this.before ? { before: this.before } : {}),
       });
       this.waits.push({ until: step.until, startedAt, doneAt: this.clock.now() });
     } catch (e) {
