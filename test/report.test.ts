@@ -226,6 +226,48 @@ test('state, path, restore and count expectations read the marks, counters and t
   t.is(results[8]!.measured, '203.0.113.64/26 ACCEPTED');
 });
 
+test("restore names a router whose kernel had its routes back long after its daemon's sessions did", (t) => {
+  const rec = record();
+  const at = (atMs: number, kind: 'routes' | 'fib', subject: string, from: string, to: string) => ({
+    atMs,
+    sinceMs: atMs - 100,
+    node: 'ams-pe1',
+    kind,
+    subject,
+    from,
+    to,
+  });
+  const lagging = {
+    ...rec,
+    timeline: {
+      ...rec.timeline,
+      events: [
+        ...rec.timeline.events,
+        at(4100, 'fib', 'kernel routes', '284', '4'),
+        at(8000, 'routes', '198.51.100.0', '0', '280'),
+        // Before the revert: not the restore's story.
+        at(5000, 'fib', 'kernel routes', '4', '5'),
+        at(8200, 'fib', 'kernel routes', '4', '150'),
+        at(9400, 'fib', 'kernel routes', '150', '284'),
+      ],
+    },
+  };
+  const [slow] = judgeScenario([expectation({ kind: 'restore', withinMs: 3000 })], lagging);
+  t.is(
+    slow!.measured,
+    "converged after 2500 ms; ams-pe1's kernel had its routes back 1400 ms after its BGP sessions had theirs",
+  );
+  const prompt = {
+    ...lagging,
+    timeline: {
+      ...lagging.timeline,
+      events: lagging.timeline.events.map((e) => (e.atMs === 9400 ? { ...e, atMs: 8300 } : e)),
+    },
+  };
+  const [quick] = judgeScenario([expectation({ kind: 'restore', withinMs: 3000 })], prompt);
+  t.is(quick!.measured, 'converged after 2500 ms', 'a kernel 300 ms behind its sessions is sampling, not a story');
+});
+
 test('reports: markdown rows, junit failures with measured against expected, a self-contained html timeline', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
   const rec = record();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, durationMs } from '../values.js';
+import type { ScenarioRecord } from '../record.js';
 import { flowName, ms, type ExpectationKind } from './types.js';
 
 const schema = z.strictObject({
@@ -10,6 +11,32 @@ const schema = z.strictObject({
 export interface RestoreBody {
   withinMs?: number;
   maxSecondOutageMs?: number;
+}
+
+/** A kernel taking this much longer than its daemon's sessions to have the routes back is the story of the restore. */
+const kernelLagMs = 1000;
+
+/**
+ * Routers whose kernel had its routes back well after their BGP sessions had theirs (the last rise of each
+ * after the last revert): a daemon can hold and advertise routes its kernel does not have, and traffic
+ * sent there is lost (BIRD 3.1.8 until its next kernel scan).
+ */
+export function kernelLags(r: ScenarioRecord): string[] {
+  const reverted = Math.max(...r.faults.map((f) => f.revertedAt ?? -Infinity));
+  if (!Number.isFinite(reverted)) return [];
+  const lastRise = (kind: 'routes' | 'fib', node: string) =>
+    Math.max(
+      ...r.timeline.events
+        .filter((e) => e.kind === kind && e.node === node && e.atMs >= reverted && Number(e.to) > Number(e.from))
+        .map((e) => e.atMs),
+    );
+  const nodes = [...new Set(r.timeline.events.filter((e) => e.kind === 'fib').map((e) => e.node))];
+  return nodes.flatMap((node) => {
+    const [routes, fib] = [lastRise('routes', node), lastRise('fib', node)];
+    return Number.isFinite(routes) && Number.isFinite(fib) && fib - routes > kernelLagMs
+      ? [`${node}'s kernel had its routes back ${ms(fib - routes)} after its BGP sessions had theirs`]
+      : [];
+  });
 }
 
 /** E-RESTORE: the lab converges again within a bound after the revert, with no second outage. */
@@ -50,6 +77,7 @@ export const restore: ExpectationKind<'restore', typeof schema, RestoreBody> = {
       details.push(...outages.map((o) => `${o.flow}: outage of ${ms(o.ms)} after the revert`));
       pass &&= after !== undefined && longest <= e.maxSecondOutageMs;
     }
+    got.push(...kernelLags(r));
     return { pass, expected: want.join('; '), measured: got.join('; '), details };
   },
 };
