@@ -67,9 +67,10 @@ export function waitConverged(
 }
 
 /**
- * Wait until LAGs, BFD and BGP (with prefix counts) are as expected, and with `before` what each router had
- * before a fault again, reading the daemons' sockets and /proc from the host: no process per poll, so it can run under probe traffic without loading the machine it
- * measures (reachability is what the probe itself shows).
+ * Wait until LAGs, BFD and BGP (with prefix counts) are as expected, and with `before` what each router
+ * had before a fault again, reading the daemons' sockets and /proc from the host: no process per poll, so
+ * it can run under probe traffic without loading the machine it measures (reachability is what the probe
+ * itself shows).
  */
 export function waitControlPlane(
   lab: Lab,

@@ -122,8 +122,8 @@ export interface BeforeFault {
  * What a restored lab must have again. Sessions whose count the lab cannot predict (a partner's own
  * config) at least what they had: Established alone came 1.1-1.2 s before a BIRD partner router had its
  * 280 routes and told its core. And every router's kernel at least the routes it had: a daemon can hold
- * and advertise routes its kernel does not have (BIRD 3.1.8 skipped re-adding routes it had withdrawn as
- * "already in kernel" until its next kernel scan, up to 60 s), and traffic sent there is lost.
+ * and advertise routes its kernel does not have (BIRD 3.1.8 wrote routes it had withdrawn and received
+ * again to the kernel only at its next kernel scan, up to 60 s later), and traffic sent there is lost.
  */
 export function withFloors(expected: ExpectedNode[], before: BeforeFault): ExpectedNode[] {
   return expected.map((e) => {
