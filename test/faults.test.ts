@@ -299,6 +299,28 @@ test('random-loss drops a share of every frame at the egress of both ends, or of
   });
 });
 
+test('random-loss with method netem: netem installed untimed, the loss one change per member; only then does it need sch_netem', async (t) => {
+  const model = await loadTopology('topologies/maps-voice.yaml');
+  const plan = planOf(model, 'random-loss', 'ams/ic1', 'f9', { percent: 40, method: 'netem' });
+  t.deepEqual(plan.needs, ['sch_netem']);
+  t.deepEqual(
+    plan.steps.map((s) => s.node),
+    ['ams-pe1', 'ams-msee1'],
+  );
+  t.deepEqual(
+    plan.steps[0]!.apply.map((c) => c.join(' ')),
+    [
+      'tc qdisc change dev ams-ic1-m1 root netem limit 100000 loss random 40%',
+      'tc qdisc change dev ams-ic1-m2 root netem limit 100000 loss random 40%',
+    ],
+  );
+  t.deepEqual(plan.steps[0]!.cleanup![0], ['tc', 'qdisc', 'del', 'dev', 'ams-ic1-m1', 'root']);
+  t.is(planOf(model, 'random-loss', 'ams/ic1', 'f10', { percent: 40 }).needs, undefined, 'nft needs no module');
+  t.throws(() => planOf(model, 'random-loss', 'ams/ic1', 'f11', { method: 'tc' }), {
+    message: /^method: random-loss: /,
+  });
+});
+
 test('delay: netem installed untimed, the impairment one change per member, removed after the revert', async (t) => {
   const model = await loadTopology('topologies/maps-voice.yaml');
   const steps = planOf(model, 'delay', 'ams/ic1', 'f8', { delay: '40ms', jitter: '10ms', reorder: 25 }).steps;

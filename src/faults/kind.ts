@@ -58,7 +58,8 @@ export interface FaultKind<
    * Refinements (one option against another) give messages without a path: they name the fault.
    */
   options: Options;
-  needs?: readonly string[];
+  /** Kernel modules the fault needs with these options (netem). */
+  needs?(options: z.output<Options>): readonly string[];
   /** The latency the fault adds to every packet it carries, ms (a delay): not the lab's own queueing. */
   latencyMs?(options: z.output<Options>): number;
   plan(target: Extract<FaultTarget, { kind: Target }>, options: z.output<Options>, context: PlanContext): FaultStep[];

@@ -76,7 +76,8 @@ export function planFault(model: LabModel, spec: FaultSpec, lab: PlanOptions): F
     dirs: lab.dirs,
     lag: lab.lag,
   });
-  return { id: lab.id, kind: kind.name, target: spec.target, steps, ...(kind.needs ? { needs: kind.needs } : {}) };
+  const needs = (kind.needs as FaultKind['needs'])?.(parsed) ?? [];
+  return { id: lab.id, kind: kind.name, target: spec.target, steps, ...(needs.length ? { needs } : {}) };
 }
 
 /** The latency a fault adds to the packets it carries (a delay fault's), ms; 0 for the others. */

@@ -77,6 +77,25 @@ export function egressDrop(node: string, table: string, ifaces: string[], match:
 }
 
 /**
+ * An impairment netem applies at the egress of `ifaces` (delay, loss). netem is installed first with no
+ * impairment (untimed), so the fault itself is one `tc qdisc change` per interface.
+ */
+export function netemSteps(node: string, ifaces: string[], impairment: string[]): FaultStep {
+  const netem = (iface: string, verb: string, ...args: string[]) => [
+    ...['tc', 'qdisc', verb, 'dev', iface, 'root', 'netem'],
+    ...args,
+  ];
+  return {
+    node,
+    netOnly: true,
+    prepare: ifaces.map((i) => netem(i, 'replace', 'limit', '100000')),
+    apply: ifaces.map((i) => netem(i, 'change', 'limit', '100000', ...impairment)),
+    revert: ifaces.map((i) => netem(i, 'change', 'limit', '100000')),
+    cleanup: ifaces.map((i) => ['tc', 'qdisc', 'del', 'dev', i, 'root']),
+  };
+}
+
+/**
  * A dead router: every daemon of the node (routing, and what its LAG driver runs) is SIGKILLed and
  * every link loses carrier, as the neighbours of a killed container see it. The node keeps its
  * namespace, so the revert brings the links up, rebuilds the LAGs and restarts the daemons with the

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, durationMs } from '../../util/duration.js';
 import { defineFault } from '../kind.js';
 import { direction } from '../options.js';
-import { links, senders } from '../steps.js';
+import { links, netemSteps, senders } from '../steps.js';
 
 /** The delay and jitter as netem takes them, ms (the delay 50 unless given). */
 const delayMs = (o: { delay?: number | string | undefined }) => (o.delay === undefined ? 50 : durationMs(o.delay));
@@ -35,15 +35,14 @@ const options = z
 
 /**
  * Latency, jitter and reordering with netem at the egress of one end or both (a long or congested transport
- * circuit). netem is installed first with no impairment (untimed), so the fault itself is one `tc qdisc
- * change` per interface.
+ * circuit).
  */
 export const delay = defineFault({
   name: 'delay',
   summary: 'netem latency (and jitter, reordering) on every frame at the egress of both ends or one',
   targets: ['member', 'interconnect'],
   options,
-  needs: ['sch_netem'],
+  needs: () => ['sch_netem'],
   latencyMs: (o) => delayMs(o) + jitterMs(o),
   plan: (t, o) => {
     const { ic, ifaces } = links(t);
@@ -53,17 +52,6 @@ export const delay = defineFault({
       ...(jitterMs(o) ? [`${jitterMs(o)}ms`] : []),
       ...(o.reorder ? ['reorder', `${o.reorder}%`] : []),
     ];
-    const netem = (iface: string, verb: string, ...args: string[]) => [
-      ...['tc', 'qdisc', verb, 'dev', iface, 'root', 'netem'],
-      ...args,
-    ];
-    return senders(ic, o.direction).map((node) => ({
-      node,
-      netOnly: true,
-      prepare: ifaces.map((i) => netem(i, 'replace', 'limit', '100000')),
-      apply: ifaces.map((i) => netem(i, 'change', 'limit', '100000', ...impairment)),
-      revert: ifaces.map((i) => netem(i, 'change', 'limit', '100000')),
-      cleanup: ifaces.map((i) => ['tc', 'qdisc', 'del', 'dev', i, 'root']),
-    }));
+    return senders(ic, o.direction).map((node) => netemSteps(node, ifaces, impairment));
   },
 });
