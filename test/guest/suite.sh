@@ -2,7 +2,7 @@
 # Runs inside the QEMU guest (scripts/guest.sh --share OUT): reference scenarios and a partner certification
 # on real Linux bonds (netns runtime, --lag-driver kernel), reports written to OUT (the host's folder).
 # One of each E-* the kernel-bond CI subset asks for: E-LAG-MEMBER, E-ACTIVE-ACTIVE, E-SILENT, E-GEO, a
-# lossy interconnect made with netem; then certify with partner-voice's own configs on two rows.
+# lossy interconnect (nft's random drop); then certify with partner-voice's own configs on two rows.
 #
 #   scripts/guest.sh --mem 6G --share OUT -- bash test/guest/suite.sh OUT
 out=${1:?usage: suite.sh OUT}
