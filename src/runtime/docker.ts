@@ -48,9 +48,7 @@ export class DockerRuntime implements Runtime {
 
   async createNode(lab: string, node: LabNode, hostDir: string, image: string): Promise<void> {
     this.ids.delete(`${lab}\u0000${node.name}`);
-    const container = await (
-      await this.docker
-    ).createContainer({
+    const spec: Docker.ContainerCreateOptions = {
       name: resourceName(lab, node.name),
       Image: image,
       Hostname: node.name,
@@ -80,8 +78,12 @@ export class DockerRuntime implements Runtime {
         Binds: [`${hostDir}:${nodeDir}`],
         Sysctls: nodeSysctls(node),
       },
-    });
-    await container.start();
+    };
+    try {
+      await (await (await this.docker).createContainer(spec)).start();
+    } catch (cause) {
+      throw engineRefused(node.name, cause);
+    }
   }
 
   /**
@@ -178,4 +180,19 @@ export class DockerRuntime implements Runtime {
     const containers = await (await this.docker).listContainers({ all: true, filters: { label: [labels.lab] } });
     return [...new Set(containers.map((c) => c.Labels[labels.lab]!))].sort();
   }
+}
+
+/**
+ * The engine answered, and refused (an HTTP status): what the host lacks, in the engine's words, not a bug
+ * of peerlab's. A guest kernel without the tun module is one (every node is given /dev/net/tun).
+ */
+function engineRefused(node: string, cause: unknown): unknown {
+  const status = (cause as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status !== 'number') return cause;
+  const said = (cause as { json?: { message?: unknown } }).json?.message;
+  const message = typeof said === 'string' ? said : (cause as Error).message;
+  const hint = message.includes('/dev/net/tun') ? ': load the tun module (modprobe tun)' : '';
+  return new EnvironmentError(`the Docker engine refused ${node}'s container (HTTP ${status}): ${message}${hint}`, {
+    cause,
+  });
 }
