@@ -8,19 +8,18 @@ import { root } from './helpers/reference.js';
 
 // The kernel bonding driver end to end, in a QEMU guest with Debian's kernel (this host's has no bonding nor
 // netem): scripts/guest.sh boots it on the host's own root (read-only, tmpfs overlay) and runs
-// test/guest/kernel-bonds.sh once: a small netns lab with --lag-driver kernel broken five ways (a member, a
-// LAG, netem delay, netem loss), then `certify` of partner-voice's own configs on one row each of
+// test/guest/kernel-bonds.sh once: a small netns lab with --lag-driver kernel (its bonds read, then netem
+// delay and netem loss), then `certify` of partner-voice's own configs on one row each of
 // E-LAG-MEMBER, E-ACTIVE-ACTIVE, E-SILENT and E-GEO. Emulated CPUs are slow: this asserts behaviour and that
 // no verdict is a FAIL (the lab measures itself there too: a row it cannot measure is inconclusive), never timings.
 
 const section = (out: string, name: string) => out.split(`=== ${name} ===`)[1]?.split(/\n=== /)[0] ?? '';
 const json = (text: string) => JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as unknown;
 
+/** What `peerlab fault --json` wrote, as far as these tests read it. */
 interface FaultRun {
   scenarios: {
     attempts: {
-      events: { node: string; kind: string; subject: string; from?: string; to: string; atMs: number }[];
-      faults: { appliedMs: number }[];
       flows: { name: string; lost: number; sent: number; rttMs: Record<string, { p50: number } | null> }[];
     }[];
   }[];
@@ -34,6 +33,7 @@ let timedOut = false;
 test.before('the guest runs test/guest/kernel-bonds.sh', async (t) => {
   t.timeout(1_800_000);
   shared = await mkdtemp(join(tmpdir(), 'peerlab-guest-'));
+  t.log(`reports: ${shared}`);
   const started = performance.now();
   const run = await execa(
     'bash',
@@ -64,7 +64,7 @@ test.before('the guest runs test/guest/kernel-bonds.sh', async (t) => {
   );
 });
 
-// Kept when a test failed, for its reports; named in the log.
+// Kept when a test failed, for its reports (the before hook logs where).
 test.after("the guest's report folder removed", async () => {
   await rm(shared, { recursive: true, force: true });
 });
@@ -108,9 +108,7 @@ test.serial(
   (t) => {
     t.false(timedOut, 'the guest finished in 25 minutes');
     // 200 ms at both ends of ams/ic1: every flow through it slowed.
-    const delay = json(section(out, 'delay')) as {
-      scenarios: { attempts: { flows: { lost: number; rttMs: Record<string, { p50: number } | null> }[] }[] }[];
-    };
+    const delay = json(section(out, 'delay')) as FaultRun;
     const flows = delay.scenarios[0]!.attempts[0]!.flows;
     t.true(flows.length > 0, 'the delay run had probe flows');
     const during = flows.map((f) => f.rttMs.during?.p50 ?? 0);
@@ -123,7 +121,7 @@ test.serial(
       'no flow was that slow before the fault',
     );
 
-    // 10% at both ends of ams/ic1 (netem loss random): the flows through it lost packets, the others none.
+    // 10% at both ends of ams/ic1 (netem loss random): the flows through it lost packets.
     const loss = json(section(out, 'loss')) as FaultRun;
     t.regex(section(out, 'loss'), /loss-exit=\d/);
     const lossFlows = loss.scenarios[0]!.attempts[0]!.flows;
