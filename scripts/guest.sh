@@ -111,7 +111,10 @@ qemu=
 cleanup() { [ -z "$qemu" ] || kill "$qemu" 2>/dev/null || true; rm -f "$script" "$log"; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM HUP
-qemu-system-x86_64 -name peerlab-guest -accel tcg,tb-size=256 -cpu max -m "$mem" -smp 2 -nographic -no-reboot -nic none \
+# -cpu qemu64: software emulates the baseline x86-64 it asks for faster than -cpu max's AVX-512 and friends, which
+# glibc and V8 pick when offered: the small guest lab came up in 17.3 s instead of 23.1 s and went down in
+# 11.4 s instead of 16.1 s; 300 process starts took 9.3 s instead of 13.0 s (2026-12-04, 2 cores).
+qemu-system-x86_64 -name peerlab-guest -accel tcg,tb-size=256 -cpu qemu64 -m "$mem" -smp 2 -nographic -no-reboot -nic none \
   -kernel "$out/vmlinux" -initrd "$out/initrd.gz" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
   ${share:+-virtfs "local,path=$share,mount_tag=share,security_model=passthrough,multidevs=remap"} \
