@@ -30,14 +30,10 @@ let out = '';
 let shared = '';
 let timedOut = false;
 
-/**
- * scripts/test.sh boots the guest itself, in the background while the files that judge no timing run, and
- * names its folder here: the console in console.log, "<exit> <seconds>" in status once it has finished.
- */
-const startedRun = process.env.PEERLAB_GUEST_RUN;
-
-async function boot(): Promise<{ console: string; exitCode: number | undefined; seconds: number }> {
+test.before('the guest runs test/guest/kernel-bonds.sh', async (t) => {
+  t.timeout(1_800_000);
   shared = await mkdtemp(join(tmpdir(), 'peerlab-guest-'));
+  t.log(`reports: ${shared}`);
   const started = performance.now();
   const run = await execa(
     'bash',
@@ -55,26 +51,9 @@ async function boot(): Promise<{ console: string; exitCode: number | undefined; 
     // SIGTERM on timeout: guest.sh stops qemu with it.
     { cwd: root, reject: false, stdin: 'ignore', all: true, timeout: 1_500_000 },
   );
+  out = (run.all ?? '').replace(/\r/g, '');
   timedOut = run.timedOut;
-  return { console: run.all ?? '', exitCode: run.exitCode, seconds: (performance.now() - started) / 1000 };
-}
-
-async function readStarted(dir: string): Promise<{ console: string; exitCode: number | undefined; seconds: number }> {
-  shared = dir;
-  const [code, seconds] = (await readFile(join(dir, 'status'), 'utf8')).trim().split(/\s+/).map(Number);
-  // timeout(1) exits 124 when it stopped the guest.
-  timedOut = code === 124;
-  return { console: await readFile(join(dir, 'console.log'), 'utf8'), exitCode: code, seconds: seconds ?? NaN };
-}
-
-test.before('the guest runs test/guest/kernel-bonds.sh', async (t) => {
-  t.timeout(1_800_000);
-  const run = startedRun ? await readStarted(startedRun) : await boot();
-  out = run.console.replace(/\r/g, '');
-  t.log(`reports: ${shared}`);
-  t.log(
-    `guest run ${run.seconds.toFixed(0)} s, exit ${run.exitCode}${startedRun ? ' (started by scripts/test.sh beside the files that judge no timing)' : ''}`,
-  );
+  t.log(`guest run ${((performance.now() - started) / 1000).toFixed(0)} s, exit ${run.exitCode}`);
   // What each part cost, from the guest's clock at each marker (the CI budget's figures).
   const marks = [...out.matchAll(/^=== (\S+) === (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
   t.log(
