@@ -6,11 +6,12 @@ import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
 // Containers on kernel bonds, in the QEMU guest (this host's kernel has no bonding): a Docker engine runs
-// there (test/guest/docker.sh) with the host's router image (`docker save`), and the small lab
-// (test/fixtures/labs/guest.yaml) gets its bonds two ways: `peerlab up --runtime docker --lag-driver
-// kernel`, and `peerlab export containerlab`'s start.sh in containers deployed the way containerlab
-// deploys them, which `peerlab run --attach` then judges.
-// Opt-in (PEERLAB_GUEST_DOCKER=1): 6 min 41 s on a 2-core machine (2026-12-04), which CI's 30-minute budget
+// there (test/guest/docker.sh) with the host's router image (`docker save`). The small lab
+// (test/fixtures/labs/guest.yaml) runs on `peerlab up --runtime docker --lag-driver kernel`; a small voice
+// lab (test/fixtures/labs/small.yaml) is exported with `peerlab export containerlab`, its containers
+// deployed the way containerlab deploys them and bonded by their own start.sh, and `peerlab run --attach`
+// judges it.
+// Opt-in (PEERLAB_GUEST_DOCKER=1): 7 min 35 s on a 2-core machine (2026-12-04), which CI's 30-minute budget
 // does not hold beside test/guest.e2e.test.ts.
 const guestDocker = process.env.PEERLAB_GUEST_DOCKER === '1' ? test : test.skip;
 
@@ -66,7 +67,7 @@ guestDocker(
     t.regex(section(text, 'docker-down'), /down-exit=0\n0\s*$/, 'down removed every container');
 
     // containerlab's way: the exported start.sh made the bonds; run --attach judged the scenario.
-    t.regex(section(text, 'clab-deploy'), /deploy-exit=0 lab=guest-small/);
+    t.regex(section(text, 'clab-deploy'), /deploy-exit=0 lab=small/);
     const attach = section(text, 'clab-attach');
     t.regex(attach, /attach-exit=[03]\b/, attach.slice(-3000));
     t.true(bonded(attach), 'the exported start.sh made an 802.3ad bond of both members');

@@ -1,10 +1,12 @@
 #!/bin/bash
 # Inside the QEMU guest: a Docker engine, then the two ways containers get kernel bonds (issue 23, items 4
-# and 5), on the small lab (test/fixtures/labs/guest.yaml):
-#   - `peerlab up --runtime docker --lag-driver kernel`, a LAG lost under probe traffic, down;
-#   - `peerlab export containerlab`, deployed the way containerlab deploys it (test/guest/containerlab.ts),
+# and 5):
+#   - the small lab (test/fixtures/labs/guest.yaml) on `peerlab up --runtime docker --lag-driver kernel`,
+#     a LAG lost under probe traffic, down;
+#   - a small voice lab (test/fixtures/labs/small.yaml) from `peerlab export containerlab`, deployed the
+#     way containerlab deploys it (test/guest/containerlab.ts),
 #     its start.sh making the bonds, then `peerlab run --attach` of an E-LAG-MEMBER scenario, destroyed.
-# Prints each result between markers for test/guest.e2e.test.ts; every step runs even if one fails.
+# Prints each result between markers for test/guest-docker.e2e.test.ts; every step runs even if one fails.
 # OUT holds router.tar, the host's router image:
 #   docker save "$(./bin/peerlab.js image tag)" -o OUT/router.tar
 #   scripts/guest.sh --mem 6G --share OUT -- bash test/guest/docker.sh OUT
@@ -36,13 +38,13 @@ docker ps -aq | wc -l
 
 section clab-deploy
 clab=/tmp/clab && mkdir -p "$clab"
-peerlab export containerlab test/fixtures/labs/guest.yaml --out "$clab"; echo "export-exit=$?"
-lab=$(node --import tsx test/guest/containerlab.ts deploy "$clab" guest-small.clab.yml); echo "deploy-exit=$? lab=$lab"
+peerlab export containerlab test/fixtures/labs/small.yaml --out "$clab"; echo "export-exit=$?"
+lab=$(node --import tsx test/guest/containerlab.ts deploy "$clab" small.clab.yml); echo "deploy-exit=$? lab=$lab"
 section clab-attach
-peerlab run test/fixtures/scenarios/guest-lag-member.yaml --attach guest-small --lag-driver kernel --report-dir "$out/attach"
+peerlab run test/fixtures/scenarios/guest-lag-member.yaml --attach small --lag-driver kernel --report-dir "$out/attach"
 echo "attach-exit=$?"
-docker exec clab-guest-small-ams-pe1 cat /proc/net/bonding/ams-ic1
+docker exec clab-small-a-pe1 cat /proc/net/bonding/a-ic1
 section clab-destroy
-node --import tsx test/guest/containerlab.ts destroy guest-small; echo "destroy-exit=$?"
+node --import tsx test/guest/containerlab.ts destroy small; echo "destroy-exit=$?"
 docker ps -aq | wc -l
 section end
