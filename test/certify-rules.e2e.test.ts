@@ -17,6 +17,8 @@ test.serial(
   async (t) => {
     t.timeout(600_000);
     const run = async (name: string) => {
+      // One lab per case, both at once: named by the case's last word (only, le25).
+      const lab = `e2e-corpus-${name.slice(-4)}`;
       const out = await tempDir(t, `certify-${name}`);
       const result = await peerlab(
         'certify',
@@ -25,16 +27,16 @@ test.serial(
         'netns',
         '--no-scenarios',
         '--name',
-        `e2e-corpus-${name.slice(-4)}`,
+        lab,
         '--out',
         out,
       );
-      return { exitCode: result.exitCode, stderr: result.stderr, rows: (await certified(out)).rows };
+      return { lab, exitCode: result.exitCode, stderr: result.stderr, rows: (await certified(out)).rows };
     };
     // Two labs at once: their rules are read from the edge's state, not timed.
     const [profile, le25] = await Promise.all([run('frr-bfd-profile-only'), run('frr-prefix-list-le25')]);
     // After both: what is left is looked for host-wide (daemons, crash logs), not per lab.
-    for (const lab of ['e2e-corpus-only', 'e2e-corpus-le25']) t.deepEqual(await leftovers(lab), [], lab);
+    for (const { lab } of [profile, le25]) t.deepEqual(await leftovers(lab), [], lab);
     t.is(profile.exitCode, 0, profile.stderr);
     const bfd = profile.rows.get('R-BFD')!;
     t.is(bfd.status, 'pass');

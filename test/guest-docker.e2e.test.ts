@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
+import { json, section } from './helpers/guest.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -28,7 +29,6 @@ interface RunJson {
   }[];
 }
 
-const section = (out: string, name: string) => out.split(`=== ${name} ===`)[1]?.split(/\n=== /)[0] ?? '';
 const bonded = (text: string) =>
   /Bonding Mode: IEEE 802\.3ad Dynamic link aggregation/.test(text) &&
   (text.match(/^Slave Interface: /gm) ?? []).length === 2 &&
@@ -58,7 +58,7 @@ guestDocker(
     t.true(bonded(section(text, 'docker-bonding')), section(text, 'docker-bonding'));
     const lagDown = section(text, 'docker-lag-down');
     t.regex(lagDown, /lag-exit=0/);
-    const fault = JSON.parse(lagDown.slice(lagDown.indexOf('{'), lagDown.lastIndexOf('}') + 1)) as RunJson;
+    const fault = json(lagDown) as RunJson;
     const events = fault.scenarios[0]!.attempts[0]!.events;
     t.truthy(
       events.find((e) => e.node === 'ams-msee1' && e.kind === 'bgp' && e.from === 'Established'),

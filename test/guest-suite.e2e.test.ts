@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
+import { section } from './helpers/guest.js';
 import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -37,7 +38,6 @@ interface RunJson {
   };
 }
 
-const section = (out: string, name: string) => out.split(`=== ${name} ===`)[1]?.split(/\n=== /)[0] ?? '';
 const readRun = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as RunJson;
 const notPassed = (a: Attempt) =>
   a.results

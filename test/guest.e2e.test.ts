@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { execa } from 'execa';
 import type { RunReport } from '../src/scenario/results.js';
+import { json, section } from './helpers/guest.js';
 import { root } from './helpers/reference.js';
 
 // The kernel bonding driver end to end, in a QEMU guest with Debian's kernel (this host's has no bonding nor
@@ -12,9 +13,6 @@ import { root } from './helpers/reference.js';
 // delay and netem loss), then `certify` of partner-voice's own configs on one row each of
 // E-LAG-MEMBER, E-ACTIVE-ACTIVE, E-SILENT and E-GEO. Emulated CPUs are slow: this asserts behaviour and that
 // no verdict is a FAIL (the lab measures itself there too: a row it cannot measure is inconclusive), never timings.
-
-const section = (out: string, name: string) => out.split(`=== ${name} ===`)[1]?.split(/\n=== /)[0] ?? '';
-const json = (text: string) => JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as unknown;
 
 /** What `peerlab fault --json` wrote, as far as these tests read it. */
 interface FaultRun {
