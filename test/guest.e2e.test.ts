@@ -134,8 +134,10 @@ test.serial(
   "certify on kernel bonds with partner-voice's own configs: a member, an interconnect, a gray failure and a metro, each seen by the mechanism it trips, none FAIL",
   async (t) => {
     t.false(timedOut, 'the guest finished in 25 minutes');
-    t.regex(section(out, 'certify'), /certify-exit=[03]\b/, section(out, 'certify').slice(-3000));
     const cert = JSON.parse(await readFile(join(shared, 'certify/run.json'), 'utf8')) as RunReport;
+    // What was judged and why, first: a CI log keeps the head of a long failure message, not its tail.
+    for (const line of judged(cert)) t.log(line);
+    t.regex(section(out, 'certify'), /certify-exit=[03]\b/, section(out, 'certify').slice(-3000));
     t.is(cert.lag, 'kernel', 'the kernel bonding driver ran the LAGs');
     const rows = cert.certification!.rows;
     t.deepEqual(
@@ -192,3 +194,17 @@ test.serial(
     t.regex(section(out, 'left'), /^\s*0\s*$/m, 'certify removed every namespace');
   },
 );
+
+/** Every expectation not passed and every row not passed, each with what was measured or why it could not be. */
+function judged(cert: RunReport): string[] {
+  const lines = cert.error ? [`error: ${cert.error}`] : [];
+  for (const s of cert.scenarios)
+    for (const [i, a] of s.attempts.entries()) {
+      if (a.error) lines.push(`${s.name} #${i + 1}: error ${a.error}`);
+      for (const r of a.results.filter((r) => r.verdict !== 'pass'))
+        lines.push(`${s.name} #${i + 1} ${r.id}: ${r.verdict}, ${r.inconclusive ?? r.measured} (expected ${r.expected})`);
+    }
+  for (const r of cert.certification?.rows.filter((r) => r.status !== 'pass') ?? [])
+    lines.push(`row ${r.id}: ${r.status}, ${r.evidence.join('; ')}`);
+  return lines;
+}
