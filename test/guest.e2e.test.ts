@@ -202,7 +202,9 @@ function judged(cert: RunReport): string[] {
     for (const [i, a] of s.attempts.entries()) {
       if (a.error) lines.push(`${s.name} #${i + 1}: error ${a.error}`);
       for (const r of a.results.filter((r) => r.verdict !== 'pass'))
-        lines.push(`${s.name} #${i + 1} ${r.id}: ${r.verdict}, ${r.inconclusive ?? r.measured} (expected ${r.expected})`);
+        lines.push(
+          `${s.name} #${i + 1} ${r.id}: ${r.verdict}, ${r.inconclusive ?? r.measured} (expected ${r.expected})`,
+        );
     }
   for (const r of cert.certification?.rows.filter((r) => r.status !== 'pass') ?? [])
     lines.push(`row ${r.id}: ${r.status}, ${r.evidence.join('; ')}`);
