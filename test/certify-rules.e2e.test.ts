@@ -9,8 +9,8 @@ import { root } from './helpers/reference.js';
 import { tempDir } from './helpers/temp.js';
 
 // `peerlab certify` of the R-* rows alone (--no-scenarios), and input it refuses: every verdict here comes
-// from what the edge received and the partner routers run, none from a timing. scripts/test.sh runs this
-// file beside the QEMU guest; the failure matrix's rows are test/certify.e2e.test.ts's.
+// from what the edge received and the partner routers run, none from a timing, so two certifies run at
+// once where a test has two; the failure matrix's rows are test/certify.e2e.test.ts's.
 
 test.serial(
   "certify of corpus cases: BFD on by a profile alone passes at the edge, the file reading's miss a discrepancy; a tag the prefix-list never matches fails there",

@@ -12,7 +12,7 @@ import { judgeScenario } from '../src/scenario/expectations/index.js';
 import type { Expectation, ExpectationBody } from '../src/scenario/model.js';
 import type { ScenarioRecord, ScenarioTarget } from '../src/scenario/record.js';
 import { toAttempt, verdictExitCode } from '../src/scenario/results.js';
-import { finishRun, newRunReport } from '../src/scenario/suite.js';
+import { finishRun, newRunReport, rerunRate } from '../src/scenario/suite.js';
 import { loadTopology } from '../src/topology/load.js';
 import type { LabModel } from '../src/topology/model.js';
 import type { Clock } from '../src/util/clock.js';
@@ -559,4 +559,10 @@ test('inconclusive everywhere: attempt, run verdict and counts, exit code 3, JUn
   report.scenarios.push({ ...report.scenarios[0]!, name: 'other', verdict: 'fail' });
   finishRun(report, 2);
   t.is(report.verdict, 'fail');
+});
+
+test('a run the lab could not measure runs once more at half the rate, down to the lowest; at the lowest it stands', (t) => {
+  t.is(rerunRate(400), 200);
+  t.is(rerunRate(15), 10);
+  t.is(rerunRate(10), undefined, 'at the lowest rate a second run would only repeat the first');
 });

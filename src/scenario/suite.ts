@@ -209,7 +209,13 @@ async function measuredAttempt(
     ...first.results.filter((r) => r.verdict === 'inconclusive').map((r) => `${r.id}: ${r.inconclusive}`),
   ];
   if (!reasons.length || first.verdict === 'fail') return first;
-  const lower = Math.max(lowestRate, Math.floor(rate / 2));
+  const lower = rerunRate(rate);
+  if (lower === undefined) {
+    options.progress(
+      `not measurable at ${rate} pps per flow (${reasons.join('; ')}); the lowest rate, so no second run`,
+    );
+    return first;
+  }
   options.progress(
     `not measurable at ${rate} pps per flow (${reasons.join('; ')}); once more at ${lower} after the lab settles`,
   );
@@ -228,6 +234,15 @@ async function measuredAttempt(
     `${lower} pps per flow: half of the first run's ${rate}, which the lab could not measure`,
   );
   return { ...second, rerunOf: { rate, reasons } };
+}
+
+/**
+ * The rate of a second run for an attempt the lab could not measure: half the first one's. None at the
+ * lowest rate: the same probe on the same lab again would only repeat the first run.
+ */
+export function rerunRate(rate: number): number | undefined {
+  const lower = Math.max(lowestRate, Math.floor(rate / 2));
+  return lower < rate ? lower : undefined;
 }
 
 function rateNote(calibration: LabCalibration, rate: number, max: number, flows: number): string {
