@@ -83,6 +83,11 @@ export class LabError extends PeerlabError {
   override name = 'LabError';
 }
 
+/** A daemon accepted a question on its control socket and did not answer in time: it runs, its state is unknown. */
+export class NoAnswerError extends LabError {
+  override name = 'NoAnswerError';
+}
+
 /** Something peerlab's own code guarantees did not hold (a bug): exit 70, printed with its stack. */
 export class InternalError extends PeerlabError {
   override name = 'InternalError';

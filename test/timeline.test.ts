@@ -1,5 +1,5 @@
 import test from 'ava';
-import { diffSnapshots, parseNetDev } from '../src/observe/timeline.js';
+import { carryLate, diffSnapshots, parseNetDev } from '../src/observe/timeline.js';
 import type { NodeSnapshot } from '../src/lab/snapshot.js';
 
 const up: NodeSnapshot = {
@@ -78,4 +78,19 @@ test('/proc/net/dev gives packets in, out and dropped per interface', (t) => {
 ams-ic1: 1234567   8910    0    3    0     0          0         0  7654321    1112    0    4    0     0       0          0
 `;
   t.deepEqual(parseNetDev(text), { 'ams-ic1': { rx: 8910, tx: 1112, drops: 7 } });
+});
+
+test('a daemon that runs but answers too late changes nothing: no false session-down, no false restore', (t) => {
+  const late: NodeSnapshot = { ...up, bgp: [], bfd: [{ peer: '198.51.100.0', state: 'down' }], late: ['bgp'] };
+  const seen = carryLate(up, late);
+  t.deepEqual(
+    diffSnapshots(up, seen, 0, 100).map((e) => `${e.kind} ${e.to}`),
+    ['bfd down'],
+    "BGP keeps its last answer; BFD's own answer still counts",
+  );
+  t.deepEqual(
+    diffSnapshots(seen, up, 100, 200).map((e) => `${e.kind} ${e.to}`),
+    ['bfd up'],
+  );
+  t.is(carryLate(up, { ...up, bgp: [], bfd: [] }).bgp.length, 0, 'a daemon that is not there reads as absent');
 });

@@ -135,6 +135,13 @@ export interface EvidencePatterns {
  * Everything specific to one routing daemon. A driver lives in `src/daemons/<name>/` and is registered
  * by name in `src/daemons/registry.ts`; nothing else in peerlab branches on the daemon.
  */
+/** What a daemon said of its sessions; `late`: the kinds it was asked and did not answer in time. */
+export interface Sessions {
+  bgp: BgpPeerState[];
+  bfd: BfdState[];
+  late?: ('bgp' | 'bfd')[];
+}
+
 export interface DaemonDriver {
   readonly name: string;
   readonly description: string;
@@ -180,8 +187,11 @@ export interface DaemonDriver {
   hostPaths?(node: { pathspace: string; pids: readonly string[] }): string[];
   /** `down --all`: folders the daemon left on the host for processes that no longer run (crashed or killed labs). */
   orphans?(): Promise<string[]>;
-  /** BGP sessions and BFD sessions as the daemon reports them (empty when it does not answer). */
-  readSessions(node: NodeAccess): Promise<{ bgp: BgpPeerState[]; bfd: BfdState[] }>;
+  /**
+   * BGP sessions and BFD sessions as the daemon reports them: empty when it does not answer, and named in
+   * `late` when it runs but did not answer in time (their state is unknown, not absent).
+   */
+  readSessions(node: NodeAccess): Promise<Sessions>;
   /**
    * The prefix limits in force on the session with `peer` (most daemons hold one; BIRD may hold a receive
    * and an import limit at once): empty when none is set, undefined when the daemon does not answer.

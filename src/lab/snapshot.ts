@@ -12,6 +12,8 @@ export interface NodeSnapshot {
   lags: LagState[];
   /** IPv4 routes in the kernel's main table (what the router forwards by), when /proc/net/route could be read. */
   fib?: number;
+  /** What the daemon runs but did not answer in time: those sessions' state is unknown, not absent. */
+  late?: ('bgp' | 'bfd')[];
 }
 
 /** Routes in `/proc/net/route` (the kernel's IPv4 main table): one line each after the header. */

@@ -69,6 +69,19 @@ const watched: [EventKind, (s: NodeSnapshot) => [string, string][]][] = [
   ],
 ];
 
+/**
+ * A daemon that answered too late (busy, on a loaded host) said nothing of its sessions: they keep the
+ * state last read, rather than reading as gone and back (a false session-down and restore).
+ */
+export function carryLate(prev: NodeSnapshot, next: NodeSnapshot): NodeSnapshot {
+  if (!next.late) return next;
+  return {
+    ...next,
+    bgp: next.late.includes('bgp') ? prev.bgp : next.bgp,
+    bfd: next.late.includes('bfd') ? prev.bfd : next.bfd,
+  };
+}
+
 /** The state changes between two snapshots of a node, each a timeline event. */
 export function diffSnapshots(prev: NodeSnapshot, next: NodeSnapshot, sinceMs: number, atMs: number): TimelineEvent[] {
   const events: TimelineEvent[] = [];
@@ -143,14 +156,16 @@ export function startTimeline(lab: Lab, options: { intervalMs?: number; clock?: 
     // to have come after the previous question was asked and before this answer arrived. (Stamping the
     // previous answer instead put "still up" as late as a busy host's slowest answer: a false late.)
     const asked = clock.now();
-    const [snapshot, netdev] = await Promise.all([snapshotNode(lab, node, access), access.procNet('dev')]);
+    const [read, netdev] = await Promise.all([snapshotNode(lab, node, access), access.procNet('dev')]);
     const at = clock.now();
     const prev = last.get(node);
+    const snapshot = prev ? carryLate(prev.snapshot, read) : read;
     const changes = prev ? diffSnapshots(prev.snapshot, snapshot, prev.asked, at) : [];
     events.push(...changes);
     for (const e of changes.filter((e) => e.kind === 'bgp' && e.from === 'Established' && !e.detail))
       explaining.push(explainDown(lab, access, e));
-    last.set(node, { snapshot, asked });
+    // A late answer tells nothing new: a change is still known only to have followed the last answered question.
+    last.set(node, { snapshot, asked: read.late && prev ? prev.asked : asked });
     if (netdev) counters.push({ atMs: at, node, counters: parseNetDev(netdev) });
     if (!snapshot.bgp.length && !snapshot.bfd.length && !snapshot.lags.length) accesses.delete(node);
   };

@@ -1,4 +1,4 @@
-import { LabError } from '../errors.js';
+import { LabError, NoAnswerError } from '../errors.js';
 import { createConnection } from 'node:net';
 
 /**
@@ -12,7 +12,10 @@ export function converse(path: string, request: string, complete: (data: Buffer)
   return new Promise<Buffer>((resolve, reject) => {
     const socket = createConnection(path);
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new LabError(`${path}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new NoAnswerError(`${path}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('connect', () => socket.write(request));
     socket.on('data', (chunk) => {
       chunks.push(chunk);

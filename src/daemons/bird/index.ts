@@ -1,4 +1,5 @@
 import type { DaemonDriver, DaemonVersion, NodeAccess, NodeDirs } from '../types.js';
+import { answerOf, sessionsOf, type Answer } from '../answer.js';
 import { birdIncludes, inspectBird } from './inspect.js';
 import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from './parse.js';
 import { renderBird } from './render/index.js';
@@ -34,10 +35,11 @@ function birdDriver(version: Version): DaemonDriver {
     pidFile(dirs),
   ];
   /** One command to BIRD: its control socket when the host sees it, else birdc in the node. */
-  const query = (node: NodeAccess, command: string): Promise<string | undefined> => {
-    if (node.hostPath) return birdQuery(node.hostPath(socket(node.dirs)), command).catch(() => undefined);
-    return node.exec([binary(version, 'birdc'), '-s', socket(node.dirs), ...command.split(' ')]);
+  const ask = (node: NodeAccess, command: string): Promise<Answer> => {
+    if (node.hostPath) return answerOf(birdQuery(node.hostPath(socket(node.dirs)), command));
+    return answerOf(node.exec([binary(version, 'birdc'), '-s', socket(node.dirs), ...command.split(' ')]));
   };
+  const query = async (node: NodeAccess, command: string) => (await ask(node, command)).text;
   return {
     name: 'bird',
     description: `BIRD ${version} (BGP and BFD in one daemon)`,
@@ -62,8 +64,8 @@ function birdDriver(version: Version): DaemonDriver {
     crashBgp: (dirs) => ({ apply: kill(dirs), revert: [start(dirs)] }),
     pidFile,
     async readSessions(node) {
-      const [protocols, bfd] = await Promise.all([query(node, 'show protocols all'), query(node, 'show bfd sessions')]);
-      return { bgp: protocols ? parseBirdProtocols(protocols) : [], bfd: bfd ? parseBirdBfdSessions(bfd) : [] };
+      const [protocols, bfd] = await Promise.all([ask(node, 'show protocols all'), ask(node, 'show bfd sessions')]);
+      return sessionsOf(protocols, bfd, { bgp: parseBirdProtocols, bfd: parseBirdBfdSessions });
     },
     prefixLimits: async (node, peer) =>
       ((text) => (text === undefined ? undefined : parseBirdPrefixLimits(text, peer)))(

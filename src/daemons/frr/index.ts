@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { restartCommands, type DaemonDriver, type NodeAccess, type NodeDirs, type Suite } from '../types.js';
+import { answerOf, sessionsOf, type Answer } from '../answer.js';
 import { inspectFrr } from './inspect.js';
 import {
   communitiesFrom,
@@ -87,11 +88,13 @@ const pkill = (dirs: NodeDirs, daemon: Daemon) => [
 const configure = (asn: number) => ['-c', 'configure terminal', '-c', `router bgp ${asn}`];
 
 /** One command to one FRR daemon: its vty socket when the host sees it, else vtysh in the node. */
-function query(node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string): Promise<string | undefined> {
-  if (node.hostPath)
-    return frrQuery(node.hostPath(`${runDir(node.dirs)}/${daemon}.vty`), command).catch(() => undefined);
-  return node.exec([...vtysh(node.dirs), '-c', command]);
+function ask(node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string): Promise<Answer> {
+  if (node.hostPath) return answerOf(frrQuery(node.hostPath(`${runDir(node.dirs)}/${daemon}.vty`), command));
+  return answerOf(node.exec([...vtysh(node.dirs), '-c', command]));
 }
+
+const query = async (node: NodeAccess, daemon: 'bgpd' | 'bfdd', command: string) =>
+  (await ask(node, daemon, command)).text;
 
 /**
  * FRR: zebra, bgpd, bfdd and staticd (and mgmtd from FRR 9 on), started with an empty config; the
@@ -142,10 +145,10 @@ function frrDriver(version: Version): DaemonDriver {
         .map((f) => `${crashLogDir}/${f}`),
     async readSessions(node) {
       const [bgp, bfd] = await Promise.all([
-        query(node, 'bgpd', 'show bgp summary json'),
-        query(node, 'bfdd', 'show bfd peers json'),
+        ask(node, 'bgpd', 'show bgp summary json'),
+        ask(node, 'bfdd', 'show bfd peers json'),
       ]);
-      return { bgp: bgp ? parseFrrBgpSummary(bgp) : [], bfd: bfd ? parseFrrBfdPeers(bfd) : [] };
+      return sessionsOf(bgp, bfd, { bgp: parseFrrBgpSummary, bfd: parseFrrBfdPeers });
     },
     prefixLimits: async (node, peer) =>
       parseFrrPrefixLimits(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
