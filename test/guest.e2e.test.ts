@@ -75,6 +75,7 @@ test.serial(
     // The driver's own reader: /proc/net/bonding says 802.3ad, both members up and in one aggregator.
     const bonding = section(out, 'bonding');
     t.regex(bonding, /Bonding Mode: IEEE 802\.3ad Dynamic link aggregation/);
+    t.regex(bonding, /^Min links: 1$/m, 'down with its last member, as a router LAG');
     t.is((bonding.match(/^Slave Interface: /gm) ?? []).length, 2);
     const status = json(section(out, 'status')) as {
       lagDriver: string;

@@ -25,6 +25,8 @@ test('kernel LAG: an 802.3ad bond, LACP fast, members enslaved while down, addre
       '100',
       'xmit_hash_policy',
       'layer3+4',
+      'min_links',
+      '1',
     ],
     ['ip', 'link', 'set', 'ams-ic1-m1', 'down'],
     ['ip', 'link', 'set', 'ams-ic1-m1', 'master', 'ams-ic1'],

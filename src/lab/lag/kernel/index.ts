@@ -43,6 +43,10 @@ export const kernelLag: LagDriver = {
         '100',
         'xmit_hash_policy',
         'layer3+4',
+        // As a router's LAG: down with its last member. (0, the kernel's default, behaves the same in
+        // 802.3ad, where a bond with no active aggregator has no carrier; 1 says so in /proc/net/bonding.)
+        'min_links',
+        '1',
       ],
       ...b.members.flatMap((m) => [
         ['ip', 'link', 'set', m, 'down'],
