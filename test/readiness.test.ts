@@ -68,6 +68,9 @@ test('readiness problems name the node, session, member and last state', (t) => 
     'r1: BFD x/ic1 to 192.0.2.1 is absent',
     'r1: BGP x/ic1 to 192.0.2.1 is absent',
   ]);
+  const slow = converged();
+  slow.set('r1', { ...slow.get('r1')!, bgp: [], late: ['bgp'] });
+  t.deepEqual(readinessProblems(want, slow), ['r1: BGP x/ic1 to 192.0.2.1 is unknown (no answer in time)']);
 });
 
 function fakeClock(): Clock & { slept: number } {

@@ -10,6 +10,8 @@ export function readinessProblems(expected: ExpectedNode[], snapshots: Map<strin
   const problems: string[] = [];
   for (const want of expected) {
     const have = snapshots.get(want.node);
+    // A daemon that runs but did not answer in time: its sessions are unknown, not absent.
+    const missing = (kind: 'bgp' | 'bfd') => (have?.late?.includes(kind) ? 'unknown (no answer in time)' : 'absent');
     for (const lag of want.lags) {
       const state = have?.lags.find((l) => l.name === lag.name);
       if (!state) problems.push(`${want.node}: LAG ${lag.name} not found`);
@@ -23,14 +25,14 @@ export function readinessProblems(expected: ExpectedNode[], snapshots: Map<strin
       }
     }
     for (const bfd of want.bfd) {
-      const state = have?.bfd.find((b) => b.peer === bfd.peer)?.state ?? 'absent';
+      const state = have?.bfd.find((b) => b.peer === bfd.peer)?.state ?? missing('bfd');
       if (state !== 'up') problems.push(`${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`);
     }
     for (const bgp of want.bgp) {
       const state = have?.bgp.find((b) => b.peer === bgp.peer);
       if (state?.state !== 'Established') {
         problems.push(
-          `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? 'absent'}${state?.info ? ` (${state.info})` : ''}`,
+          `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? missing('bgp')}${state?.info ? ` (${state.info})` : ''}`,
         );
       } else if (bgp.received !== undefined && state.received !== bgp.received) {
         problems.push(
