@@ -566,3 +566,61 @@ test('a run the lab could not measure runs once more at half the rate, down to t
   t.is(rerunRate(15), 10);
   t.is(rerunRate(10), undefined, 'at the lowest rate a second run would only repeat the first');
 });
+
+test('a detection late only counted from the start of a fault that took long to apply is inconclusive; late from its end, FAIL', (t) => {
+  const carrier = expectation({
+    kind: 'detect',
+    event: 'bgp-down',
+    node: 'ams-msee1',
+    subject: '198.51.100.1',
+    subjectLabel: 'ams/ic1',
+    within: 'carrier + 300ms',
+    boundMs: 300,
+    toleranceMs: 100,
+  });
+  const seen = (applyMs: number, sinceMs: number, atMs: number) => {
+    const r = record(
+      [flow([])],
+      [
+        {
+          atMs: 3000 + atMs,
+          sinceMs: 3000 + sinceMs,
+          node: 'ams-msee1',
+          kind: 'bgp',
+          subject: '198.51.100.1',
+          from: 'Established',
+          to: 'Idle',
+          detail: 'BFD down received',
+          cause: 'bfd',
+        },
+      ],
+    );
+    r.faults[0]!.appliedAt = 3000 + applyMs;
+    return judgeScenario([carrier], r)[0]!;
+  };
+  // Seen in the guest: lag-down took 830 ms to take both members; the edge's session fell 739-1456 ms after its start.
+  const slowFault = seen(830, 739, 1456);
+  t.is(slowFault.verdict, 'inconclusive');
+  t.regex(
+    slowFault.inconclusive!,
+    /the fault took 830 ms to apply on this host: from its last step the change came 0 ms-626 ms after it/,
+  );
+  t.is(seen(20, 739, 1456).verdict, 'fail', 'a fault applied at once: late is late');
+  t.is(seen(830, 1300, 1400).verdict, 'fail', 'late even from the last step of the fault');
+});
+
+test("a second outage over its bound by no more than one probe interval is inconclusive, within the probe's resolution", (t) => {
+  const restore = expectation({ kind: 'restore', withinMs: 90_000, maxSecondOutageMs: 200 });
+  const judged = (outageMs: number, rate: number, restoreMs = 14_000) => {
+    const f = { ...flow([{ startMs: 7000, durationMs: outageMs, lost: 2 }]), rate };
+    return judgeScenario([restore], { ...record([f]), restoreMs })[0]!;
+  };
+  // Seen in the guest at 10 pps per flow: 222 ms against 200 ms, packets 100 ms apart.
+  const close = judged(222, 10);
+  t.is(close.verdict, 'inconclusive');
+  t.regex(close.inconclusive!, /one probe interval \(100 ms\)/);
+  t.is(judged(350, 10).verdict, 'fail', 'more than one interval over');
+  t.is(judged(222, 100).verdict, 'fail', 'at 100 pps the probe resolves 10 ms');
+  t.is(judged(222, 10, 120_000).verdict, 'fail', 'a restore that came too late is not a resolution question');
+  t.is(judged(150, 10).verdict, 'pass');
+});

@@ -136,6 +136,17 @@ export const detect: ExpectationKind<'detect', typeof schema, DetectBody> = {
         measured,
         details,
       };
+    // The failure itself came somewhere in the fault's application (a LAG's members go one after another;
+    // hardware loses a bundle at once): late only if late even from the application's last step.
+    const applyingMs = fault.appliedAt - fault.applyingAt;
+    if (since - applyingMs <= lab.boundMs)
+      return {
+        pass: false,
+        inconclusive: `the fault took ${ms(applyingMs)} to apply on this host: from its last step the change came ${ms(Math.max(0, since - applyingMs))}-${ms(at - applyingMs)} after it, on either side of ${ms(lab.boundMs)}`,
+        expected,
+        measured,
+        details,
+      };
     return { pass: false, expected, measured, details };
   },
 };
