@@ -624,3 +624,42 @@ test("a second outage over its bound by no more than one probe interval is incon
   t.is(judged(222, 10, 120_000).verdict, 'fail', 'a restore that came too late is not a resolution question');
   t.is(judged(150, 10).verdict, 'pass');
 });
+
+test('a flap count short because the session was not back when the next flap came is inconclusive; back and not dropped, FAIL', (t) => {
+  const drops = expectation({ kind: 'count', event: 'bgp-drop', node: 'fra-msee2', min: 3, max: 3 });
+  const bgp = (atMs: number, from: string, to: string) => ({
+    atMs,
+    sinceMs: atMs - 100,
+    node: 'fra-msee2',
+    kind: 'bgp' as const,
+    subject: '198.51.100.7',
+    from,
+    to,
+  });
+  const flaps = (events: ReturnType<typeof bgp>[]) => {
+    const r = record([flow([])], events);
+    r.faults = [3000, 7000, 11_000].map((at) => ({
+      name: 'lag-down fra/ic2',
+      kind: 'lag-down',
+      target: 'fra/ic2',
+      applyingAt: at,
+      appliedAt: at + 10,
+      revertedAt: at + 1000,
+    }));
+    return judgeScenario([drops], r)[0]!;
+  };
+  // Seen in the guest: one drop, the session still coming back when the second and third flaps came.
+  const slow = flaps([bgp(3500, 'Established', 'Clearing'), bgp(6000, 'Clearing', 'Active')]);
+  t.is(slow.verdict, 'inconclusive');
+  t.regex(slow.inconclusive!, /2 of the 3 faults began before it was back .*fra-msee2 198\.51\.100\.7 not Established/);
+  const back = flaps([bgp(3500, 'Established', 'Idle'), bgp(6000, 'Idle', 'Established')]);
+  t.is(back.verdict, 'fail', 'back before the next flap and not dropped by it: the count is short');
+  const all = flaps([
+    bgp(3500, 'Established', 'Idle'),
+    bgp(6000, 'Idle', 'Established'),
+    bgp(7500, 'Established', 'Idle'),
+    bgp(10_000, 'Idle', 'Established'),
+    bgp(11_500, 'Established', 'Idle'),
+  ]);
+  t.is(all.verdict, 'pass');
+});
