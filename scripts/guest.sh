@@ -97,6 +97,10 @@ trap 'rm -f "$script"' EXIT
   echo 'mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run'
   echo 'mkdir -p /run/netns; ip link set lo up'
   echo "for m in bonding veth sch_netem nf_tables 8021q; do modprobe \$m 2>/dev/null; done"
+  # Socket receive buffers of 4 MiB (the kernel's default is 208 KiB): the emulated CPU drains a burst of
+  # netlink messages slower than a router's, and BIRD then drops the kernel's notifications ("Kernel dropped
+  # some netlink messages, will resync on next scan") and routes by a stale view until its next scan.
+  echo 'echo 4194304 > /proc/sys/net/core/rmem_default; echo 4194304 > /proc/sys/net/core/rmem_max'
   [ -z "$share" ] || printf 'mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 share %q\n' "$share"
   printf 'cd %q\n' "$PWD"
   printf '%q ' "$@"; echo
