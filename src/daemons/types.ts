@@ -131,10 +131,6 @@ export interface EvidencePatterns {
   maxPrefixValue: RegExp;
 }
 
-/**
- * Everything specific to one routing daemon. A driver lives in `src/daemons/<name>/` and is registered
- * by name in `src/daemons/registry.ts`; nothing else in peerlab branches on the daemon.
- */
 /** What a daemon said of its sessions; `late`: the kinds it was asked and did not answer in time. */
 export interface Sessions {
   bgp: BgpPeerState[];
@@ -142,6 +138,10 @@ export interface Sessions {
   late?: ('bgp' | 'bfd')[];
 }
 
+/**
+ * Everything specific to one routing daemon. A driver lives in `src/daemons/<name>/` and is registered
+ * by name in `src/daemons/registry.ts`; nothing else in peerlab branches on the daemon.
+ */
 export interface DaemonDriver {
   readonly name: string;
   readonly description: string;

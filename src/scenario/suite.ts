@@ -210,15 +210,12 @@ async function measuredAttempt(
   ];
   if (!reasons.length || first.verdict === 'fail') return first;
   const lower = rerunRate(rate);
+  const unmeasured = `not measurable at ${rate} pps per flow (${reasons.join('; ')})`;
   if (lower === undefined) {
-    options.progress(
-      `not measurable at ${rate} pps per flow (${reasons.join('; ')}); the lowest rate, so no second run`,
-    );
+    options.progress(`${unmeasured}; the lowest rate, so no second run`);
     return first;
   }
-  options.progress(
-    `not measurable at ${rate} pps per flow (${reasons.join('; ')}); once more at ${lower} after the lab settles`,
-  );
+  options.progress(`${unmeasured}; once more at ${lower} after the lab settles`);
   try {
     await target.waitControlPlane({
       timeoutMs: settleTimeoutMs,

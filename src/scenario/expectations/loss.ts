@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countedFrom, deadFromStart } from '../baseline.js';
 import { duration, durationMs, name, phases, type Phase } from '../values.js';
-import { flowName, ms, type ExpectationKind } from './types.js';
+import { flowName, ms, resolutionSlackMs, type ExpectationKind } from './types.js';
 
 const schema = z.strictObject({
   flows: z
@@ -75,8 +75,7 @@ export const loss: ExpectationKind<'loss', typeof schema, LossBody> = {
         (e.maxOutageMs === undefined || outageMs - slack <= e.maxOutageMs) &&
         (!e.zero || lost === 0);
       // Loss is counted in whole packets: one probe interval over the bound is within the probe's resolution.
-      const interval = 1000 / f.rate;
-      return { f, lost, lossMs, outageMs, ok: within(0), unsure: !within(0) && within(interval + 0.5) };
+      return { f, lost, lossMs, outageMs, ok: within(0), unsure: !within(0) && within(resolutionSlackMs(f.rate)) };
     });
     const failing = figures.filter((x) => !x.ok);
     const unsure = failing.length > 0 && failing.every((x) => x.unsure);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration, durationMs } from '../values.js';
 import type { ScenarioRecord } from '../record.js';
-import { flowName, ms, type ExpectationKind } from './types.js';
+import { flowName, ms, resolutionSlackMs, type ExpectationKind } from './types.js';
 
 const schema = z.strictObject({
   within: duration.optional().describe('from the last revert until sessions, BFD and LAGs are back'),
@@ -71,14 +71,14 @@ export const restore: ExpectationKind<'restore', typeof schema, RestoreBody> = {
         ? r.flows.flatMap((f) =>
             f.outages
               .filter((o) => o.startMs >= after.fromMs)
-              .map((o) => ({ flow: flowName(f), ms: o.durationMs, interval: 1000 / f.rate })),
+              .map((o) => ({ flow: flowName(f), ms: o.durationMs, rate: f.rate })),
           )
         : [];
       const longest = Math.max(0, ...outages.map((o) => o.ms));
       // An outage is seen between probe packets: one probe interval over the bound is within the resolution.
       const over = outages.filter((o) => o.ms > e.maxSecondOutageMs!);
-      if (over.length && over.every((o) => o.ms - o.interval - 0.5 <= e.maxSecondOutageMs!))
-        unsure = `the second outage is over the bound by no more than one probe interval (${ms(over[0]!.interval)}): within the probe's resolution`;
+      if (over.length && over.every((o) => o.ms - resolutionSlackMs(o.rate) <= e.maxSecondOutageMs!))
+        unsure = `the second outage is over the bound by no more than one probe interval (${ms(1000 / over[0]!.rate)}): within the probe's resolution`;
       want.push(`no outage after the revert longer than ${ms(e.maxSecondOutageMs)}`);
       got.push(after ? `longest outage after the revert ${ms(longest)}` : 'no after phase');
       details.push(...outages.map((o) => `${o.flow}: outage of ${ms(o.ms)} after the revert`));

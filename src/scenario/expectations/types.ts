@@ -80,4 +80,9 @@ export interface ExpectationKind<K extends string, S extends z.ZodType, B> {
 }
 
 export const ms = (n: number) => `${Math.round(n)} ms`;
+/**
+ * A figure seen between probe packets (loss, an outage) is known to one probe interval: over its bound by
+ * no more than that (and half a millisecond of rounding) is within the probe's resolution.
+ */
+export const resolutionSlackMs = (rate: number) => 1000 / rate + 0.5;
 export const flowName = (f: ScenarioRecord['flows'][number]) => `${f.plan.from}->${f.plan.to}:${f.plan.srcPort}`;
