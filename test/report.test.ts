@@ -226,6 +226,46 @@ test('state, path, restore and count expectations read the marks, counters and t
   t.is(results[8]!.measured, '203.0.113.64/26 ACCEPTED');
 });
 
+test("path: a router whose counters were not read during the fault (its daemon dead) is read at the link's far end, or the path is inconclusive", (t) => {
+  // ams-pe1's daemon is dead from 4000 to 7500 ms: no counter samples, and its nearest ones straddle the fault.
+  // Counted between those, the traffic of before the fault made "not via ams/ic1" a false FAIL.
+  const rec = record();
+  const every100 = (from: number, to: number) =>
+    Array.from({ length: (to - from) / 100 + 1 }, (_, i) => from + i * 100);
+  const sample = (node: string, atMs: number, packets: number) => ({
+    atMs,
+    node,
+    counters: { 'ams-ic1': { rx: packets, tx: packets, drops: 0 } },
+  });
+  // 1,000 packets a second each way before the fault and after the revert.
+  const near = [...every100(1000, 3900), ...every100(7500, 11_000)].map((at) => sample('ams-pe1', at, at));
+  const far = (pps: number) =>
+    every100(1000, 11_000).map((at) => sample('ams-msee1', at, at < 4000 ? at : 4000 + ((at - 4000) * pps) / 1000));
+  const judge = (counters: ScenarioRecord['timeline']['counters']) =>
+    judgeScenario(
+      [
+        expectation({
+          kind: 'path',
+          window: { mark: 'during', ms: 1000 },
+          notVia: {
+            label: 'ams/ic1',
+            ports: [{ node: 'ams-pe1', iface: 'ams-ic1', far: { node: 'ams-msee1', iface: 'ams-ic1' } }],
+          },
+        }),
+      ],
+      { ...rec, timeline: { ...rec.timeline, counters } },
+    )[0]!;
+  const quiet = judge([...near, ...far(0)]);
+  t.is(quiet.verdict, 'pass', `${quiet.measured} / ${quiet.inconclusive}`);
+  t.regex(quiet.measured, /^ams\/ic1: 0 packets/);
+  const busy = judge([...near, ...far(500)]);
+  t.is(busy.verdict, 'fail', 'traffic the far end counted in the window is a FAIL the evidence carries');
+  t.regex(busy.measured, /^ams\/ic1: 1000 packets/);
+  const blind = judge(near);
+  t.is(blind.verdict, 'inconclusive');
+  t.regex(blind.inconclusive!, /ams-pe1 ams-ic1 \(nor its far end, ams-msee1\) were read over less than half/);
+});
+
 test("restore names a router whose kernel had its routes back long after its daemon's sessions did", (t) => {
   const rec = record();
   const at = (atMs: number, kind: 'routes' | 'fib', subject: string, from: string, to: string) => ({

@@ -33,3 +33,30 @@ export function packetsThrough(timeline: Timeline, node: string, iface: string, 
     counterGrowth(timeline, node, iface, (c) => c.tx, fromMs, toMs)
   );
 }
+
+/** What a counter grew by between the first and last samples taken inside a window, and the span they cover. */
+export interface WindowGrowth {
+  growth: number;
+  spanMs: number;
+}
+
+/**
+ * Packets (in plus out) through `iface` of `node` counted only between samples taken inside [fromMs, toMs]:
+ * a sample outside would count traffic of another moment (a router whose counters could not be read during
+ * a fault, its daemon dead, has its nearest samples from before the fault and after the revert).
+ * Undefined when fewer than two samples fall inside.
+ */
+export function packetsWithin(
+  timeline: Timeline,
+  node: string,
+  iface: string,
+  fromMs: number,
+  toMs: number,
+): WindowGrowth | undefined {
+  const inside = timeline.counters.filter(
+    (c) => c.node === node && c.counters[iface] && c.atMs >= fromMs && c.atMs <= toMs,
+  );
+  if (inside.length < 2) return undefined;
+  const [first, last] = [inside[0]!.atMs, inside[inside.length - 1]!.atMs];
+  return { growth: packetsThrough(timeline, node, iface, first, last), spanMs: last - first };
+}

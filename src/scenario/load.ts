@@ -4,7 +4,7 @@ import { bindFault } from '../faults/plan.js';
 import { specIds } from '../requirements/catalog.js';
 import { hostPart } from '../topology/addresses.js';
 import { loadTopology } from '../topology/load.js';
-import type { LabModel } from '../topology/model.js';
+import type { Interconnect, LabModel } from '../topology/model.js';
 import { parseWith, readYamlSource, type YamlSource } from '../util/yaml-source.js';
 import { bindExpectation, type ExpectationFile } from './expectations/index.js';
 import type { BindContext } from './expectations/types.js';
@@ -199,10 +199,15 @@ class Binder implements BindContext {
 
   pathTarget(name: string, path: PropertyKey[]): PathTarget {
     const ic = this.model.interconnects.find((i) => i.id === name);
-    if (ic) return { label: name, ports: [{ node: ic.peerRouter, iface: ic.lag.interface }] };
+    const port = (i: Interconnect) => ({
+      node: i.peerRouter,
+      iface: i.lag.interface,
+      far: { node: i.edgeRouter, iface: i.lag.interface },
+    });
+    if (ic) return { label: name, ports: [port(ic)] };
     if (name.startsWith('metro:')) {
       const site = this.model.interconnects.filter((i) => `metro:${i.metro}` === name);
-      if (site.length) return { label: name, ports: site.map((i) => ({ node: i.peerRouter, iface: i.lag.interface })) };
+      if (site.length) return { label: name, ports: site.map(port) };
     }
     const transit = this.model.transit?.node;
     if (name === 'transit' && transit) {
@@ -213,7 +218,7 @@ class Binder implements BindContext {
           [l.b, l.a],
         ].flatMap(([mine, other]) =>
           mine!.node === transit && this.model.nodes.find((n) => n.name === other!.node)?.side === 'peer'
-            ? [{ node: transit, iface: mine!.interface }]
+            ? [{ node: transit, iface: mine!.interface, far: { node: other!.node, iface: other!.interface } }]
             : [],
         ),
       );

@@ -9,8 +9,17 @@ export type Step =
   | { kind: 'flap'; fault: FaultSpec; count: number; periodMs: number; downMs: number }
   | { kind: 'mark'; name: string };
 
-/** Interfaces whose packet counters show traffic on a path (an interconnect, a metro, the transit). */
+/** One end of a link: a router's interface. */
+export interface PortEnd {
+  node: string;
+  iface: string;
+}
+
+/**
+ * Interfaces whose packet counters show traffic on a path (an interconnect, a metro, the transit). `far`
+ * is the same link's other end, read when this end's counters were not (its router's daemon was down).
+ */
 export interface PathTarget {
   label: string;
-  ports: { node: string; iface: string }[];
+  ports: (PortEnd & { far?: PortEnd })[];
 }
