@@ -199,6 +199,19 @@ test.serial(
         if (!converged) await sleep(1000);
       }
       t.true(converged, 'the lab converged again after the revert');
+      // The daemons' own CLIs as a user types them reach the node's daemon (a netns node's socket is its own).
+      const birdc = await cli('exec', 'a-pe1', '--lab', name, '--', 'birdc', 'show', 'protocols');
+      t.is(birdc.exitCode, 0, birdc.stderr);
+      t.regex(birdc.stdout, /bgp_a_ic1 +BGP .* Established/);
+      const vtysh = await cli('exec', 'a-pe2', '--lab', name, '--', 'vtysh', '-c', 'show bgp summary');
+      t.is(vtysh.exitCode, 0, vtysh.stderr);
+      t.regex(vtysh.stdout, /Total number of neighbors/);
+      // A crashed BGP daemon leaves its router's kernel, bonds and counters in place: the timeline reads them
+      // still (through the namespace's holder process), where it used to show the LAG and routes "absent".
+      const crash = await cli('fault', 'daemon-crash', 'a-pe1', '--lab', name, '--before', '1', '--hold', '3');
+      t.is(crash.exitCode, 0, crash.stderr);
+      t.regex(crash.stdout, /a-pe1 +bgp +\S+ +Established -> absent/);
+      t.notRegex(crash.stdout, /a-pe1 +(lacp|member|fib) .*-> absent/);
     } finally {
       await cli('down', name);
     }

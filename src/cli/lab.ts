@@ -3,6 +3,7 @@ import { InputError, InterruptedError, LabError } from '../errors.js';
 import { prepareRuntime } from '../lab/image.js';
 import { lagDriverChoices, selectLagDriver } from '../lab/lag/registry.js';
 import { openLab, tearDownAll } from '../lab/open.js';
+import type { Lab } from '../lab/lab.js';
 import { createRuntime, runtimeKinds } from '../runtime/select.js';
 import { labStatus, formatStatus } from '../lab/status.js';
 import { startLab } from '../lab/up.js';
@@ -100,9 +101,16 @@ export function registerLab(program: Command): void {
           `no node "${node}" in lab ${lab.name}; nodes: ${lab.model.nodes.map((n) => n.name).join(', ')}`,
         );
       }
-      const result = await lab.exec(node, command, { allowFailure: true });
+      const result = await lab.exec(node, withDaemonCli(lab, node, command), { allowFailure: true });
       if (result.stdout) console.log(result.stdout);
       if (result.stderr) console.error(result.stderr);
       process.exitCode = result.exitCode;
     });
+}
+
+/** `birdc ...` or `vtysh ...` as typed, pointed at the node's own daemon (a netns node's socket is not the default). */
+function withDaemonCli(lab: Lab, node: string, command: string[]): string[] {
+  const spec = lab.node(node);
+  const cli = spec.daemon ? lab.daemon(node).cli : undefined;
+  return cli && command[0] === cli.name ? [...cli.command(lab.dirs(node)), ...command.slice(1)] : command;
 }

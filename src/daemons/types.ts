@@ -181,6 +181,11 @@ export interface DaemonDriver {
   restart(dirs: NodeDirs): string[][];
   /** daemon-crash: kill the BGP daemon alone, and bring it back with the same config. */
   crashBgp(dirs: NodeDirs): { apply: string[][]; revert: string[][] };
+  /**
+   * The daemon's own CLI as a user types it (`birdc`, `vtysh`), and the command that points it at this node's
+   * daemon (its control socket or pathspace: a netns node's is not the default one).
+   */
+  readonly cli: { name: string; command(dirs: NodeDirs): string[] };
   /** A pid file of a process that lives in the node's network namespace while the daemon runs. */
   pidFile(dirs: NodeDirs): string;
   /** Folders the daemon keeps outside the node's folder under a pathspace (nodes sharing the host's filesystem); `down` removes them. */

@@ -3,6 +3,7 @@ import type { BfdState, BgpPeerState, NodeAccess } from '../daemons/types.js';
 import type { Lab } from './lab.js';
 import { bondsOf, type LagState } from './lag/types.js';
 import { when } from '../util/fs-errors.js';
+import { nodeHostDir } from '../runtime/identity.js';
 
 /** Typed state read from a router, the same shape whatever daemon or LAG driver produced it. */
 export interface NodeSnapshot {
@@ -41,12 +42,18 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
   const dirs = lab.dirs(node);
   const root = await lab.runtime.hostRoot(lab.name, node);
   // /proc/<pid>/net follows that process's namespace: a container's init, or (nodes sharing the host's
-  // filesystem) the routing daemon, whose pid file says where it is now (it changes when it restarts).
+  // filesystem) the runtime's holder, else the routing daemon, whose pid file says where it is now (it
+  // changes when it restarts).
   const pidFile = lab.daemon(node).pidFile(dirs);
-  const proc = async () =>
-    root
-      ? root.replace(/\/root$/, '')
-      : ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(when(['ENOENT'], ''))).trim());
+  const daemonProc = async () =>
+    ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(when(['ENOENT'], ''))).trim());
+  // The holder is looked up once, and again after a read through it failed.
+  let holder: Promise<string | undefined> | undefined;
+  const proc = async () => {
+    if (root) return root.replace(/\/root$/, '');
+    holder ??= lab.runtime.procDir?.(lab.name, node, nodeHostDir(lab.name, node)) ?? Promise.resolve(undefined);
+    return (await holder) ?? (await daemonProc());
+  };
   const viaExec = execAccess(lab, node);
   return {
     dirs,
@@ -55,7 +62,11 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
     // Before its daemon starts (the LACP wait), a namespace node has no process to read /proc/net through.
     procNet: async (file) => {
       const dir = await proc();
-      return dir ? readFile(`${dir}/net/${file}`, 'utf8').catch(() => undefined) : viaExec.procNet(file);
+      if (!dir) return viaExec.procNet(file);
+      return readFile(`${dir}/net/${file}`, 'utf8').catch(() => {
+        holder = undefined;
+        return undefined;
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { daemonDrivers } from '../daemons/registry.js';
 import type { LabNode } from '../topology/model.js';
 import { runCommand, type Runner, type RunOptions, type RunResult } from '../util/run.js';
@@ -18,11 +18,36 @@ export class NetnsRuntime implements Runtime {
 
   constructor(private readonly run: Runner = runCommand) {}
 
-  async createNode(lab: string, node: LabNode): Promise<void> {
+  async createNode(lab: string, node: LabNode, hostDir: string): Promise<void> {
     const ns = resourceName(lab, node.name);
     await this.run(['ip', 'netns', 'add', ns]);
     const sysctls = Object.entries(nodeSysctls(node)).map(([key, value]) => `${key}=${value}`);
     await this.run(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...sysctls]);
+    // A process that only sleeps in the namespace, so its /proc/net (counters, bonds, routes) can be read from
+    // the host while the node's daemon is dead (daemon-crash); down stops it with every other process there.
+    await this.run([
+      'ip',
+      'netns',
+      'exec',
+      ns,
+      'setsid',
+      '-f',
+      'sh',
+      '-c',
+      'echo $$ > "$1"; exec sleep infinity </dev/null >/dev/null 2>&1',
+      'peerlab-holder',
+      holderPidFile(hostDir),
+    ]);
+  }
+
+  async procDir(lab: string, node: string, hostDir: string): Promise<string | undefined> {
+    const pid = (await readFile(holderPidFile(hostDir), 'utf8').catch(() => '')).trim();
+    if (!/^\d+$/.test(pid)) return undefined;
+    // The pid is the holder's only while it lives in the node's namespace (not a reused pid).
+    const [mine, theirs] = await Promise.all(
+      [`/proc/${pid}/ns/net`, await this.netnsPath(lab, node)].map((path) => stat(path).catch(() => undefined)),
+    );
+    return mine && theirs && mine.ino === theirs.ino && mine.dev === theirs.dev ? `/proc/${pid}` : undefined;
   }
 
   async netnsTarget(lab: string, node: string): Promise<string> {
@@ -70,7 +95,6 @@ export class NetnsRuntime implements Runtime {
     return [...new Set(labs)].sort();
   }
 
-  /** SIGKILL every process in the namespace and wait until none is left (down returns only when they are gone). */
   /**
    * Stop every process in the namespace the way daemons expect: SIGTERM, up to 2 s to exit (FRR removes
    * its crash-log folder only on a clean exit), then SIGKILL until none is left (down returns only when
@@ -104,3 +128,5 @@ export class NetnsRuntime implements Runtime {
       .filter((n) => isLabResource(n));
   }
 }
+
+const holderPidFile = (hostDir: string) => `${hostDir}/holder.pid`;

@@ -26,6 +26,11 @@ export interface Runtime {
    * nft must read what the node's nft wrote: a newer image's tables can crash an older host nft.
    */
   toolNamespaces(lab: string, node: string): Promise<string[]>;
+  /**
+   * `/proc/<pid>` of a process that lives in the node's network namespace for as long as the node does, when
+   * the runtime keeps one apart from the daemons (undefined: read through the daemon's or container's).
+   */
+  procDir?(lab: string, node: string, hostDir: string): Promise<string | undefined>;
   /** Prefix that turns a path inside the node into the same file seen from the host. */
   hostRoot(lab: string, node: string): Promise<string>;
   exec(lab: string, node: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;

@@ -56,6 +56,7 @@ function birdDriver(version: Version): DaemonDriver {
       locate: (output) =>
         ((m) => (m ? { line: Number(m[1]), column: Number(m[2]) } : undefined))(output.match(/:(\d+):(\d+) /)),
     },
+    cli: { name: 'birdc', command: (dirs) => [binary(version, 'birdc'), '-s', socket(dirs)] },
     inspect: inspectBird,
     includes: birdIncludes,
     start: (dirs) => ({ commands: [start(dirs)] }),

@@ -117,6 +117,7 @@ function frrDriver(version: Version): DaemonDriver {
       package: 'frr',
       locate: (output) => ((m) => (m ? { line: Number(m[1]), column: 1 } : undefined))(output.match(/^line (\d+): /m)),
     },
+    cli: { name: 'vtysh', command: vtysh },
     inspect: inspectFrr,
     start: (dirs) => ({
       commands: [

@@ -112,7 +112,7 @@ export const path: ExpectationKind<'path', typeof schema, PathBody> = {
     if (pass && unknown)
       return {
         pass: false,
-        inconclusive: `the packet counters of ${unread.join(', ')} were read over less than half of the window (its router's daemon down or late): where that traffic went is not known`,
+        inconclusive: `the packet counters of ${unread.join(', ')} were read over less than half of the window (the timeline's samples too far apart, or the router not readable): where that traffic went is not known`,
         expected: `${when}: ${want.join('; ')}`,
         measured: got.join('; '),
         details: [],
