@@ -47,12 +47,14 @@ export async function socketAccess(lab: Lab, node: string): Promise<NodeAccess> 
   const pidFile = lab.daemon(node).pidFile(dirs);
   const daemonProc = async () =>
     ((p) => (p ? `/proc/${p}` : undefined))((await readFile(pidFile, 'utf8').catch(when(['ENOENT'], ''))).trim());
-  // The holder is looked up once, and again after a read through it failed.
+  // The holder is looked up once found, and again after a read through it failed.
   let holder: Promise<string | undefined> | undefined;
   const proc = async () => {
     if (root) return root.replace(/\/root$/, '');
     holder ??= lab.runtime.procDir?.(lab.name, node, nodeHostDir(lab.name, node)) ?? Promise.resolve(undefined);
-    return (await holder) ?? (await daemonProc());
+    const dir = await holder;
+    if (!dir) holder = undefined;
+    return dir ?? (await daemonProc());
   };
   const viaExec = execAccess(lab, node);
   return {
