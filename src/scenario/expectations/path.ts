@@ -112,7 +112,7 @@ export const path: ExpectationKind<'path', typeof schema, PathBody> = {
     if (pass && unknown)
       return {
         pass: false,
-        inconclusive: `the packet counters of ${unread.join(', ')} were read over less than half of the window (the timeline's samples too far apart, or the router not readable): where that traffic went is not known`,
+        inconclusive: `no packet counters of ${unread.join('; ')} were read over half of the window (the timeline's samples too far apart, or the router not readable): where that traffic went is not known`,
         expected: `${when}: ${want.join('; ')}`,
         measured: got.join('; '),
         details: [],
@@ -140,4 +140,4 @@ function portTraffic(
 }
 
 const portName = (port: PathTarget['ports'][number]) =>
-  `${port.node} ${port.iface}${port.far ? ` (nor its far end, ${port.far.node})` : ''}`;
+  `${port.node} ${port.iface}${port.far ? ` or its far end on ${port.far.node}` : ''}`;
