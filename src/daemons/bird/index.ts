@@ -34,10 +34,12 @@ function birdDriver(version: Version): DaemonDriver {
     '-P',
     pidFile(dirs),
   ];
+  /** birdc pointed at the node's own BIRD. */
+  const birdc = (dirs: NodeDirs) => [binary(version, 'birdc'), '-s', socket(dirs)];
   /** One command to BIRD: its control socket when the host sees it, else birdc in the node. */
   const ask = (node: NodeAccess, command: string): Promise<Answer> => {
     if (node.hostPath) return answerOf(birdQuery(node.hostPath(socket(node.dirs)), command));
-    return answerOf(node.exec([binary(version, 'birdc'), '-s', socket(node.dirs), ...command.split(' ')]));
+    return answerOf(node.exec([...birdc(node.dirs), ...command.split(' ')]));
   };
   const query = async (node: NodeAccess, command: string) => (await ask(node, command)).text;
   return {
@@ -56,7 +58,7 @@ function birdDriver(version: Version): DaemonDriver {
       locate: (output) =>
         ((m) => (m ? { line: Number(m[1]), column: Number(m[2]) } : undefined))(output.match(/:(\d+):(\d+) /)),
     },
-    cli: { name: 'birdc', command: (dirs) => [binary(version, 'birdc'), '-s', socket(dirs)] },
+    cli: { name: 'birdc', command: birdc },
     inspect: inspectBird,
     includes: birdIncludes,
     start: (dirs) => ({ commands: [start(dirs)] }),
