@@ -4,6 +4,7 @@ import { flags } from '../src/probe/packet.js';
 import type { FlowStats } from '../src/probe/analyze.js';
 import type { FlowPlan } from '../src/probe/flows.js';
 import type { AgentResult } from '../src/probe/records.js';
+import type { ProbeOptions } from '../src/probe/probe.js';
 import { renderJunit } from '../src/report/junit.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { baselineProblems, saturation } from '../src/scenario/baseline.js';
@@ -36,10 +37,10 @@ function fakeLab(model: LabModel, clock: Clock, o: { ceilingPps: number; lagMs: 
   const target: ScenarioTarget = {
     model,
     defaultRate: 1000,
-    async startProbe(flows: FlowPlan[]) {
+    async startProbe(flows: FlowPlan[], options?: ProbeOptions) {
       const startedAt = clock.now();
       const total = flows.reduce((s, f) => s + f.rate, 0);
-      calls.push(`probe ${total}`);
+      calls.push(`probe ${total}${options?.drainMs === undefined ? '' : ` drain ${options.drainMs} ms`}`);
       const over = total > o.ceilingPps;
       return {
         flows,
@@ -143,16 +144,22 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
   const clock = virtualClock();
   const lab = fakeLab(modelOf(t), clock, { ceilingPps: 3000, lagMs: 400, routerMs: 700 });
   const c = await calibrateLab(lab.target, { clock, maxPps: 8000 });
-  // 8 flows: 800 pps carried, 3,200 not, then back toward the last carried: 1,600 carried.
+  // 8 flows, rungs by fours up to twice the maximum (2,000 per flow): 1,000 pps carried, 4,000 not, then
+  // back toward the last carried: 2,000 carried. Each step's receivers drain a quarter second, not a second.
   t.deepEqual(
     c.steps.map((s) => [s.pps, s.ok]),
     [
-      [800, true],
-      [3200, false],
-      [1600, true],
+      [1000, true],
+      [4000, false],
+      [2000, true],
     ],
   );
-  t.is(c.ceilingPps, 1600);
+  t.is(lab.calls.filter((x) => x.startsWith('probe')).length, 4);
+  t.true(
+    lab.calls.filter((x) => x.startsWith('probe')).every((x) => x.endsWith(' drain 250 ms')),
+    lab.calls.join(', '),
+  );
+  t.is(c.ceilingPps, 2000);
   t.false(c.ceilingAtLeast);
   // Measured at both ends (the later counts) under half the ceiling's probe traffic, what scenarios run at.
   t.deepEqual(c.carrier, {
@@ -160,17 +167,17 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
     member: 'ams/ic1/m1',
     lagMs: 400,
     samplingMs: 100,
-    underPps: 800,
+    underPps: 1000,
   });
   // One member: the bundle, BFD and BGP stay up, so the self-test changes nothing a scenario sees.
   t.deepEqual(lab.calls.slice(-4), [
-    'probe 800',
+    'probe 1000 drain 250 ms',
     'apply member-down ams/ic1/m1',
     'revert member-down ams/ic1/m1',
     'wait',
   ]);
   // Half the ceiling over the scenario's flows, never over the scenario's maximum, never under the floor.
-  t.is(chooseRate(c, 8, 1000), 100);
+  t.is(chooseRate(c, 8, 1000), 125);
   t.is(chooseRate(c, 2, 200), 200);
   t.is(chooseRate({ ...c, ceilingPps: 0 }, 8, 1000), 10);
 });
@@ -183,7 +190,7 @@ test('a lab that carries nothing tried goes down to the floor; a fast one stops 
   });
   t.deepEqual(
     slow.steps.map((s) => s.ratePerFlow),
-    [100, 50, 25, 13],
+    [125, 63, 32, 16],
   );
   t.is(slow.ceilingPps, 0);
   const fast = await calibrateLab(fakeLab(modelOf(t), clock, { ceilingPps: 1e9, lagMs: 10, routerMs: 10 }).target, {
@@ -192,7 +199,7 @@ test('a lab that carries nothing tried goes down to the floor; a fast one stops 
   });
   t.deepEqual(
     fast.steps.map((s) => s.ratePerFlow),
-    [100, 400, 600],
+    [150, 600],
   );
   t.true(fast.ceilingAtLeast);
 });

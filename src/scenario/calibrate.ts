@@ -10,7 +10,7 @@ export type { CarrierChain, HeadroomStep, LabCalibration } from './calibration.j
 
 /** The headroom target: probe RTT p99 under this with nothing lost. */
 export const targetRttMs = 20;
-/** Probe rate per flow the ramp starts from, and the lowest it goes to. */
+/** Probe rate per flow the ramp starts at or just above, and the lowest it goes to. */
 const startRate = 100;
 const floorRate = 10;
 /** Flows per host pair in the headroom ramp (the reference scenarios' default). */
@@ -20,6 +20,12 @@ const stepMs = 1000;
 /** New flows through Open vSwitch's userspace datapath wait for their first upcall; later steps reuse the flows. */
 const firstWarmupMs = 1000;
 const stepWarmupMs = 300;
+/**
+ * How long receivers listen after a step's senders stop. A packet later than this is lost to the step; one
+ * a quarter of a second late is a lab without headroom at any target of tens of ms, and the default second of
+ * drain (what scenarios keep, for outages) would be most of each step's cost.
+ */
+const stepDrainMs = 250;
 
 export interface CalibrateOptions {
   clock: Clock;
@@ -51,13 +57,14 @@ export async function calibrateLab(target: ScenarioTarget, options: CalibrateOpt
 }
 
 /**
- * Up from `startRate` by fours while the lab carries it (to twice the most any scenario sends), then once back by half toward
- * the last rate carried; or down by halves until it carries one (to the floor). Four or five steps on any
- * machine, each a second or two.
+ * Up by fours while the lab carries it, on rungs that end at twice the most any scenario sends (`top`,
+ * starting at the lowest rung at or above `startRate`), then once back by half toward the last rate
+ * carried; or down by halves until it carries one (to the floor). Two to five steps on any machine, each a
+ * second or two, and never more than four times a rate the lab has carried.
  */
 async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): Promise<HeadroomStep[]> {
   const top = Math.ceil((options.maxPps * 2) / rampFlows(target));
-  const steps = [await headroomStep(target, Math.min(startRate, top), options, firstWarmupMs)];
+  const steps = [await headroomStep(target, firstRung(top), options, firstWarmupMs)];
   const last = () => steps.at(-1)!;
   if (!steps[0]!.ok) {
     while (!last().ok && Math.round(last().ratePerFlow / 2) >= floorRate)
@@ -74,6 +81,13 @@ async function headroomRamp(target: ScenarioTarget, options: CalibrateOptions): 
   return steps;
 }
 
+/** The lowest of top, top/4, top/16, ... at or above the start rate (the top itself when it is below). */
+function firstRung(top: number): number {
+  let rate = top;
+  while (Math.round(rate / 4) >= startRate) rate = Math.round(rate / 4);
+  return rate;
+}
+
 const rampFlows = (target: ScenarioTarget) => planFlows(target.model, { rate: 1, perPair: rampPerPair }).length;
 
 async function headroomStep(
@@ -84,7 +98,7 @@ async function headroomStep(
 ): Promise<HeadroomStep> {
   options.signal?.throwIfAborted();
   const flows = planFlows(target.model, { rate, perPair: rampPerPair });
-  const probe = await target.startProbe(flows);
+  const probe = await target.startProbe(flows, { drainMs: stepDrainMs });
   let capture;
   try {
     await options.clock.sleep(warmupMs + stepMs);
@@ -130,7 +144,7 @@ async function carrierChain(
   const planned = planFlows(target.model, { rate: 1, perPair: rampPerPair });
   const rate = Math.floor(loadPps / Math.max(1, planned.length));
   const flows = planned.map((f) => ({ ...f, rate }));
-  const probe = rate >= floorRate ? await target.startProbe(flows) : undefined;
+  const probe = rate >= floorRate ? await target.startProbe(flows, { drainMs: stepDrainMs }) : undefined;
   const timeline = target.startTimeline(options.clock);
   const nodes = [ic.peerRouter, ic.edgeRouter];
   let events: TimelineEvent[] = [];

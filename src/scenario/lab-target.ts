@@ -15,7 +15,7 @@ export function labTarget(lab: Lab): ScenarioTarget {
   return {
     model: lab.model,
     defaultRate: lab.lag.defaultProbeRate,
-    startProbe: (flows) => startProbe(labHosts(lab), flows),
+    startProbe: (flows, options) => startProbe(labHosts(lab), flows, options),
     startTimeline: (clock) => startTimeline(lab, { intervalMs: 100, clock }),
     applyFault: (spec, id, clock) => injectFault(lab, plan(spec, id), { clock, recorder }),
     flap: (spec, id, options) => flapFault(lab, plan(spec, id), { ...options, recorder }),

@@ -2,7 +2,7 @@ import type { ActiveFault, FlapOptions } from '../faults/inject.js';
 import type { RunningTimeline, Timeline } from '../observe/timeline.js';
 import type { FlowStats } from '../probe/analyze.js';
 import type { FlowPlan } from '../probe/flows.js';
-import type { RunningProbe } from '../probe/probe.js';
+import type { ProbeOptions, RunningProbe } from '../probe/probe.js';
 import type { LabModel } from '../topology/model.js';
 import type { BeforeFault } from '../lab/expected.js';
 import type { Clock } from '../util/clock.js';
@@ -65,7 +65,7 @@ export interface ScenarioTarget {
   model: LabModel;
   /** Probe packets per second per flow when the scenario does not say (the LAG driver's). */
   defaultRate: number;
-  startProbe(flows: FlowPlan[]): Promise<RunningProbe>;
+  startProbe(flows: FlowPlan[], options?: ProbeOptions): Promise<RunningProbe>;
   startTimeline(clock: Clock): RunningTimeline;
   /** Apply a fault now; `id` is unique in the run (it names what the fault adds, such as nft tables). */
   applyFault(spec: FaultSpec, id: string, clock: Clock): Promise<ActiveFault>;
