@@ -49,6 +49,8 @@ export interface Neighbor {
   exportPolicy: string;
   nextHopSelf: boolean;
   bfd: Bfd | null;
+  /** This router's own address on the session (single-hop: its side of the link). */
+  localAddress: string;
   /** Tear the session down past this many received prefixes. */
   maxPrefix?: number;
   /** Keep rejected routes visible (to show what the policy refused). */

@@ -19,6 +19,7 @@ export function neighborFor(
     name: sessionName(view.session, view.remote.node),
     description: `${view.session.kind} ${view.session.id} to ${view.remote.node}`,
     address: view.remote.address,
+    localAddress: view.local.address,
     remoteAsn: view.remote.asn,
     nextHopSelf: view.session.kind === 'ibgp',
     bfd: view.session.bfd,

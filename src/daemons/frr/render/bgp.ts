@@ -28,10 +28,16 @@ function neighborLines(n: Neighbor): string[] {
     ` neighbor ${n.address} remote-as ${n.remoteAsn}`,
     ` neighbor ${n.address} description ${n.description}`,
     ` neighbor ${n.address} timers connect 5`,
-    ...(n.bfd ? [` neighbor ${n.address} bfd`, ` neighbor ${n.address} bfd profile ${bfdProfileName(n.bfd)}`] : []),
-    ...(n.bfd && n.holdUntilBfd
-      ? [` neighbor ${n.address} update-source ${n.holdUntilBfd.localAddress}`, ` neighbor ${n.address} shutdown`]
+    ...(n.bfd
+      ? [
+          ` neighbor ${n.address} bfd`,
+          ` neighbor ${n.address} bfd profile ${bfdProfileName(n.bfd)}`,
+          // bgpd keys its BFD session on the source address: one learned when the session comes up would
+          // replace the BFD session that was up, the peer's BFD would fall, and BGP with it, right away.
+          ` neighbor ${n.address} update-source ${n.localAddress}`,
+        ]
       : []),
+    ...(n.bfd && n.holdUntilBfd ? [` neighbor ${n.address} shutdown`] : []),
   ];
 }
 

@@ -14,6 +14,9 @@ export function renderFrr(intent: RouterIntent, header: string): string {
     // (the kernel flushes it; zebra still shows it installed: FRRouting/frr#13413, #14080), so traffic never
     // returns to a repaired path. Plain multipath routes have no such group to lose.
     'no zebra nexthop kernel enable',
+    // bgpd holds every peer until the route-map update timer (5 s by default) has run out after the config
+    // is read ("released from config-pending hold"): 4 s of every lab's bring-up spent waiting, not routing.
+    'bgp route-map delay-timer 0',
     '!',
     ...intent.originate.filter((o) => o.blackhole).map((o) => `ip route ${o.prefix} blackhole`),
     ...renderFrrPolicies(intent.prefixSets, intent.policies),
