@@ -154,9 +154,10 @@ test('the self-test finds the forwarding ceiling, measures the carrier chain, an
       [2000, true],
     ],
   );
-  t.is(lab.calls.filter((x) => x.startsWith('probe')).length, 4);
+  const probes = lab.calls.filter((x) => x.startsWith('probe'));
+  t.is(probes.length, 4);
   t.true(
-    lab.calls.filter((x) => x.startsWith('probe')).every((x) => x.endsWith(' drain 250 ms')),
+    probes.every((x) => x.endsWith(' drain 250 ms')),
     lab.calls.join(', '),
   );
   t.is(c.ceilingPps, 2000);

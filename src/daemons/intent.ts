@@ -57,10 +57,10 @@ export interface Neighbor {
   keepRejected: boolean;
   /**
    * Hold the session administratively down until its BFD session is up (Microsoft's edge for T-VOICE):
-   * BFD runs on its own (a configured BFD peer with this local address and interface), and the lab's
+   * BFD runs on its own (a configured BFD peer from `localAddress` on this interface), and the lab's
    * BFD gate releases the neighbor when BFD comes up and holds it again when BFD goes down.
    */
-  holdUntilBfd?: { localAddress: string; interface: string };
+  holdUntilBfd?: { interface: string };
 }
 
 /** Terms are evaluated in order; the first whose matches all hold decides; nothing matched is denied. */

@@ -32,7 +32,7 @@ export function edgeRouterIntent(model: LabModel, node: LabNode, base: RouterInt
 function holdUntilBfd(model: LabModel, node: LabNode, view: ReturnType<typeof sessionsOf>[number]) {
   const ic = model.interconnects.find((i) => i.id === view.session.interconnect);
   if (!model.bfdGate || !view.session.bfd || !ic || !node.daemon || !daemonDriver(node.daemon).gate) return {};
-  return { holdUntilBfd: { localAddress: view.local.address, interface: ic.lag.interface } };
+  return { holdUntilBfd: { interface: ic.lag.interface } };
 }
 
 function acceptFromPeer(model: LabModel): Policy {

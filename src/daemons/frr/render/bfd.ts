@@ -21,7 +21,7 @@ export function renderFrrBfd(intent: RouterIntent): string[] {
     ...intent.neighbors.flatMap((n) =>
       n.bfd && n.holdUntilBfd
         ? [
-            ` peer ${n.address} local-address ${n.holdUntilBfd.localAddress} interface ${n.holdUntilBfd.interface}`,
+            ` peer ${n.address} local-address ${n.localAddress} interface ${n.holdUntilBfd.interface}`,
             `  profile ${bfdProfileName(n.bfd)}`,
             ' exit',
           ]
