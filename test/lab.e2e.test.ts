@@ -60,7 +60,7 @@ test.serial('two labs with different names run at the same time without collisio
 });
 
 test.serial(
-  'a lab whose sessions cannot establish fails with a readiness report naming them, and leaves nothing',
+  'a lab whose sessions cannot establish (a peer AS mismatch) fails as soon as the daemons refuse them, with a readiness report naming them and the OPEN error, and leaves nothing',
   async (t) => {
     slow(t);
     const error = await t.throwsAsync(
@@ -70,6 +70,12 @@ test.serial(
     t.true(
       error.problems.some((p) => /^a-msee1: BGP a\/ic1 to 198\.51\.100\.1 is (Active|Connect|Idle|OpenSent)/.test(p)),
       error.message,
+    );
+    // Not the 40 s timeout: both daemons said why (the edge sent Bad Peer AS, a-pe1 received it), so up stopped.
+    t.true(error.refused, error.message);
+    t.true(
+      error.problems.every((p) => /, refused: .*Bad Peer AS$/i.test(p)),
+      'each problem names the OPEN error its daemon gave',
     );
     t.false(
       // Sessions are named a/ic2, its LAG a-ic2, its routers a-pe2 and a-msee2.

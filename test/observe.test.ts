@@ -1,11 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from '../src/daemons/bird/parse.js';
+import {
+  parseBirdBfdSessions,
+  parseBirdOpenError,
+  parseBirdPrefixLimits,
+  parseBirdProtocols,
+} from '../src/daemons/bird/parse.js';
 import { LabError } from '../src/errors.js';
 import {
   parseFrrBfdPeers,
   parseFrrBgpSummary,
+  parseFrrOpenError,
   parseFrrPrefixLimits,
   parseFrrResetReason,
   parseReceivedRoutes,
@@ -160,4 +166,31 @@ test("FRR's reason for a session's last reset comes from the neighbor's own view
   t.is(parseFrrResetReason(json, peer), 'Waiting for peer OPEN');
   t.is(parseFrrResetReason(json, '198.51.100.99'), undefined);
   t.is(parseFrrResetReason(undefined, peer), undefined);
+});
+
+// Captured from test/fixtures/labs/mismatched-asn.yaml with a-pe1 on BIRD (AS64499 where the edge expects
+// AS64500): the edge's FRR sent Bad Peer AS, a-pe1's BIRD received it.
+test("a session refused with an OPEN error, in each daemon's words; any other last error is no refusal", async (t) => {
+  const frr = await sample('frr-neighbor-bad-peer-as.json');
+  t.is(parseFrrOpenError(frr, '198.51.100.1'), 'OPEN Message Error/Bad Peer AS');
+  t.is(parseFrrOpenError(frr, '198.51.100.99'), undefined);
+  t.is(parseFrrOpenError(undefined, '198.51.100.1'), undefined);
+  const maxprefix = await sample('frr-neighbor-maxprefix.json');
+  t.is(parseFrrOpenError(maxprefix, Object.keys(JSON.parse(maxprefix) as object)[0]!), undefined, 'reset, not refused');
+  const cease = JSON.stringify({
+    '198.51.100.1': {
+      lastErrorCodeSubcode: '0601',
+      lastNotificationReason: 'Cease/Maximum Number of Prefixes Reached',
+    },
+  });
+  t.is(parseFrrOpenError(cease, '198.51.100.1'), undefined, 'a Cease is no OPEN error');
+  const bird = await sample('bird-protocols-bad-peer-as.txt');
+  t.is(parseBirdOpenError(bird, '198.51.100.0'), 'Received: Bad peer AS');
+  t.is(parseBirdOpenError(bird, '198.51.100.9'), undefined);
+  const other = bird.replaceAll('Received: Bad peer AS', 'Received: Hold timer expired');
+  t.is(parseBirdOpenError(other, '198.51.100.0'), undefined, 'a hold timer is no OPEN error');
+  t.is(
+    parseBirdOpenError(bird.replaceAll('Received: Bad peer AS', 'Unacceptable hold time'), '198.51.100.0'),
+    'Unacceptable hold time',
+  );
 });

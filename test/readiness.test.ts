@@ -1,6 +1,6 @@
 import test from 'ava';
 import { expectedState, withFloors } from '../src/lab/expected.js';
-import { readinessProblems, reachabilityPairs, ReadinessError, waitUntil } from '../src/lab/readiness.js';
+import { readinessProblems, reachabilityPairs, ReadinessError, Refused, waitUntil } from '../src/lab/readiness.js';
 import type { Clock } from '../src/util/clock.js';
 import { countFibRoutes, type NodeSnapshot } from '../src/lab/snapshot.js';
 import { loadTopology } from '../src/topology/load.js';
@@ -99,6 +99,26 @@ test('waitUntil returns once nothing is wrong, and fails with the last problems 
   );
   t.deepEqual(error.problems, ['r1: BGP x is Active']);
   t.regex(error.message, /did not converge within 3 s; not ready:\n {2}r1: BGP x is Active/);
+});
+
+test('a wait ends at the first poll that finds only refused sessions: the configs keep them down, not time', async (t) => {
+  const clock = fakeClock();
+  let calls = 0;
+  const error = await t.throwsAsync(
+    waitUntil(
+      'lab',
+      async () =>
+        ++calls < 3
+          ? ['r1: BFD x to 192.0.2.1 is down']
+          : new Refused(['r1: BGP x to 192.0.2.1 is Idle, refused: Bad Peer AS']),
+      { timeoutMs: 60_000, intervalMs: 1000, clock },
+    ),
+    { instanceOf: ReadinessError },
+  );
+  t.is(calls, 3);
+  t.true(error.refused);
+  t.deepEqual(error.problems, ['r1: BGP x to 192.0.2.1 is Idle, refused: Bad Peer AS']);
+  t.regex(error.message, /^lab lab cannot converge: after 2 s, .*refused for a mismatch of the two configs/);
 });
 
 test('every peer host must reach every Microsoft host', async (t) => {

@@ -204,6 +204,12 @@ export interface DaemonDriver {
   prefixLimits(node: NodeAccess, peer: string): Promise<PrefixLimit[] | undefined>;
   /** Why the daemon last took the session with `peer` down, in its words, where `readSessions` does not say. */
   downReason?(node: NodeAccess, peer: string): Promise<string | undefined>;
+  /**
+   * The OPEN error (RFC 4271 6.2: peer AS, BGP identifier, hold time, capability) the daemon last sent or
+   * received on the session with `peer`, in its words: a mismatch of the two configs that no retry fixes.
+   * Undefined when the session's last error was something else, or the daemon does not answer.
+   */
+  refusal?(node: NodeAccess, peer: string): Promise<string | undefined>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
   readonly routes?: {
     /** The BGP table: each prefix with the AS path of every path the router has for it. */

@@ -2,8 +2,8 @@ import type { NodeAccess } from '../daemons/types.js';
 import type { Clock } from '../util/clock.js';
 import { expectedState, withFloors, type BeforeFault, type ExpectedNode } from './expected.js';
 import type { Lab } from './lab.js';
-import { readinessProblems, reachabilityPairs, waitUntil } from './readiness.js';
-import { snapshotNode, socketAccess } from './snapshot.js';
+import { problemsOf, reachabilityPairs, Refused, waitUntil, type Problem } from './readiness.js';
+import { execAccess, snapshotNode, socketAccess } from './snapshot.js';
 
 /**
  * Each node's daemons and LAG read through their sockets from the host: no process per poll, so waiting
@@ -22,13 +22,35 @@ async function stateProblems(
   lab: Lab,
   expected: ExpectedNode[],
   access?: (node: string) => Promise<NodeAccess>,
-): Promise<string[]> {
+): Promise<string[] | Refused> {
   const snapshots = new Map(
     await Promise.all(
       expected.map(async (e) => [e.node, await snapshotNode(lab, e.node, access && (await access(e.node)))] as const),
     ),
   );
-  return readinessProblems(expected, snapshots);
+  return refusedOrAll(lab, problemsOf(expected, snapshots), access);
+}
+
+/**
+ * When every problem is a BGP session not Established, each one's daemon is asked why: if every one was
+ * refused with an OPEN error (a peer AS, a hold time the other end will not take), the configs keep them
+ * down and no wait helps. Only then is anyone asked, so a wait under probe traffic costs no extra query.
+ */
+async function refusedOrAll(
+  lab: Lab,
+  problems: Problem[],
+  access?: (node: string) => Promise<NodeAccess>,
+): Promise<string[] | Refused> {
+  const texts = problems.map((p) => p.text);
+  if (problems.length === 0 || !problems.every((p) => p.session)) return texts;
+  const reasons = await Promise.all(
+    problems.map(async ({ session }) => {
+      const node = access ? await access(session!.node) : execAccess(lab, session!.node);
+      return lab.daemon(session!.node).refusal?.(node, session!.peer);
+    }),
+  );
+  if (!reasons.every((r) => r !== undefined)) return texts;
+  return new Refused(problems.map((p, i) => `${p.text}, refused: ${reasons[i]}`));
 }
 
 /** Problems of the running lab right now: LAGs, BFD, BGP with prefix counts, then host reachability. */
@@ -37,8 +59,17 @@ export async function currentProblems(
   expected = expectedState(lab.model),
   access?: (node: string) => Promise<NodeAccess>,
 ): Promise<string[]> {
+  const found = await currentState(lab, expected, access);
+  return found instanceof Refused ? found.problems : found;
+}
+
+async function currentState(
+  lab: Lab,
+  expected: ExpectedNode[],
+  access?: (node: string) => Promise<NodeAccess>,
+): Promise<string[] | Refused> {
   const control = await stateProblems(lab, expected, access);
-  if (control.length) return control;
+  if (control instanceof Refused || control.length) return control;
   const reach = await Promise.all(
     reachabilityPairs(lab.model).map(async ({ from, to, address }) => {
       const ping = await lab.exec(from, ['ping', '-c', '1', '-W', '1', '-q', address], { allowFailure: true });
@@ -63,7 +94,7 @@ export function waitConverged(
 ): Promise<number> {
   const expected = expectedState(lab.model);
   const access = socketAccesses(lab);
-  return waitUntil(lab.name, () => currentProblems(lab, expected, access), options);
+  return waitUntil(lab.name, () => currentState(lab, expected, access), options);
 }
 
 /**

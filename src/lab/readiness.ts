@@ -5,47 +5,58 @@ import type { NodeSnapshot } from './snapshot.js';
 import type { ExpectedNode } from './expected.js';
 import { hostPart } from '../topology/addresses.js';
 
+/** One thing not (yet) as a converged lab has it; `session` when it is a BGP session not Established. */
+export interface Problem {
+  text: string;
+  session?: { node: string; peer: string };
+}
+
 /** What is not (yet) as a converged lab must be, one line each, naming node, session, member and last state. */
 export function readinessProblems(expected: ExpectedNode[], snapshots: Map<string, NodeSnapshot>): string[] {
-  const problems: string[] = [];
+  return problemsOf(expected, snapshots).map((p) => p.text);
+}
+
+export function problemsOf(expected: ExpectedNode[], snapshots: Map<string, NodeSnapshot>): Problem[] {
+  const problems: Problem[] = [];
+  const push = (text: string) => problems.push({ text });
   for (const want of expected) {
     const have = snapshots.get(want.node);
     // A daemon that runs but did not answer in time: its sessions are unknown, not absent.
     const missing = (kind: 'bgp' | 'bfd') => (have?.late?.includes(kind) ? 'unknown (no answer in time)' : 'absent');
     for (const lag of want.lags) {
       const state = have?.lags.find((l) => l.name === lag.name);
-      if (!state) problems.push(`${want.node}: LAG ${lag.name} not found`);
+      if (!state) push(`${want.node}: LAG ${lag.name} not found`);
       else {
-        if (!state.negotiated) problems.push(`${want.node}: LAG ${lag.name} LACP not negotiated`);
+        if (!state.negotiated) push(`${want.node}: LAG ${lag.name} LACP not negotiated`);
         for (const member of lag.members) {
           const m = state.members.find((x) => x.name === member);
-          if (!m?.enabled)
-            problems.push(`${want.node}: LAG ${lag.name} member ${member} ${m ? 'disabled' : 'missing'}`);
+          if (!m?.enabled) push(`${want.node}: LAG ${lag.name} member ${member} ${m ? 'disabled' : 'missing'}`);
         }
       }
     }
     for (const bfd of want.bfd) {
       const state = have?.bfd.find((b) => b.peer === bfd.peer)?.state ?? missing('bfd');
-      if (state !== 'up') problems.push(`${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`);
+      if (state !== 'up') push(`${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`);
     }
     for (const bgp of want.bgp) {
       const state = have?.bgp.find((b) => b.peer === bgp.peer);
       if (state?.state !== 'Established') {
-        problems.push(
-          `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? missing('bgp')}${state?.info ? ` (${state.info})` : ''}`,
-        );
+        problems.push({
+          text: `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? missing('bgp')}${state?.info ? ` (${state.info})` : ''}`,
+          session: { node: want.node, peer: bgp.peer },
+        });
       } else if (bgp.received !== undefined && state.received !== bgp.received) {
-        problems.push(
+        push(
           `${want.node}: BGP ${bgp.session} to ${bgp.peer} has ${state.received} prefixes, expected ${bgp.received}`,
         );
       } else if (bgp.receivedAtLeast !== undefined && state.received < bgp.receivedAtLeast) {
-        problems.push(
+        push(
           `${want.node}: BGP ${bgp.session} to ${bgp.peer} has ${state.received} prefixes, had ${bgp.receivedAtLeast} before the fault`,
         );
       }
     }
     if (want.fibAtLeast !== undefined && !((have?.fib ?? 0) >= want.fibAtLeast))
-      problems.push(
+      push(
         `${want.node}: its kernel has ${have?.fib ?? 'no readable'} routes, had ${want.fibAtLeast} before the fault`,
       );
   }
@@ -70,17 +81,30 @@ export class ReadinessError extends PeerlabError {
     readonly lab: string,
     readonly problems: string[],
     waitedMs: number,
+    /** The daemons refused every session still down for a mismatch of their configs: no wait would end it. */
+    readonly refused = false,
   ) {
     super(
-      `lab ${lab} did not converge within ${(waitedMs / 1000).toFixed(0)} s; not ready:\n  ${problems.join('\n  ')}`,
+      refused
+        ? `lab ${lab} cannot converge: after ${(waitedMs / 1000).toFixed(0)} s, all that is not ready is sessions ` +
+            `its daemons refused for a mismatch of the two configs (an OPEN error: no retry fixes it):\n  ${problems.join('\n  ')}`
+        : `lab ${lab} did not converge within ${(waitedMs / 1000).toFixed(0)} s; not ready:\n  ${problems.join('\n  ')}`,
     );
   }
 }
 
-/** Poll `problems` until it returns none or `timeoutMs` passes; the last problems are the error's report. */
+/** What a poll found when every problem is a session the daemons refused (see `ReadinessError.refused`). */
+export class Refused {
+  constructor(readonly problems: string[]) {}
+}
+
+/**
+ * Poll `problems` until it returns none or `timeoutMs` passes; the last problems are the error's report.
+ * A poll that finds only refused sessions ends the wait at once: the configs, not time, keep them down.
+ */
 export async function waitUntil(
   lab: string,
-  problems: () => Promise<string[]>,
+  problems: () => Promise<string[] | Refused>,
   options: { timeoutMs: number; intervalMs?: number; clock?: Clock; signal?: AbortSignal },
 ): Promise<number> {
   const clock = options.clock ?? systemClock;
@@ -89,6 +113,7 @@ export async function waitUntil(
     options.signal?.throwIfAborted();
     const found = await problems();
     const waited = clock.now() - start;
+    if (found instanceof Refused) throw new ReadinessError(lab, found.problems, waited, true);
     if (found.length === 0) return waited;
     if (waited >= options.timeoutMs) throw new ReadinessError(lab, found, waited);
     await clock.sleep(options.intervalMs ?? 1000);

@@ -1,7 +1,7 @@
 import type { DaemonDriver, DaemonVersion, NodeAccess, NodeDirs } from '../types.js';
 import { answerOf, sessionsOf, type Answer } from '../answer.js';
 import { birdIncludes, inspectBird } from './inspect.js';
-import { parseBirdBfdSessions, parseBirdPrefixLimits, parseBirdProtocols } from './parse.js';
+import { parseBirdBfdSessions, parseBirdOpenError, parseBirdPrefixLimits, parseBirdProtocols } from './parse.js';
 import { renderBird } from './render/index.js';
 import { birdQuery } from './socket.js';
 
@@ -72,6 +72,10 @@ function birdDriver(version: Version): DaemonDriver {
     },
     prefixLimits: async (node, peer) =>
       ((text) => (text === undefined ? undefined : parseBirdPrefixLimits(text, peer)))(
+        await query(node, 'show protocols all'),
+      ),
+    refusal: async (node, peer) =>
+      ((text) => (text === undefined ? undefined : parseBirdOpenError(text, peer)))(
         await query(node, 'show protocols all'),
       ),
     evidence: {

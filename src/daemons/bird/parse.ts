@@ -29,6 +29,25 @@ export function parseBirdProtocols(text: string): BgpPeerState[] {
   });
 }
 
+/** The protocol block of `show protocols all` whose neighbor is `peer`. */
+const blockOf = (text: string, peer: string) =>
+  protocolBlocks(text).find((b) =>
+    b.some((l) => new RegExp(`^\\s+Neighbor address:\\s+${peer.replace(/\./g, '\\.')}$`).test(l)),
+  );
+
+/** BIRD's words for the OPEN Message Error subcodes (RFC 4271 6.2, RFC 5492, RFC 9234), as its `Last error:` says them. */
+const openErrors =
+  /^(?:Received: )?(Invalid OPEN message|Unsupported version number|Bad peer AS|Bad BGP identifier|Unsupported optional parameter|Authentication failure|Unacceptable hold time|Required capability missing|No supported AFI\/SAFI|Role mismatch)\b/;
+
+/** `show protocols all`: the session's last error, when it was an OPEN Message Error sent or received. */
+export function parseBirdOpenError(text: string, peer: string): string | undefined {
+  const last = blockOf(text, peer)
+    ?.find((l) => /^\s+Last error:/.test(l))
+    ?.replace(/^\s+Last error:\s*/, '')
+    .trim();
+  return last && openErrors.test(last) ? last : undefined;
+}
+
 /** The blocks of `show protocols all`: each protocol's header line and the indented lines under it. */
 function protocolBlocks(text: string): string[][] {
   return text.split('\n').reduce<string[][]>((acc, line) => {
@@ -69,9 +88,7 @@ const birdActions: Record<string, PrefixLimit['action']> = {
  * Empty when none is set, undefined when no protocol has that neighbor.
  */
 export function parseBirdPrefixLimits(text: string, peer: string): PrefixLimit[] | undefined {
-  const block = protocolBlocks(text).find((b) =>
-    b.some((l) => new RegExp(`^\\s+Neighbor address:\\s+${peer.replace(/\./g, '\\.')}$`).test(l)),
-  );
+  const block = blockOf(text, peer);
   if (!block) return undefined;
   return block.flatMap((line, i) => {
     const m = /^\s+(Receive|Import) limit:\s+(\d+)/.exec(line);

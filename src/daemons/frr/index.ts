@@ -8,6 +8,7 @@ import {
   parseFrrBfdPeers,
   parseFrrBgpSummary,
   parseFrrPrefixLimits,
+  parseFrrOpenError,
   parseFrrResetReason,
   parseReceivedRoutes,
   routeKeys,
@@ -156,6 +157,8 @@ function frrDriver(version: Version): DaemonDriver {
     // The summary has no reason in FRR 8.4; the neighbor's own view does.
     downReason: async (node, peer) =>
       parseFrrResetReason(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
+    refusal: async (node, peer) =>
+      parseFrrOpenError(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
     routes: {
       table: async (node) => routePaths(await query(node, 'bgpd', 'show bgp ipv4 unicast json')),
       // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).

@@ -127,6 +127,20 @@ export function parseFrrPrefixLimits(json: string | undefined, peer: string): Pr
   return [{ ...limit, action: 'session-down', said: 'session down until cleared' }];
 }
 
+/**
+ * `show bgp neighbors X json`: the last NOTIFICATION sent or received, when it was an OPEN Message Error
+ * (code 2, `lastErrorCodeSubcode` "02xx"), as FRR names it ("OPEN Message Error/Bad Peer AS").
+ */
+export function parseFrrOpenError(json: string | undefined, peer: string): string | undefined {
+  const answer = frrJson<Record<string, { lastErrorCodeSubcode?: string; lastNotificationReason?: string }>>(
+    json,
+    `its neighbor ${peer}`,
+  );
+  const neighbor = answer?.[peer];
+  if (!neighbor?.lastErrorCodeSubcode?.startsWith('02')) return undefined;
+  return neighbor.lastNotificationReason ?? `OPEN Message Error ${neighbor.lastErrorCodeSubcode}`;
+}
+
 /** `show bgp neighbors X json`: why the session was last reset (`lastResetDueTo`), if it was. */
 export function parseFrrResetReason(json: string | undefined, peer: string): string | undefined {
   const answer = frrJson<Record<string, { lastResetDueTo?: string }>>(json, `its neighbor ${peer}`);
