@@ -108,13 +108,11 @@ export function registerFault(program: Command): void {
     try {
       await runOnLab(lab, [scenario], report, {
         signal: interrupt.signal,
-        ...(recent ? { calibration: recent } : {}),
+        ...(recent ? { calibration: recent } : { onCalibrated: (measured) => keepCalibration(lab.name, measured) }),
       });
     } catch (error) {
       settleRun(report, error, interrupt.signal);
     }
-    const measured = report.labs.find((l) => l.name === lab.name)?.calibration;
-    if (measured && !recent) await keepCalibration(lab.name, measured);
     finishRun(report, 1);
     const attempt = report.scenarios[0]?.attempts[0];
     if (attempt) console.log(formatFaultRun(scenario.name, attempt));

@@ -74,6 +74,8 @@ export interface OnLabOptions {
   calibrate?: boolean;
   /** A self-measurement of this lab made a moment ago (`peerlab fault` keeps one per lab): used, not made again. */
   calibration?: LabCalibration;
+  /** Called with the self-measurement as soon as it is made, before any scenario (a run killed later keeps it). */
+  onCalibrated?: (calibration: LabCalibration) => Promise<void>;
   /** Capture the control plane of some nodes for each attempt, into `out`/captures (the files beside the reports). */
   capture?: { out: string; nodes(scenario: Scenario): string[] };
 }
@@ -104,6 +106,7 @@ export async function runOnLab(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     for (const line of describeCalibration(calibration)) progress(`${lab.name}: ${line}`);
+    await options.onCalibrated?.(calibration);
   }
   if (calibration) {
     const entry = report.labs.find((l) => l.name === lab.name);
