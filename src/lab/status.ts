@@ -37,13 +37,16 @@ export function formatStatus(status: LabStatus): string {
     const s = n.snapshot;
     const count = <T>(items: T[] | undefined, ok: (t: T) => boolean) =>
       items?.length ? `${items.filter(ok).length}/${items.length}` : '-';
+    // A daemon that runs but did not answer in time: its sessions are unknown, not none.
+    const sessions = <T>(kind: 'bgp' | 'bfd', items: T[] | undefined, ok: (t: T) => boolean) =>
+      s?.late?.includes(kind) ? 'no answer' : count(items, ok);
     const members = s?.lags.flatMap((l) => l.members);
     return [
       n.name,
       n.role,
       n.daemon ?? '-',
-      count(s?.bgp, (b) => b.state === 'Established'),
-      count(s?.bfd, (b) => b.state === 'up'),
+      sessions('bgp', s?.bgp, (b) => b.state === 'Established'),
+      sessions('bfd', s?.bfd, (b) => b.state === 'up'),
       count(members, (m) => m.enabled),
     ];
   });
