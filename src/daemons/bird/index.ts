@@ -42,6 +42,11 @@ function birdDriver(version: Version): DaemonDriver {
     return answerOf(node.exec([...birdc(node.dirs), ...command.split(' ')]));
   };
   const query = async (node: NodeAccess, command: string) => (await ask(node, command)).text;
+  /** One session's reading of `show protocols all`; undefined when BIRD does not answer. */
+  const ofPeer = async <T>(node: NodeAccess, peer: string, parse: (text: string, peer: string) => T | undefined) => {
+    const text = await query(node, 'show protocols all');
+    return text === undefined ? undefined : parse(text, peer);
+  };
   return {
     name: 'bird',
     description: `BIRD ${version} (BGP and BFD in one daemon)`,
@@ -70,14 +75,8 @@ function birdDriver(version: Version): DaemonDriver {
       const [protocols, bfd] = await Promise.all([ask(node, 'show protocols all'), ask(node, 'show bfd sessions')]);
       return sessionsOf(protocols, bfd, { bgp: parseBirdProtocols, bfd: parseBirdBfdSessions });
     },
-    prefixLimits: async (node, peer) =>
-      ((text) => (text === undefined ? undefined : parseBirdPrefixLimits(text, peer)))(
-        await query(node, 'show protocols all'),
-      ),
-    refusal: async (node, peer) =>
-      ((text) => (text === undefined ? undefined : parseBirdOpenError(text, peer)))(
-        await query(node, 'show protocols all'),
-      ),
+    prefixLimits: (node, peer) => ofPeer(node, peer, parseBirdPrefixLimits),
+    refusal: (node, peer) => ofPeer(node, peer, parseBirdOpenError),
     evidence: {
       bfd: /^\s*bfd\s*(\{|on\b|graceful\b)/,
       community: (c) => {
