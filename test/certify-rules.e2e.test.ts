@@ -63,8 +63,9 @@ test.serial(
     t.timeout(600_000);
     const out = await tempDir(t, 'certify-broken');
     const nobfd = await tempDir(t, 'certify-nobfd');
-    // Both labs at once: the no-BFD one never converges (the edge holds its BGP) and waits out its timeout;
-    // what either shows is read from the edge's and the routers' state, never timed.
+    // Both labs at once: the no-BFD one never converges (the edge holds its BGP), and says so once fra-pe1's
+    // daemon shows its neighbor without BFD; what either shows is read from the edge's and the routers'
+    // state, never timed.
     const edge = peerlab(
       'certify',
       'examples/partner-voice/broken/topology-edge.yaml',
@@ -121,8 +122,14 @@ test.serial(
     t.deepEqual(await leftovers('e2e-cert-broken'), []);
 
     t.is(held.exitCode, 1, held.stderr);
-    const bfd = (await certified(nobfd)).rows;
+    const { report: nobfdReport, rows: bfd } = await certified(nobfd);
+    // It stops waiting once fra-pe1's own daemon shows its neighbor without BFD: no wait brings fra/ic1 up.
+    t.regex(
+      nobfdReport.certification?.notConverged ?? '',
+      /cannot converge: [\s\S]*fra-msee1: BFD fra\/ic1 to \S+ is down, cannot come up: fra-pe1 runs no BFD with/,
+    );
     t.is(bfd.get('R-BFD')?.status, 'fail');
+    t.is(bfd.get('R-BFD')?.discrepancies, undefined, 'the static reading agrees with the edge on each interconnect');
     t.regex(
       evidence(bfd.get('R-BFD'), 'edge', 'fail'),
       /fra\/ic1: BFD down, .*the edge held BGP all along: BFD from fra-pe1 never came up, so no routes were exchanged/,

@@ -12,6 +12,7 @@ import {
   parseFrrBfdPeers,
   parseFrrBgpSummary,
   parseFrrOpenError,
+  parseFrrBfdConfigured,
   parseFrrPrefixLimits,
   parseFrrResetReason,
   parseReceivedRoutes,
@@ -166,6 +167,15 @@ test("FRR's reason for a session's last reset comes from the neighbor's own view
   t.is(parseFrrResetReason(json, peer), 'Waiting for peer OPEN');
   t.is(parseFrrResetReason(json, '198.51.100.99'), undefined);
   t.is(parseFrrResetReason(undefined, peer), undefined);
+});
+
+// Captured from examples/partner-voice/broken/topology-no-bfd.yaml under certify: fra-pe1's own config has
+// no `neighbor MSFT bfd`; fra-msee1 has it, with the neighbor shut down by the edge's BFD gate.
+test("whether a neighbor runs BFD, in FRR's own view of it: peerBfdInfo, up or down", async (t) => {
+  t.false(parseFrrBfdConfigured(await sample('frr-neighbor-no-bfd.json'), '198.51.100.4'));
+  t.true(parseFrrBfdConfigured(await sample('frr-neighbor-held-for-bfd.json'), '198.51.100.5'));
+  t.is(parseFrrBfdConfigured(await sample('frr-neighbor-no-bfd.json'), '198.51.100.99'), undefined, 'no such neighbor');
+  t.is(parseFrrBfdConfigured(undefined, '198.51.100.4'), undefined, 'no answer');
 });
 
 // Captured from test/fixtures/labs/mismatched-asn.yaml with a-pe1 on BIRD (AS64499 where the edge expects

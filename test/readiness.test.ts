@@ -101,24 +101,37 @@ test('waitUntil returns once nothing is wrong, and fails with the last problems 
   t.regex(error.message, /did not converge within 3 s; not ready:\n {2}r1: BGP x is Active/);
 });
 
-test('a wait ends at the first poll that finds only refused sessions: the configs keep them down, not time', async (t) => {
+test('a wait ends at the second poll in a row that finds only sessions the configs keep down, not at its timeout', async (t) => {
   const clock = fakeClock();
   let calls = 0;
+  const refused = new Refused(['r1: BGP x to 192.0.2.1 is Idle, refused: Bad Peer AS']);
   const error = await t.throwsAsync(
-    waitUntil(
-      'lab',
-      async () =>
-        ++calls < 3
-          ? ['r1: BFD x to 192.0.2.1 is down']
-          : new Refused(['r1: BGP x to 192.0.2.1 is Idle, refused: Bad Peer AS']),
-      { timeoutMs: 60_000, intervalMs: 1000, clock },
-    ),
+    waitUntil('lab', async () => (++calls < 3 ? ['r1: BFD x to 192.0.2.1 is down'] : refused), {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      clock,
+    }),
     { instanceOf: ReadinessError },
   );
-  t.is(calls, 3);
+  t.is(calls, 4);
   t.true(error.refused);
   t.deepEqual(error.problems, ['r1: BGP x to 192.0.2.1 is Idle, refused: Bad Peer AS']);
-  t.regex(error.message, /^lab lab cannot converge: after 2 s, .*refused for a mismatch of the two configs/);
+  t.regex(error.message, /^lab lab cannot converge: after 3 s, .*the two ends' configs keep down/);
+});
+
+test('one poll that finds only kept-down sessions does not end a wait (a daemon caught applying its config)', async (t) => {
+  let calls = 0;
+  const waited = await waitUntil(
+    'lab',
+    async () => {
+      calls++;
+      if (calls === 1) return new Refused(['r1: BFD x to 192.0.2.1 is down, cannot come up: r2 runs no BFD']);
+      return calls < 4 ? ['r1: BFD x to 192.0.2.1 is init'] : [];
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, clock: fakeClock() },
+  );
+  t.is(calls, 4);
+  t.is(waited, 3000);
 });
 
 test('every peer host must reach every Microsoft host', async (t) => {

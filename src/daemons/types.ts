@@ -210,6 +210,11 @@ export interface DaemonDriver {
    * Undefined when the session's last error was something else, or the daemon does not answer.
    */
   refusal?(node: NodeAccess, peer: string): Promise<string | undefined>;
+  /**
+   * Whether the daemon runs BFD on its session with `peer`, as the daemon itself shows it: false for a
+   * neighbor it has without BFD, undefined when it does not say (no such neighbor yet, no answer).
+   */
+  bfdConfigured?(node: NodeAccess, peer: string): Promise<boolean | undefined>;
   /** Route tables, where the daemon can show what it accepted and what a neighbor sent before policy. */
   readonly routes?: {
     /** The BGP table: each prefix with the AS path of every path the router has for it. */

@@ -4,6 +4,7 @@ import { expectedState, withFloors, type BeforeFault, type ExpectedNode } from '
 import type { Lab } from './lab.js';
 import { problemsOf, reachabilityPairs, Refused, waitUntil, type Problem } from './readiness.js';
 import { execAccess, snapshotNode, socketAccess } from './snapshot.js';
+import { keptDown } from './kept-down.js';
 
 /**
  * Each node's daemons and LAG read through their sockets from the host: no process per poll, so waiting
@@ -32,25 +33,16 @@ async function stateProblems(
 }
 
 /**
- * When every problem is a BGP session not Established, each one's daemon is asked why: if every one was
- * refused with an OPEN error (a peer AS, a hold time the other end will not take), the configs keep them
- * down and no wait helps. Only then is anyone asked, so a wait under probe traffic costs no extra query.
+ * When every problem is a session, its daemons are asked why (`keptDown`): if the configs keep every one
+ * down, no wait helps. Only then is anyone asked, so a wait under probe traffic costs no extra query.
  */
 async function refusedOrAll(
   lab: Lab,
   problems: Problem[],
   access?: (node: string) => Promise<NodeAccess>,
 ): Promise<string[] | Refused> {
-  const texts = problems.map((p) => p.text);
-  if (problems.length === 0 || !problems.every((p) => p.session)) return texts;
-  const reasons = await Promise.all(
-    problems.map(async ({ session }) => {
-      const node = access ? await access(session!.node) : execAccess(lab, session!.node);
-      return lab.daemon(session!.node).refusal?.(node, session!.peer);
-    }),
-  );
-  if (!reasons.every((r) => r !== undefined)) return texts;
-  return new Refused(problems.map((p, i) => `${p.text}, refused: ${reasons[i]}`));
+  const kept = await keptDown(lab, problems, access ?? ((node) => Promise.resolve(execAccess(lab, node))));
+  return kept ? new Refused(kept) : problems.map((p) => p.text);
 }
 
 /** Problems of the running lab right now: LAGs, BFD, BGP with prefix counts, then host reachability. */

@@ -22,7 +22,7 @@ export interface GateEvent {
 /** A running lab: its model, where its nodes live, and how to reach them. Disposing it tears it down. */
 export class Lab implements AsyncDisposable {
   /** What the edge's BFD gate (lab/bfd-gate.ts) saw and did, when the model asks for one (certify). */
-  gate?: { readonly events: readonly GateEvent[] };
+  gate?: { readonly events: readonly GateEvent[]; readonly gated: readonly { node: string; address: string }[] };
   /** Set when the lab was accepted without converging: what was not ready. */
   notConverged?: string;
   private readonly background: (() => Promise<void>)[] = [];

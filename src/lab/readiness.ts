@@ -5,10 +5,14 @@ import type { NodeSnapshot } from './snapshot.js';
 import type { ExpectedNode } from './expected.js';
 import { hostPart } from '../topology/addresses.js';
 
-/** One thing not (yet) as a converged lab has it; `session` when it is a BGP session not Established. */
+/**
+ * One thing not (yet) as a converged lab has it; `session` when it is a BGP session not Established, `bfd`
+ * when it is a BFD session not up.
+ */
 export interface Problem {
   text: string;
   session?: { node: string; peer: string };
+  bfd?: { node: string; peer: string };
 }
 
 /** What is not (yet) as a converged lab must be, one line each, naming node, session, member and last state. */
@@ -36,7 +40,11 @@ export function problemsOf(expected: ExpectedNode[], snapshots: Map<string, Node
     }
     for (const bfd of want.bfd) {
       const state = have?.bfd.find((b) => b.peer === bfd.peer)?.state ?? missing('bfd');
-      if (state !== 'up') push(`${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`);
+      if (state !== 'up')
+        problems.push({
+          text: `${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`,
+          bfd: { node: want.node, peer: bfd.peer },
+        });
     }
     for (const bgp of want.bgp) {
       const state = have?.bgp.find((b) => b.peer === bgp.peer);
@@ -81,13 +89,13 @@ export class ReadinessError extends PeerlabError {
     readonly lab: string,
     readonly problems: string[],
     waitedMs: number,
-    /** The daemons refused every session still down for a mismatch of their configs: no wait would end it. */
+    /** Every session still down is kept down by the two ends' configs, as their daemons say: no wait would end it. */
     readonly refused = false,
   ) {
     super(
       refused
         ? `lab ${lab} cannot converge: after ${(waitedMs / 1000).toFixed(0)} s, all that is not ready is sessions ` +
-            `its daemons refused for a mismatch of the two configs (an OPEN error: no retry fixes it):\n  ${problems.join('\n  ')}`
+            `the two ends' configs keep down, as their daemons say (no wait fixes it):\n  ${problems.join('\n  ')}`
         : `lab ${lab} did not converge within ${(waitedMs / 1000).toFixed(0)} s; not ready:\n  ${problems.join('\n  ')}`,
     );
   }
@@ -100,7 +108,8 @@ export class Refused {
 
 /**
  * Poll `problems` until it returns none or `timeoutMs` passes; the last problems are the error's report.
- * A poll that finds only refused sessions ends the wait at once: the configs, not time, keep them down.
+ * Two polls in a row that find only sessions the configs keep down end the wait: time will not bring them
+ * up. One is not enough: a daemon caught applying its config may have a neighbor without its BFD line yet.
  */
 export async function waitUntil(
   lab: string,
@@ -109,13 +118,17 @@ export async function waitUntil(
 ): Promise<number> {
   const clock = options.clock ?? systemClock;
   const start = clock.now();
+  let refusedBefore = false;
   for (;;) {
     options.signal?.throwIfAborted();
     const found = await problems();
     const waited = clock.now() - start;
-    if (found instanceof Refused) throw new ReadinessError(lab, found.problems, waited, true);
-    if (found.length === 0) return waited;
-    if (waited >= options.timeoutMs) throw new ReadinessError(lab, found, waited);
+    const refused = found instanceof Refused;
+    if (refused && (refusedBefore || waited >= options.timeoutMs))
+      throw new ReadinessError(lab, found.problems, waited, true);
+    refusedBefore = refused;
+    if (!refused && found.length === 0) return waited;
+    if (!refused && waited >= options.timeoutMs) throw new ReadinessError(lab, found, waited);
     await clock.sleep(options.intervalMs ?? 1000);
   }
 }

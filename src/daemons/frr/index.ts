@@ -9,6 +9,7 @@ import {
   parseFrrBgpSummary,
   parseFrrPrefixLimits,
   parseFrrOpenError,
+  parseFrrBfdConfigured,
   parseFrrResetReason,
   parseReceivedRoutes,
   routeKeys,
@@ -159,6 +160,8 @@ function frrDriver(version: Version): DaemonDriver {
       parseFrrResetReason(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
     refusal: async (node, peer) =>
       parseFrrOpenError(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
+    bfdConfigured: async (node, peer) =>
+      parseFrrBfdConfigured(await query(node, 'bgpd', `show bgp neighbors ${peer} json`), peer),
     routes: {
       table: async (node) => routePaths(await query(node, 'bgpd', 'show bgp ipv4 unicast json')),
       // Needs soft-reconfiguration inbound on the session (the rendered edge sessions keep what they filter).

@@ -141,6 +141,18 @@ export function parseFrrOpenError(json: string | undefined, peer: string): strin
   return neighbor.lastNotificationReason ?? `OPEN Message Error ${neighbor.lastErrorCodeSubcode}`;
 }
 
+/**
+ * `show bgp neighbors X json`: whether the neighbor runs BFD. FRR shows `peerBfdInfo` for every neighbor
+ * configured with `bfd`, up or down; undefined when the daemon has no such neighbor (yet) or does not answer.
+ */
+export function parseFrrBfdConfigured(json: string | undefined, peer: string): boolean | undefined {
+  const neighbor = frrJson<Record<string, { bgpState?: string; peerBfdInfo?: unknown }>>(
+    json,
+    `its neighbor ${peer}`,
+  )?.[peer];
+  return neighbor?.bgpState === undefined ? undefined : neighbor.peerBfdInfo !== undefined;
+}
+
 /** `show bgp neighbors X json`: why the session was last reset (`lastResetDueTo`), if it was. */
 export function parseFrrResetReason(json: string | undefined, peer: string): string | undefined {
   const answer = frrJson<Record<string, { lastResetDueTo?: string }>>(json, `its neighbor ${peer}`);
