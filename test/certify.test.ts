@@ -323,6 +323,37 @@ test("certify: what the edge observes is the truth; a static reading it contradi
   t.regex(md, /\| R-BFD \| BFD \| pass \| edge \| edge: pass: .*<br>discrepancy: static reading says fail: /);
 });
 
+test('certify: a static reading is checked against what the lab showed on the same interconnect, not against the whole row', (t) => {
+  const row = certRow('R-BFD', 'BFD', [
+    {
+      source: 'static',
+      crossCheck: true,
+      findings: [
+        { status: 'pass', text: 'ams/ic1: 300 ms x 3 = 900 ms detection (ams-pe1/bird.conf:50)' },
+        { status: 'fail', text: "fra/ic1: fra-pe1's own config (fra-pe1.conf) configures no BFD" },
+      ],
+    },
+    {
+      source: 'edge',
+      findings: [
+        { status: 'pass', text: 'ams/ic1: BFD up, BGP Established at ams-msee1' },
+        { status: 'fail', text: 'fra/ic1: BFD down, BGP Idle (Admin) at fra-msee1' },
+      ],
+    },
+  ]);
+  t.is(row.status, 'fail');
+  t.is(row.discrepancies, undefined, 'each reading agrees with the lab on its own interconnect');
+  t.true(row.evidence.includes('static: pass: ams/ic1: 300 ms x 3 = 900 ms detection (ams-pe1/bird.conf:50)'));
+  // The same static pass beside an edge that failed ams/ic1 itself is a discrepancy.
+  const contradicted = certRow('R-BFD', 'BFD', [
+    { source: 'static', crossCheck: true, findings: [{ status: 'pass', text: 'ams/ic1: 900 ms detection' }] },
+    { source: 'edge', findings: [{ status: 'fail', text: 'ams/ic1: BFD down at ams-msee1' }] },
+  ]);
+  t.deepEqual(contradicted.discrepancies, [
+    'static reading says pass: ams/ic1: 900 ms detection; the lab showed a fail',
+  ]);
+});
+
 test('R-BFD at the edge says the detection it negotiated, and when the partner made it slower than the topology', async (t) => {
   const model = await voice();
   const view = await healthy();

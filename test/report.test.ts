@@ -468,3 +468,32 @@ test('the breakdown names the lower layer when one sample saw several changes, a
     / -> detected by carrier\/LACP \(ams-pe1 ams-ic1-m1 enabled -> disabled\) at 101 ms -> BGP withdrawn \(ams-pe1 198\.51\.100\.0\) at 101 ms -> /,
   );
 });
+
+test('the report header says a lab converged only when it did: not for a certify lab accepted unconverged, nor for one it found running', (t) => {
+  const report = (labs: RunReport['labs']): RunReport => ({
+    schema: runSchema,
+    startedAt: '2026-12-05T09:00:00.000Z',
+    finishedAt: '2026-12-05T09:01:00.000Z',
+    runtime: 'netns',
+    lag: 'nft',
+    interrupted: false,
+    labs,
+    scenarios: [],
+    verdict: 'pass',
+    counts: { pass: 0, fail: 0, inconclusive: 0 },
+    passed: true,
+  });
+  const held = report([{ topology: 't.yaml', name: 'nbf', upMs: 15_500, notConverged: 'lab nbf cannot converge' }]);
+  for (const text of [renderMarkdown(held), renderHtml(held)]) {
+    t.regex(text, /Lab nbf \(t\.yaml\) came up in 15\.5 s and did not converge\./);
+    t.notRegex(text, /converged in/);
+  }
+  t.regex(
+    renderMarkdown(report([{ topology: 't.yaml', name: 'x', upMs: 0 }])),
+    /Lab x \(t\.yaml\) was running before this run\./,
+  );
+  t.regex(
+    renderMarkdown(report([{ topology: 't.yaml', name: 'x', upMs: 9_000 }])),
+    /Lab x \(t\.yaml\) converged in 9\.0 s\./,
+  );
+});

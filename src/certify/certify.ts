@@ -117,7 +117,12 @@ export async function certify(topologyFile: string, options: CertifyOptions): Pr
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!lab.notConverged) convergedMs = Math.round(clock.now() - began);
-    report.labs.push({ topology: topologyFile, name, upMs: Math.round(clock.now() - began) });
+    report.labs.push({
+      topology: topologyFile,
+      name,
+      upMs: Math.round(clock.now() - began),
+      ...(lab.notConverged ? { notConverged: lab.notConverged } : {}),
+    });
     progress('reading what the edge received');
     const edges = await settledEdges(() => readEdges(lab!, began), clock);
     add('edge', judgeEdge(model, edges));

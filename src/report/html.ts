@@ -5,6 +5,7 @@ import type { VerdictStatus } from '../scenario/expectations/index.js';
 import {
   attemptNotes,
   countsSentence,
+  labSentence,
   runStatus,
   verdictLabel,
   type Attempt,
@@ -41,7 +42,7 @@ export function renderHtml(report: RunReport): string {
 <body>
 <h1>peerlab ${report.certification ? 'certification' : 'run'} ${esc(report.startedAt)}: <span class="${report.interrupted ? 'fail' : verdictClass(report.verdict)}">${status}</span></h1>
 <p>Runtime ${esc(report.runtime)}, ${esc(report.lag)} LAGs. ${report.labs
-    .map((l) => `Lab ${esc(l.name)} (${esc(l.topology)}) converged in ${(l.upMs / 1000).toFixed(1)} s.`)
+    .map((l) => esc(labSentence(l)))
     .join(' ')}${report.error ? ` <b>The run stopped:</b> ${esc(report.error)}` : ''}</p>
 <p>${esc(countsSentence(report))}</p>
 ${selfMeasurement(report)}

@@ -4,6 +4,7 @@ import type { VerdictStatus } from '../scenario/expectations/index.js';
 import {
   attemptNotes,
   countsSentence,
+  labSentence,
   runStatus,
   verdictLabel,
   type RunReport,
@@ -37,8 +38,7 @@ export function renderMarkdown(report: RunReport): string {
   const lines = [
     `# peerlab ${report.certification ? 'certification' : 'run'} ${report.startedAt}: ${status}`,
     '',
-    `Runtime ${report.runtime}, ${report.lag} LAGs. ` +
-      report.labs.map((l) => `Lab ${l.name} (${l.topology}) converged in ${(l.upMs / 1000).toFixed(1)} s.`).join(' '),
+    `Runtime ${report.runtime}, ${report.lag} LAGs. ` + report.labs.map(labSentence).join(' '),
     ...(report.error ? ['', `**The run stopped:** ${report.error}`] : []),
     ...(report.interrupted ? ['', '**Interrupted**: the figures below are what was measured until then.'] : []),
     '',

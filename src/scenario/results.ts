@@ -36,7 +36,10 @@ export interface RunReport {
 export interface LabEntry {
   topology: string;
   name: string;
+  /** How long `up` took; 0 for a lab this run did not bring up (attached, or up before `peerlab fault`). */
   upMs: number;
+  /** Accepted without converging (certify): what was not ready. */
+  notConverged?: string;
   /** The lab's self-measurement (forwarding ceiling, carrier chain), made before its first scenario. */
   calibration?: LabCalibration;
 }
@@ -454,6 +457,14 @@ export function withVerdicts(report: RunReport): RunReport {
 }
 
 /** The run's outcome in a word: interrupted, or its verdict (passed, failed, inconclusive). */
+/** One lab of a report, as its header says it: how long it took to converge, or that it did not. */
+export function labSentence(lab: LabEntry): string {
+  const named = `Lab ${lab.name} (${lab.topology})`;
+  if (lab.notConverged) return `${named} came up in ${(lab.upMs / 1000).toFixed(1)} s and did not converge.`;
+  if (lab.upMs === 0) return `${named} was running before this run.`;
+  return `${named} converged in ${(lab.upMs / 1000).toFixed(1)} s.`;
+}
+
 export function runStatus(report: RunReport): 'interrupted' | 'passed' | 'failed' | 'inconclusive' {
   if (report.interrupted) return 'interrupted';
   return report.verdict === 'pass' ? 'passed' : report.verdict === 'fail' ? 'failed' : 'inconclusive';
