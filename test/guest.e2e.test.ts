@@ -118,16 +118,16 @@ test.serial(
     // The delay shows only on flows ECMP hashed onto ams/ic1: the busiest second of its LAG while the delay
     // held, each way (BFD, LACP and keepalives are a few packets a second; a probe flow is 25).
     const [fault] = attempt.faults;
-    const busiest = (id: string) =>
-      Math.max(
-        0,
-        ...(attempt.interconnects.find((i) => i.id === id)?.rates ?? [])
-          .filter(([ms]) => ms > fault!.appliedMs && ms <= (fault!.revertedMs ?? Infinity))
-          .map(([, rx, tx]) => Math.max(rx, tx)),
+    const held = (id: string) =>
+      (attempt.interconnects.find((i) => i.id === id)?.rates ?? []).filter(
+        ([ms]) => ms > fault!.appliedMs && ms <= (fault!.revertedMs ?? Infinity),
       );
+    const busiest = (id: string) => Math.max(0, ...held(id).map(([, rx, tx]) => Math.max(rx, tx)));
     const through = `packets a second at most through ams/ic1 ${busiest('ams/ic1')}, ams/ic2 ${busiest('ams/ic2')}`;
     t.log(`delay: RTT p50 during ${during.join(', ')} ms; ${through}`);
-    t.true(busiest('ams/ic1') >= 20, `probe traffic crossed ams/ic1 while it was delayed (${through})`);
+    // A slow guest may read no counters in the 4 s the delay holds: then only the RTTs can tell.
+    if (held('ams/ic1').length === 0) t.log('delay: no counter of ams/ic1 was read while it was delayed');
+    else t.true(busiest('ams/ic1') >= 20, `probe traffic crossed ams/ic1 while it was delayed (${through})`);
     t.true(Math.max(...during) >= 200, `RTT p50 during the delay: ${during.join(', ')} ms (${through})`);
     t.true(
       flows.every((f) => (f.rttMs.before?.p50 ?? Infinity) < 200),
