@@ -5,13 +5,11 @@ import type { Problem } from './readiness.js';
 
 type Access = (node: string) => Promise<NodeAccess>;
 
-/** The model's session between `node` and the router at `peer`, with `node`'s end first. */
-function sessionOf(lab: Lab, node: string, peer: string) {
-  const found = lab.model.sessions.find(
+/** The model's session between `node` and the router at `peer`. */
+function sessionOf(lab: Lab, node: string, peer: string): BgpSession | undefined {
+  return lab.model.sessions.find(
     (s) => (s.a.node === node && s.b.address === peer) || (s.b.node === node && s.a.address === peer),
   );
-  if (!found) return undefined;
-  return { session: found, ends: found.a.node === node ? [found.a, found.b] : [found.b, found.a] };
 }
 
 /**
@@ -66,8 +64,8 @@ export async function keptDown(lab: Lab, problems: Problem[], access: Access): P
         if (refusal) return `refused: ${refusal}`;
       }
       const found = sessionOf(lab, node, peer);
-      if (!found?.session.bfd || (session && !gated(lab, found.session))) return undefined;
-      const why = await noBfd(found.session);
+      if (!found?.bfd || (session && !gated(lab, found))) return undefined;
+      const why = await noBfd(found);
       return why && (session ? `held by the edge until BFD is up, and ${why}` : `cannot come up: ${why}`);
     }),
   );

@@ -456,7 +456,6 @@ export function withVerdicts(report: RunReport): RunReport {
   return report;
 }
 
-/** The run's outcome in a word: interrupted, or its verdict (passed, failed, inconclusive). */
 /** One lab of a report, as its header says it: how long it took to converge, or that it did not. */
 export function labSentence(lab: LabEntry): string {
   const named = `Lab ${lab.name} (${lab.topology})`;
@@ -465,6 +464,7 @@ export function labSentence(lab: LabEntry): string {
   return `${named} converged in ${(lab.upMs / 1000).toFixed(1)} s.`;
 }
 
+/** The run's outcome in a word: interrupted, or its verdict (passed, failed, inconclusive). */
 export function runStatus(report: RunReport): 'interrupted' | 'passed' | 'failed' | 'inconclusive' {
   if (report.interrupted) return 'interrupted';
   return report.verdict === 'pass' ? 'passed' : report.verdict === 'fail' ? 'failed' : 'inconclusive';
