@@ -48,7 +48,8 @@ fi
 if ! docker info >/dev/null 2>&1; then
   echo "setup: starting dockerd"
   mkdir -p /var/log/peerlab
-  nohup dockerd >/var/log/peerlab/dockerd.log 2>&1 &
+  # Appended, not truncated: a restart after a wedged engine keeps what it logged before.
+  nohup dockerd >>/var/log/peerlab/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see /var/log/peerlab/dockerd.log" >&2; exit 1; }
 fi
