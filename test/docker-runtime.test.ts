@@ -35,3 +35,34 @@ test("the engine's refusal to create a node's container is the host's limit, nam
     ),
   );
 });
+
+// An engine whose containers' shims died (seen in a CI run, 2026-12-05): it answered a ping and a list of
+// containers, and never answered an inspect; a lab waited on it with no end.
+test('a Docker engine that stops answering is a clear error naming the request, not a wait with no end', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'peerlab-engine-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const socket = join(dir, 'docker.sock');
+  let unanswered = 0;
+  let dropped = 0;
+  const server = createServer((req, res) => {
+    const json = (body: unknown) => (
+      res.writeHead(200, { 'content-type': 'application/json' }),
+      res.end(JSON.stringify(body))
+    );
+    if (req.url?.endsWith('/_ping')) return res.end('OK');
+    if (req.url?.includes('/containers/json')) return json([{ Id: 'c1', Names: ['/peerlab-x.fra-pe1'], Labels: {} }]);
+    unanswered++;
+    res.on('close', () => dropped++);
+  });
+  await new Promise<void>((done) => server.listen(socket, done));
+  t.teardown(() => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))));
+  const error = await t.throwsAsync(new DockerRuntime(socket, 300).netnsTarget('x', 'fra-pe1'));
+  t.true(error instanceof EnvironmentError, String(error));
+  t.regex(
+    error!.message,
+    /^the Docker engine on .*docker\.sock did not answer an inspect of fra-pe1's container in 0\.3 s: /,
+  );
+  t.is(unanswered, 1);
+  await new Promise((done) => setTimeout(done, 50));
+  t.is(dropped, 1, 'the unanswered request is closed, not left open');
+});

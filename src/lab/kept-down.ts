@@ -5,13 +5,6 @@ import type { Problem } from './readiness.js';
 
 type Access = (node: string) => Promise<NodeAccess>;
 
-/** The model's session between `node` and the router at `peer`. */
-function sessionOf(lab: Lab, node: string, peer: string): BgpSession | undefined {
-  return lab.model.sessions.find(
-    (s) => (s.a.node === node && s.b.address === peer) || (s.b.node === node && s.a.address === peer),
-  );
-}
-
 /**
  * Why a BFD session the model runs cannot come up: one end's daemon has the neighbor without BFD, in its
  * own words (FRR shows BFD on every neighbor configured with it). Undefined when both run it or either
@@ -58,12 +51,12 @@ export async function keptDown(lab: Lab, problems: Problem[], access: Access): P
   const noBfd = withoutBfd(lab, access);
   const reasons = await Promise.all(
     problems.map(async ({ session, bfd }) => {
-      const { node, peer } = (session ?? bfd)!;
+      const { node, peer, id } = (session ?? bfd)!;
       if (session) {
         const refusal = await lab.daemon(node).refusal?.(await access(node), peer);
         if (refusal) return `refused: ${refusal}`;
       }
-      const found = sessionOf(lab, node, peer);
+      const found = lab.model.sessions.find((s) => s.id === id);
       if (!found?.bfd || (session && !gated(lab, found))) return undefined;
       const why = await noBfd(found);
       return why && (session ? `held by the edge until BFD is up, and ${why}` : `cannot come up: ${why}`);

@@ -7,12 +7,12 @@ import { hostPart } from '../topology/addresses.js';
 
 /**
  * One thing not (yet) as a converged lab has it; `session` when it is a BGP session not Established, `bfd`
- * when it is a BFD session not up.
+ * when it is a BFD session not up (`id`: the model's session).
  */
 export interface Problem {
   text: string;
-  session?: { node: string; peer: string };
-  bfd?: { node: string; peer: string };
+  session?: { node: string; peer: string; id: string };
+  bfd?: { node: string; peer: string; id: string };
 }
 
 /** What is not (yet) as a converged lab must be, one line each, naming node, session, member and last state. */
@@ -43,7 +43,7 @@ export function problemsOf(expected: ExpectedNode[], snapshots: Map<string, Node
       if (state !== 'up')
         problems.push({
           text: `${want.node}: BFD ${bfd.session} to ${bfd.peer} is ${state}`,
-          bfd: { node: want.node, peer: bfd.peer },
+          bfd: { node: want.node, peer: bfd.peer, id: bfd.session },
         });
     }
     for (const bgp of want.bgp) {
@@ -51,7 +51,7 @@ export function problemsOf(expected: ExpectedNode[], snapshots: Map<string, Node
       if (state?.state !== 'Established') {
         problems.push({
           text: `${want.node}: BGP ${bgp.session} to ${bgp.peer} is ${state?.state ?? missing('bgp')}${state?.info ? ` (${state.info})` : ''}`,
-          session: { node: want.node, peer: bgp.peer },
+          session: { node: want.node, peer: bgp.peer, id: bgp.session },
         });
       } else if (bgp.received !== undefined && state.received !== bgp.received) {
         push(

@@ -10,6 +10,14 @@ import type { Runtime } from './types.js';
 
 const nodeDir = '/etc/peerlab';
 
+/**
+ * How long one request to the engine may go unanswered before peerlab calls the engine wedged. A request
+ * is a small thing (creating and starting one container is the slowest); an engine whose containers' shims
+ * died answered `docker ps` and never answered an inspect, and a lab waited on it forever. An exec's output
+ * stream is not bounded here: a long, quiet command is bounded by its own timeout.
+ */
+const answerMs = 120_000;
+
 /** One container per node: --network none, the capabilities routing needs, labelled with the lab. */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker';
@@ -26,7 +34,25 @@ export class DockerRuntime implements Runtime {
 
   constructor(
     private readonly socketPath = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock',
+    private readonly deadlineMs = answerMs,
   ) {}
+
+  /** One request to the engine, aborted with a clear error when it goes unanswered past the deadline. */
+  private async ask<T>(what: string, request: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.deadlineMs);
+    try {
+      return await request({ abortSignal: abort.signal });
+    } catch (cause) {
+      if (!abort.signal.aborted) throw cause;
+      throw new EnvironmentError(
+        `the Docker engine on ${this.socketPath} did not answer ${what} in ${this.deadlineMs / 1000} s: it is wedged or overloaded (\`docker info\` tells which; restarting dockerd recovers a wedged one)`,
+        { cause },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** dockerode is loaded on first use: commands that never reach Docker start a tenth of a second faster. */
   private get docker(): Promise<Docker> {
@@ -37,8 +63,12 @@ export class DockerRuntime implements Runtime {
 
   async ping(): Promise<void> {
     try {
-      await (await this.docker).ping();
+      const docker = await this.docker;
+      // dockerode takes a ping's options (abortSignal); its typings do not say so.
+      const ping = docker as unknown as { ping(o: object): Promise<unknown> };
+      await this.ask('a ping', (o) => ping.ping(o));
     } catch (cause) {
+      if (cause instanceof EnvironmentError) throw cause;
       throw new EnvironmentError(
         'no Docker engine answers on /var/run/docker.sock: start one (`bash scripts/setup.sh` installs docker.io and starts dockerd), or use --runtime netns',
         { cause },
@@ -80,7 +110,11 @@ export class DockerRuntime implements Runtime {
       },
     };
     try {
-      await (await (await this.docker).createContainer(spec)).start();
+      const docker = await this.docker;
+      const container = await this.ask(`creating ${node.name}'s container`, (o) =>
+        docker.createContainer({ ...spec, ...o }),
+      );
+      await this.ask(`starting ${node.name}'s container`, (o) => container.start(o));
     } catch (cause) {
       throw engineRefused(node.name, cause);
     }
@@ -95,10 +129,13 @@ export class DockerRuntime implements Runtime {
     const key = `${lab}\u0000${node}`;
     let id = this.ids.get(key);
     if (!id) {
-      const found = await docker.listContainers({
-        all: true,
-        filters: { label: [`${labels.lab}=${lab}`, `${labels.node}=${node}`] },
-      });
+      const found = await this.ask(`a list of ${node}'s containers`, (o) =>
+        docker.listContainers({
+          all: true,
+          filters: { label: [`${labels.lab}=${lab}`, `${labels.node}=${node}`] },
+          ...o,
+        }),
+      );
       if (found.length !== 1)
         throw new LabError(
           `${found.length ? 'several containers are' : 'no container is'} labelled ${labels.lab}=${lab}, ${labels.node}=${node}`,
@@ -110,7 +147,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async netnsTarget(lab: string, node: string): Promise<string> {
-    const info = await (await this.container(lab, node)).inspect();
+    const container = await this.container(lab, node);
+    const info = await this.ask(`an inspect of ${node}'s container`, (o) => container.inspect(o));
     if (!info.State.Running) throw new LabError(`${info.Name.replace(/^\//, '')} (${node}) is not running`);
     return String(info.State.Pid);
   }
@@ -139,8 +177,12 @@ export class DockerRuntime implements Runtime {
   async exec(lab: string, node: string, argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const docker = await this.docker;
     const container = await this.container(lab, node);
-    const exec = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true, AttachStdin: false });
-    const stream = await exec.start({ hijack: true, stdin: false });
+    const exec = await this.ask(`an exec on ${node}`, (o) =>
+      container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true, AttachStdin: false, ...o }),
+    );
+    const stream = await this.ask(`the start of an exec on ${node}`, (o) =>
+      exec.start({ hijack: true, stdin: false, ...o }),
+    );
     const [out, err] = [new PassThrough(), new PassThrough()];
     const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
     out.on('data', (c: Buffer) => chunks.out.push(c));
@@ -156,7 +198,7 @@ export class DockerRuntime implements Runtime {
       stream.on('end', () => (clearTimeout(timer), resolve()));
       stream.on('error', (e: Error) => (clearTimeout(timer), reject(e)));
     });
-    const { ExitCode } = await exec.inspect();
+    const { ExitCode } = await this.ask(`an exec's exit code on ${node}`, (o) => exec.inspect(o));
     const result = {
       stdout: Buffer.concat(chunks.out).toString().trimEnd(),
       stderr: Buffer.concat(chunks.err).toString().trimEnd(),
@@ -171,13 +213,24 @@ export class DockerRuntime implements Runtime {
     await this.ping();
     for (const key of [...this.ids.keys()]) if (key.startsWith(`${lab}\u0000`)) this.ids.delete(key);
     const docker = await this.docker;
-    const containers = await docker.listContainers({ all: true, filters: { label: [`${labels.lab}=${lab}`] } });
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+    const containers = await this.ask(`a list of lab ${lab}'s containers`, (o) =>
+      docker.listContainers({ all: true, filters: { label: [`${labels.lab}=${lab}`] }, ...o }),
+    );
+    await Promise.all(
+      containers.map((c) =>
+        this.ask(`the removal of ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`, (o) =>
+          docker.getContainer(c.Id).remove({ force: true, v: true, ...o }),
+        ),
+      ),
+    );
   }
 
   async listLabs(): Promise<string[]> {
     await this.ping();
-    const containers = await (await this.docker).listContainers({ all: true, filters: { label: [labels.lab] } });
+    const docker = await this.docker;
+    const containers = await this.ask("a list of the labs' containers", (o) =>
+      docker.listContainers({ all: true, filters: { label: [labels.lab] }, ...o }),
+    );
     return [...new Set(containers.map((c) => c.Labels[labels.lab]!))].sort();
   }
 }
