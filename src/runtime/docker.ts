@@ -70,7 +70,7 @@ export class DockerRuntime implements Runtime {
     } catch (cause) {
       if (cause instanceof EnvironmentError) throw cause;
       throw new EnvironmentError(
-        'no Docker engine answers on /var/run/docker.sock: start one (`bash scripts/setup.sh` installs docker.io and starts dockerd), or use --runtime netns',
+        `no Docker engine answers on ${this.socketPath}: start one (\`bash scripts/setup.sh\` installs docker.io and starts dockerd), or use --runtime netns`,
         { cause },
       );
     }
@@ -111,10 +111,10 @@ export class DockerRuntime implements Runtime {
     };
     try {
       const docker = await this.docker;
-      const container = await this.ask(`creating ${node.name}'s container`, (o) =>
+      const container = await this.ask(`the creation of ${node.name}'s container`, (o) =>
         docker.createContainer({ ...spec, ...o }),
       );
-      await this.ask(`starting ${node.name}'s container`, (o) => container.start(o));
+      await this.ask(`the start of ${node.name}'s container`, (o) => container.start(o));
     } catch (cause) {
       throw engineRefused(node.name, cause);
     }
